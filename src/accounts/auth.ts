@@ -1,0 +1,86 @@
+// Who is calling: an API key (`Authorization: Bearer sk_…`, from scripts) or the session cookie
+// (the dashboard). Every /api/v1 route that acts for a customer sits behind `requireUser`.
+import { and, eq, isNull, sql } from "drizzle-orm";
+import type { Context, MiddlewareHandler } from "hono";
+import { apiKeys, users } from "../db/schema";
+import type { AppEnv, CurrentUser } from "../env";
+import { sha256Hex } from "../lib/crypto";
+import { AppError, unauthorized } from "../lib/errors";
+import { now } from "../lib/time";
+import { authenticateSession } from "./sessions";
+
+const bearerKey = (c: Context<AppEnv>): string | null => {
+  const header = c.req.header("Authorization");
+  if (!header) return null;
+  const m = /^Bearer\s+(\S+)$/i.exec(header);
+  return m?.[1] ?? "";
+};
+
+/** Resolves an API key to its user; null when the key is unknown or revoked. */
+export const authenticateApiKey = async (c: Context<AppEnv>, key: string) => {
+  const db = c.get("db");
+  const keyHash = await sha256Hex(key);
+  const row = await db
+    .select({
+      keyId: apiKeys.id,
+      id: users.id,
+      email: users.email,
+      verifiedAt: users.emailVerifiedAt,
+      frozenAt: users.frozenAt,
+    })
+    .from(apiKeys)
+    .innerJoin(users, eq(users.id, apiKeys.userId))
+    .where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt)))
+    .get();
+  if (!row) return null;
+  // Usage bookkeeping must not slow the answer down.
+  c.executionCtx.waitUntil(
+    db
+      .update(apiKeys)
+      .set({ lastUsedAt: now(), requestCount: sql`${apiKeys.requestCount} + 1` })
+      .where(eq(apiKeys.id, row.keyId))
+      .run(),
+  );
+  const user: CurrentUser = {
+    id: row.id,
+    email: row.email,
+    emailVerified: row.verifiedAt != null,
+    frozen: row.frozenAt != null,
+  };
+  return { user, keyId: row.keyId };
+};
+
+export const rateLimitKey = async (c: Context<AppEnv>, keyId: string) => {
+  const { success } = await c.env.API_KEY_LIMITER.limit({ key: keyId });
+  if (!success) {
+    throw new AppError(429, "RATE_LIMITED", "Too many requests for this API key; slow down.", undefined, {
+      "Retry-After": "60",
+    });
+  }
+};
+
+/** Accepts an API key or a session cookie. */
+export const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const key = bearerKey(c);
+  if (key !== null) {
+    const found = key ? await authenticateApiKey(c, key) : null;
+    if (!found) throw new AppError(401, "BAD_KEY", "This API key is unknown or revoked.");
+    await rateLimitKey(c, found.keyId);
+    c.set("user", found.user);
+    c.set("auth", { kind: "key", keyId: found.keyId });
+    return next();
+  }
+  const session = await authenticateSession(c);
+  if (!session) throw unauthorized();
+  c.set("user", session.user);
+  c.set("auth", { kind: "session", sessionId: session.sessionId });
+  return next();
+};
+
+/** Managing keys and passwords needs a signed-in person, not a script. */
+export const requireSession: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (bearerKey(c) !== null) {
+    throw new AppError(403, "SESSION_REQUIRED", "Sign in to the dashboard to do this; API keys cannot.");
+  }
+  return requireUser(c, next);
+};

@@ -1,0 +1,104 @@
+// Builds the Hono app: shared middleware first, then each feature's routes.
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
+import { routes as accountsRoutes } from "./accounts/routes";
+import { catalogRoutes } from "./activations/catalog-routes";
+import { routes as activationsRoutes } from "./activations/routes";
+import { compat } from "./api/compat";
+import { docs } from "./api/docs";
+import { routes as billingRoutes } from "./billing/routes";
+import { stripeWebhook } from "./billing/stripe-webhook";
+import { createDb } from "./db/client";
+import type { AppEnv } from "./env";
+import { AppError, errorBody, sendError } from "./lib/errors";
+import { log } from "./lib/log";
+import { validationDetails } from "./lib/openapi";
+import { opsRoutes } from "./ops/routes";
+import { simulatorRoutes } from "./providers/simulator-routes";
+import { webhookRoutes } from "./providers/webhook-routes";
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+// The dashboard loads only its own files; no CDN, fonts or analytics.
+const contentSecurityPolicy = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", "data:"],
+  connectSrc: ["'self'"],
+  fontSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'", "https://checkout.stripe.com"],
+  frameAncestors: ["'none'"],
+};
+
+export const createApp = () => {
+  const app = new OpenAPIHono<AppEnv>();
+
+  app.use("*", requestId({ headerName: "X-Request-Id" }));
+  app.use("*", async (c, next) => {
+    const started = Date.now();
+    await next();
+    log(c.get("requestId"), "request", {
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Date.now() - started,
+    });
+  });
+  app.use("*", secureHeaders({ contentSecurityPolicy, referrerPolicy: "strict-origin-when-cross-origin" }));
+  app.use("*", async (c, next) => {
+    c.set("db", createDb(c.env.DB));
+    await next();
+  });
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => c.json(errorBody("PAYLOAD_TOO_LARGE", "The request body is larger than 64 KB."), 413),
+    }),
+  );
+
+  app.get("/api/health", (c) => c.json({ ok: true }));
+
+  app.route("/api/v1", accountsRoutes);
+  app.route("/api/v1/billing", billingRoutes);
+  app.route("/api/v1/catalog", catalogRoutes);
+  app.route("/api/v1/activations", activationsRoutes);
+  app.route("/api/v1/ops", opsRoutes);
+  app.route("/webhooks/stripe", stripeWebhook);
+  app.route("/webhooks/providers", webhookRoutes);
+  app.route("/simulator", simulatorRoutes);
+  app.route("/stubs", compat);
+  app.route("/", docs);
+
+  app.notFound((c) => c.json(errorBody("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}.`), 404));
+
+  app.onError((err, c) => {
+    if (err instanceof AppError) return sendError(c, err);
+    if (err instanceof HTTPException) {
+      // Hono raises these for malformed JSON and the like: the client's fault, never a 500.
+      const status = err.status;
+      const code = status === 400 ? "BAD_REQUEST" : `HTTP_${status}`;
+      return c.json(errorBody(code, err.message || "Bad request."), status as 400);
+    }
+    if (err && typeof err === "object" && "issues" in err) {
+      return c.json(
+        errorBody(
+          "VALIDATION_FAILED",
+          "Some fields are missing or invalid.",
+          validationDetails(err as never),
+        ),
+        400,
+      );
+    }
+    log(c.get("requestId"), "unhandled_error", { error: String(err), stack: (err as Error)?.stack });
+    return c.json(errorBody("INTERNAL", "Something went wrong on our side; it has been logged."), 500);
+  });
+
+  return app;
+};

@@ -1,0 +1,87 @@
+// Bindings of the Worker (wrangler.toml [vars], secrets, D1, the Durable Object, rate limiters)
+// and the per-request context Variables that middleware fills in.
+import type { Db } from "./db/client";
+
+declare global {
+  namespace Cloudflare {
+    // Types `exports` from "cloudflare:workers" (the Worker's loopback to its own entrypoints).
+    interface GlobalProps {
+      mainModule: typeof import("./index");
+      durableNamespaces: "ActivationRoom";
+    }
+    interface Env {
+      DB: D1Database;
+      ACTIVATION_ROOM: DurableObjectNamespace<import("./activations/room").ActivationRoom>;
+      ASSETS: Fetcher;
+      AUTH_IP_LIMITER: RateLimit;
+      AUTH_EMAIL_LIMITER: RateLimit;
+      API_KEY_LIMITER: RateLimit;
+
+      BRAND_NAME: string;
+      SUPPORT_EMAIL: string;
+      POLICY_VERSION: string;
+      POLICY_LAST_UPDATED: string;
+      CURRENCY: string;
+      PUBLIC_URL: string;
+      REQUIRE_EMAIL_VERIFICATION: string;
+      DEMO_TOPUP: string;
+      TOPUP_MIN: string;
+      TOPUP_MAX: string;
+      PROVIDER: string;
+      SIMULATOR_ENABLED: string;
+      SIMULATOR_AUTO_SMS: string;
+      SIMULATOR_AUTO_SMS_DELAY_MS: string;
+      PRICE_MARKUP_PERCENT: string;
+      ACTIVATION_MINUTES: string;
+      EARLY_CANCEL_SECONDS: string;
+      MAX_ACTIVE_ACTIVATIONS: string;
+      PROVIDER_TIMEOUT_MS: string;
+      SMS_RETENTION_DAYS: string;
+      EMAIL_FROM: string;
+
+      // Secrets
+      SESSION_SECRET: string;
+      PASSWORD_PEPPER: string;
+      SIMULATOR_WEBHOOK_SECRET: string;
+      STRIPE_SECRET_KEY?: string;
+      STRIPE_WEBHOOK_SECRET?: string;
+      STRIPE_API_BASE?: string; // only for tests: where the Stripe SDK sends its requests
+      EMAIL_API_URL?: string;
+      EMAIL_API_KEY?: string;
+      SMS_ACTIVATE_API_KEY?: string;
+      SMS_ACTIVATE_WEBHOOK_TOKEN?: string;
+
+      // Only in tests (vitest.config.ts)
+      TEST_MIGRATIONS?: import("cloudflare:test").D1Migration[];
+    }
+  }
+}
+
+export type Env = Cloudflare.Env;
+
+/** The customer a request acts for, loaded by the auth middleware. */
+export type CurrentUser = {
+  id: string;
+  email: string;
+  emailVerified: boolean;
+  frozen: boolean;
+};
+
+/** How the request proved who it is: cookie session or API key. */
+export type AuthVia = { kind: "session"; sessionId: string } | { kind: "key"; keyId: string };
+
+export type AppVariables = {
+  requestId: string;
+  db: Db;
+  user: CurrentUser;
+  auth: AuthVia;
+};
+
+export type AppEnv = { Bindings: Env; Variables: AppVariables };
+
+/** Config flags arrive as strings from [vars] and .dev.vars. */
+export const flag = (value: string | undefined): boolean => value === "true" || value === "1";
+export const int = (value: string | undefined, fallback: number): number => {
+  const n = Number.parseInt(value ?? "", 10);
+  return Number.isFinite(n) ? n : fallback;
+};

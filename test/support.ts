@@ -1,0 +1,39 @@
+// Shared helpers for tests: call the Worker as a client would, and make users quickly.
+import { env } from "cloudflare:test";
+import { exports } from "cloudflare:workers";
+import { sha256Hex } from "../src/lib/crypto";
+import { newId, randomString } from "../src/lib/ids";
+
+export const BASE = "http://localhost:8787";
+
+/** A real request through the Worker's fetch handler (middleware, routing, bindings). */
+export const call = (path: string, init: RequestInit = {}) =>
+  exports.default.fetch(new Request(new URL(path, BASE), init));
+
+export const json = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({
+  method: "POST",
+  headers: { "Content-Type": "application/json", ...headers },
+  body: JSON.stringify(body),
+});
+
+export const uniqueEmail = (label = "user") => `${label}-${randomString(10)}@example.com`;
+
+/**
+ * A customer with an API key, written straight to D1 so that features can be tested without going
+ * through signup. Returns the Authorization header to send.
+ */
+export const createUserWithKey = async (opts: { available?: number; email?: string } = {}) => {
+  const userId = newId("usr");
+  const key = `sk_${randomString(43)}`;
+  const t = Date.now();
+  await env.DB.batch([
+    env.DB.prepare(
+      `INSERT INTO users (id, email, password_hash, accepted_policy_version, accepted_policy_at, available, currency, created_at)
+       VALUES (?, ?, 'pbkdf2-sha256$100000$unused$unused', '2026-11-01', ?, ?, 'USD', ?)`,
+    ).bind(userId, opts.email ?? uniqueEmail(), t, 0, t),
+    env.DB.prepare(
+      "INSERT INTO api_keys (id, user_id, name, prefix, key_hash, created_at) VALUES (?, ?, 'test', ?, ?, ?)",
+    ).bind(newId("key"), userId, key.slice(0, 10), await sha256Hex(key), t),
+  ]);
+  return { userId, key, auth: { Authorization: `Bearer ${key}` } };
+};

@@ -1,0 +1,42 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+import { fakeUpstream } from "./test/fakes/upstream.ts";
+
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations("migrations");
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          // Fixed values so tests never depend on a developer's .dev.vars.
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            PUBLIC_URL: "http://localhost:8787",
+            DEMO_TOPUP: "true",
+            TOPUP_MIN: "100",
+            SIMULATOR_ENABLED: "true",
+            SIMULATOR_AUTO_SMS: "false",
+            SESSION_SECRET: "test-session-secret-0123456789abcdef0123456789abcdef",
+            PASSWORD_PEPPER: "test-pepper-0123456789abcdef",
+            SIMULATOR_WEBHOOK_SECRET: "test-simulator-webhook-secret",
+            STRIPE_SECRET_KEY: "sk_test_fake",
+            STRIPE_WEBHOOK_SECRET: "whsec_test_fake",
+            STRIPE_API_BASE: "http://stripe.fake",
+            EMAIL_API_URL: "",
+            EMAIL_API_KEY: "",
+          },
+          // Every outbound fetch of the Worker lands here: fakes of the services we cannot reach.
+          outboundService: fakeUpstream,
+        },
+      }),
+    ],
+    test: {
+      // Request logs are useful when a test fails, noise when it passes.
+      silent: "passed-only" as const,
+      setupFiles: ["./test/setup.ts"],
+      include: ["test/**/*.test.ts"],
+      exclude: ["test/e2e/**"],
+    },
+  };
+});
