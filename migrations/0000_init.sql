@@ -203,6 +203,7 @@ CREATE TABLE `users` (
 	`frozen_at` integer,
 	`frozen_reason` text,
 	`created_at` integer NOT NULL,
+	`deleted_at` integer,
 	CONSTRAINT "users_available_non_negative" CHECK("users"."available" >= 0),
 	CONSTRAINT "users_held_non_negative" CHECK("users"."held" >= 0)
 );

@@ -21,6 +21,7 @@ export const users = sqliteTable(
     frozenAt: integer("frozen_at"), // set by an open dispute: no new orders
     frozenReason: text("frozen_reason"),
     createdAt: integer("created_at").notNull(),
+    deletedAt: integer("deleted_at"), // erased at the customer's request; the row stays for the ledger
   },
   (t) => [
     uniqueIndex("users_email_unique").on(t.email),
