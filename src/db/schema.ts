@@ -293,3 +293,19 @@ export const activationEvents = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.activationId, t.seq] })],
 );
+
+// An Idempotency-Key whose order is being placed right now. Concurrent identical orders wait for the
+// first one instead of placing a second hold; the row goes once the order has its activation or failed.
+export const orderClaims = sqliteTable(
+  "order_claims",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    idempotencyKey: text("idempotency_key").notNull(),
+    fingerprint: text("fingerprint").notNull(), // the order's parameters, to refuse a reused key
+    activationId: text("activation_id").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.idempotencyKey] })],
+);
