@@ -309,3 +309,66 @@ export const orderClaims = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.userId, t.idempotencyKey] })],
 );
+
+// ── simulator (the fake upstream provider; its own state, as a remote provider would keep it) ──────
+
+// Numbers the fake upstream owns; a number is lent to at most one rental at a time.
+export const simNumbers = sqliteTable(
+  "sim_numbers",
+  {
+    phone: text("phone").primaryKey(), // E.164 with +
+    country: integer("country").notNull(),
+    rentedBy: text("rented_by"), // sim_rentals.ref while lent
+    mode: text("mode"), // a failure mode for this number only; null follows the global mode
+  },
+  (t) => [
+    index("sim_numbers_country").on(t.country, t.rentedBy),
+    uniqueIndex("sim_numbers_rented").on(t.rentedBy),
+  ],
+);
+
+// Cost and stock per service × country, as the upstream sells them.
+export const simOffers = sqliteTable(
+  "sim_offers",
+  {
+    service: text("service").notNull(),
+    country: integer("country").notNull(),
+    cost: integer("cost").notNull(), // minor units
+    stock: integer("stock").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.service, t.country] }), check("sim_offers_stock", sql`${t.stock} >= 0`)],
+);
+
+export const simRentals = sqliteTable("sim_rentals", {
+  ref: text("ref").primaryKey(), // the upstream's activation id, what we store as providerRef
+  phone: text("phone").notNull(),
+  service: text("service").notNull(),
+  country: integer("country").notNull(),
+  cost: integer("cost").notNull(),
+  customerRef: text("customer_ref"), // the caller's own id for the order, for the upstream's logs
+  status: text("status", { enum: ["active", "finished", "cancelled"] }).notNull(),
+  createdAt: integer("created_at").notNull(),
+  endedAt: integer("ended_at"),
+});
+
+// Every SMS the upstream received for a rental and what became of its webhook.
+export const simMessages = sqliteTable(
+  "sim_messages",
+  {
+    id: text("id").primaryKey(), // the messageId sent in the webhook
+    rentalRef: text("rental_ref").notNull(),
+    phone: text("phone").notNull(),
+    text: text("text").notNull(),
+    status: text("status", { enum: ["pending", "delivered", "dropped", "failed"] }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    receivedAt: integer("received_at").notNull(),
+    dueAt: integer("due_at").notNull(), // when the upstream sends the webhook (late_sms delays it)
+    deliveredAt: integer("delivered_at"),
+  },
+  (t) => [index("sim_messages_due").on(t.status, t.dueAt)],
+);
+
+export const simSettings = sqliteTable("sim_settings", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+});

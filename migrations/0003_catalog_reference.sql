@@ -1,0 +1,46 @@
+-- Reference data of the catalog: services by their industry short codes (the ones sms-activate and
+-- most resellers use) and countries by sms-activate's numeric ids. Prices are not here: they follow
+-- the provider's costs and are refreshed by syncCatalog.
+INSERT OR IGNORE INTO `services` (`code`, `name`) VALUES
+  ('tg', 'Telegram'),
+  ('wa', 'WhatsApp'),
+  ('go', 'Google'),
+  ('fb', 'Facebook'),
+  ('ig', 'Instagram'),
+  ('tw', 'Twitter / X'),
+  ('ds', 'Discord'),
+  ('vi', 'Viber'),
+  ('wb', 'WeChat'),
+  ('am', 'Amazon'),
+  ('mm', 'Microsoft'),
+  ('lf', 'TikTok'),
+  ('ub', 'Uber'),
+  ('wx', 'Apple'),
+  ('ts', 'PayPal'),
+  ('nf', 'Netflix'),
+  ('oi', 'Tinder'),
+  ('mt', 'Steam'),
+  ('vk', 'VKontakte'),
+  ('ok', 'Odnoklassniki'),
+  ('ya', 'Yandex'),
+  ('ot', 'Any other');
+--> statement-breakpoint
+INSERT OR IGNORE INTO `countries` (`id`, `iso`, `name`, `name_ru`, `name_zh`) VALUES
+  (0, 'RU', 'Russia', 'Россия', '俄罗斯'),
+  (1, 'UA', 'Ukraine', 'Украина', '乌克兰'),
+  (2, 'KZ', 'Kazakhstan', 'Казахстан', '哈萨克斯坦'),
+  (4, 'PH', 'Philippines', 'Филиппины', '菲律宾'),
+  (6, 'ID', 'Indonesia', 'Индонезия', '印度尼西亚'),
+  (7, 'MY', 'Malaysia', 'Малайзия', '马来西亚'),
+  (10, 'VN', 'Vietnam', 'Вьетнам', '越南'),
+  (15, 'PL', 'Poland', 'Польша', '波兰'),
+  (16, 'GB', 'United Kingdom', 'Великобритания', '英国'),
+  (22, 'IN', 'India', 'Индия', '印度'),
+  (36, 'CA', 'Canada', 'Канада', '加拿大'),
+  (43, 'DE', 'Germany', 'Германия', '德国'),
+  (48, 'NL', 'Netherlands', 'Нидерланды', '荷兰'),
+  (56, 'ES', 'Spain', 'Испания', '西班牙'),
+  (73, 'BR', 'Brazil', 'Бразилия', '巴西'),
+  (78, 'FR', 'France', 'Франция', '法国'),
+  (86, 'IT', 'Italy', 'Италия', '意大利'),
+  (187, 'US', 'United States', 'США', '美国');
