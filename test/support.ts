@@ -26,14 +26,25 @@ export const createUserWithKey = async (opts: { available?: number; email?: stri
   const userId = newId("usr");
   const key = `sk_${randomString(43)}`;
   const t = Date.now();
-  await env.DB.batch([
+  const available = opts.available ?? 0;
+  const statements = [
     env.DB.prepare(
       `INSERT INTO users (id, email, password_hash, accepted_policy_version, accepted_policy_at, available, currency, created_at)
        VALUES (?, ?, 'pbkdf2-sha256$100000$unused$unused', '2026-11-01', ?, ?, 'USD', ?)`,
-    ).bind(userId, opts.email ?? uniqueEmail(), t, 0, t),
+    ).bind(userId, opts.email ?? uniqueEmail(), t, available, t),
     env.DB.prepare(
       "INSERT INTO api_keys (id, user_id, name, prefix, key_hash, created_at) VALUES (?, ?, 'test', ?, ?, ?)",
     ).bind(newId("key"), userId, key.slice(0, 10), await sha256Hex(key), t),
-  ]);
+  ];
+  // A starting balance is explained by a ledger entry, so the ledger invariant holds in every test.
+  if (available > 0) {
+    statements.push(
+      env.DB.prepare(
+        `INSERT INTO ledger_entries (id, user_id, kind, amount, held_delta, currency, reference, idempotency_key, created_at)
+         VALUES (?, ?, 'adjustment', ?, 0, 'USD', 'test_setup', ?, ?)`,
+      ).bind(newId("txn"), userId, available, `test_setup:${userId}`, t),
+    );
+  }
+  await env.DB.batch(statements);
   return { userId, key, auth: { Authorization: `Bearer ${key}` } };
 };
