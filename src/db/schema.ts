@@ -166,8 +166,10 @@ export const topUps = sqliteTable(
     currency: text("currency").notNull(),
     status: text("status", { enum: ["open", "credited", "expired"] }).notNull(),
     paymentIntentId: text("payment_intent_id"),
-    refundedAmount: integer("refunded_amount").notNull().default(0),
-    disputedAmount: integer("disputed_amount").notNull().default(0),
+    refundedAmount: integer("refunded_amount").notNull().default(0), // Stripe's cumulative amount_refunded
+    disputedAmount: integer("disputed_amount").notNull().default(0), // what the dispute really took
+    // A charge has at most one dispute; its state makes created/closed events safe in any order.
+    disputeStatus: text("dispute_status", { enum: ["open", "won", "lost"] }),
     createdAt: integer("created_at").notNull(),
     creditedAt: integer("credited_at"),
   },
