@@ -1,3 +1,305 @@
-import { createRouter } from "../lib/openapi";
+// The simulated upstream's HTTP API, mounted at /simulator. It speaks a protocol of its own (our
+// adapter in simulator/adapter.ts is its only client, besides tests and the dashboard's "simulate an
+// SMS" control) and exists only where SIMULATOR_ENABLED is true: elsewhere every path is 404, so no
+// one can inject an SMS into a real deployment. Hidden from our OpenAPI document: it is not our API.
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Db } from "../db/client";
+import { type Env, flag, int } from "../env";
+import { errorBody } from "../lib/errors";
+import { createRouter, errorResponse, jsonContent } from "../lib/openapi";
+import {
+  acquire,
+  deliverDue,
+  endRental,
+  getMode,
+  listOffers,
+  NUMBER_MODES,
+  receiveSms,
+  rentalWithMessages,
+  requireActiveRental,
+  SIM_MODES,
+  sendAutoSms,
+  setMode,
+  setOffer,
+} from "./simulator/upstream";
 
 export const simulatorRoutes = createRouter();
+
+simulatorRoutes.use("*", async (c, next) => {
+  if (flag(c.env.SIMULATOR_ENABLED)) return next();
+  // Exactly what any unknown path answers: a disabled simulator does not even admit it exists.
+  return c.json(errorBody("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}.`), 404);
+});
+
+const ServiceCode = z.string().regex(/^[a-z0-9]{2,4}$/, "a service code such as tg");
+const CountryId = z.number().int().min(0);
+const RefBody = z.object({ ref: z.string().min(1) });
+const Ok = z.object({ ok: z.literal(true) });
+const Rental = z.object({ ref: z.string(), phone: z.string(), cost: z.number().int(), status: z.string() });
+
+const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { "application/json": { schema } },
+});
+
+const errors = {
+  400: errorResponse("Invalid request"),
+  404: errorResponse("Unknown activation or number"),
+  409: errorResponse("No numbers, or the activation has ended"),
+  503: errorResponse("The upstream is down (acquire_error mode)"),
+};
+
+const autoSms = (env: Env, db: Db, ref: string) =>
+  sendAutoSms(env, db, ref, int(env.SIMULATOR_AUTO_SMS_DELAY_MS, 4000));
+
+simulatorRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/status",
+    hide: true,
+    responses: {
+      200: jsonContent(
+        z.object({
+          enabled: z.boolean(),
+          provider: z.string(),
+          isProvider: z.boolean(),
+          mode: z.enum(SIM_MODES),
+          autoSms: z.boolean(),
+          autoSmsDelayMs: z.number().int(),
+        }),
+        "Whether the simulator is on and how it behaves",
+      ),
+    },
+  }),
+  async (c) =>
+    c.json(
+      {
+        enabled: true,
+        provider: c.env.PROVIDER,
+        isProvider: c.env.PROVIDER === "simulator",
+        mode: await getMode(c.get("db")),
+        autoSms: flag(c.env.SIMULATOR_AUTO_SMS),
+        autoSmsDelayMs: int(c.env.SIMULATOR_AUTO_SMS_DELAY_MS, 4000),
+      },
+      200,
+    ),
+);
+
+const Offer = z.object({
+  service: z.string(),
+  country: z.number().int(),
+  cost: z.number().int(),
+  stock: z.number().int(),
+});
+
+simulatorRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/offers",
+    hide: true,
+    responses: {
+      200: jsonContent(z.object({ offers: z.array(Offer) }), "Cost (US cents) and stock per offer"),
+    },
+  }),
+  async (c) => c.json({ offers: await listOffers(c.get("db")) }, 200),
+);
+
+simulatorRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/stock",
+    hide: true,
+    request: {
+      body: jsonBody(
+        z.object({
+          service: ServiceCode,
+          country: CountryId,
+          stock: z.number().int().min(0).optional(),
+          cost: z.number().int().min(1).optional(),
+        }),
+      ),
+    },
+    responses: { 200: jsonContent(Offer, "The offer as it now stands"), ...errors },
+  }),
+  async (c) => {
+    const { service, country, ...change } = c.req.valid("json");
+    return c.json(await setOffer(c.get("db"), service, country, change), 200);
+  },
+);
+
+simulatorRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/acquire",
+    hide: true,
+    request: {
+      body: jsonBody(
+        z.object({
+          service: ServiceCode,
+          country: CountryId,
+          maxCost: z.number().int().min(0).optional(),
+          customerRef: z.string().max(100).optional(),
+        }),
+      ),
+    },
+    responses: {
+      201: jsonContent(z.object({ ref: z.string(), phone: z.string(), cost: z.number().int() }), "A number"),
+      ...errors,
+    },
+  }),
+  async (c) => {
+    const db = c.get("db");
+    const rental = await acquire(db, c.req.valid("json"));
+    if (flag(c.env.SIMULATOR_AUTO_SMS)) c.executionCtx.waitUntil(autoSms(c.env, db, rental.ref));
+    return c.json({ ref: rental.ref, phone: rental.phone, cost: rental.cost }, 201);
+  },
+);
+
+const rentalAction = (path: "cancel" | "finish", status: "cancelled" | "finished") =>
+  createRoute({
+    method: "post",
+    path: `/api/${path}`,
+    hide: true,
+    request: { body: jsonBody(RefBody) },
+    responses: { 200: jsonContent(Rental, `The activation, ${status}`), ...errors },
+  });
+
+simulatorRoutes.openapi(rentalAction("cancel", "cancelled"), async (c) => {
+  const rental = await endRental(c.get("db"), c.req.valid("json").ref, "cancelled");
+  return c.json({ ref: rental.ref, phone: rental.phone, cost: rental.cost, status: rental.status }, 200);
+});
+
+simulatorRoutes.openapi(rentalAction("finish", "finished"), async (c) => {
+  const rental = await endRental(c.get("db"), c.req.valid("json").ref, "finished");
+  return c.json({ ref: rental.ref, phone: rental.phone, cost: rental.cost, status: rental.status }, 200);
+});
+
+simulatorRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/retry",
+    hide: true,
+    request: { body: jsonBody(RefBody) },
+    responses: { 200: jsonContent(Ok, "The number waits for another SMS"), ...errors },
+  }),
+  async (c) => {
+    const db = c.get("db");
+    const rental = await requireActiveRental(db, c.req.valid("json").ref);
+    if (flag(c.env.SIMULATOR_AUTO_SMS)) c.executionCtx.waitUntil(autoSms(c.env, db, rental.ref));
+    return c.json({ ok: true as const }, 200);
+  },
+);
+
+simulatorRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/activations/{ref}",
+    hide: true,
+    request: { params: z.object({ ref: z.string() }) },
+    responses: {
+      200: jsonContent(
+        z.object({
+          rental: Rental.extend({ service: z.string(), country: z.number().int() }),
+          messages: z.array(
+            z.object({ id: z.string(), text: z.string(), status: z.string(), attempts: z.number().int() }),
+          ),
+        }),
+        "The activation and every SMS the upstream received for it",
+      ),
+      ...errors,
+    },
+  }),
+  async (c) => {
+    const { rental, messages } = await rentalWithMessages(c.get("db"), c.req.valid("param").ref);
+    return c.json(
+      {
+        rental: {
+          ref: rental.ref,
+          phone: rental.phone,
+          cost: rental.cost,
+          status: rental.status,
+          service: rental.service,
+          country: rental.country,
+        },
+        messages: messages.map((m) => ({ id: m.id, text: m.text, status: m.status, attempts: m.attempts })),
+      },
+      200,
+    );
+  },
+);
+
+simulatorRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/mode",
+    hide: true,
+    request: {
+      body: jsonBody(
+        z
+          .object({ mode: z.enum(SIM_MODES), phone: z.string().optional() })
+          .refine((b) => b.phone === undefined || NUMBER_MODES.includes(b.mode), {
+            message: `A single number takes only ${NUMBER_MODES.join(", ")}.`,
+            path: ["mode"],
+          }),
+      ),
+    },
+    responses: {
+      200: jsonContent(
+        z.object({ mode: z.enum(SIM_MODES), phone: z.string().optional() }),
+        "The mode in force",
+      ),
+      ...errors,
+    },
+  }),
+  async (c) => {
+    const { mode, phone } = c.req.valid("json");
+    await setMode(c.get("db"), mode, phone);
+    return c.json(phone === undefined ? { mode } : { mode, phone }, 200);
+  },
+);
+
+simulatorRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/flush",
+    hide: true,
+    responses: {
+      200: jsonContent(
+        z.object({ attempted: z.number().int(), delivered: z.number().int() }),
+        "Late and failed messages sent now",
+      ),
+    },
+  }),
+  async (c) => c.json(await deliverDue(c.env, c.get("db"), Number.MAX_SAFE_INTEGER), 200),
+);
+
+simulatorRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/sms",
+    hide: true,
+    request: {
+      body: jsonBody(
+        z.object({
+          phone: z.string().regex(/^\+\d{7,15}$/, "an E.164 number such as +447700900123"),
+          text: z.string().min(1).max(1000),
+        }),
+      ),
+    },
+    responses: {
+      202: jsonContent(
+        z.object({
+          messageId: z.string(),
+          status: z.enum(["pending", "delivered", "dropped", "failed"]),
+          mode: z.enum(SIM_MODES),
+        }),
+        "What became of the SMS: delivered to the webhook, held back (late_sms), dropped (no_sms)",
+      ),
+      ...errors,
+    },
+  }),
+  async (c) => {
+    const { phone, text } = c.req.valid("json");
+    return c.json(await receiveSms(c.env, c.get("db"), phone, text), 202);
+  },
+);
