@@ -3,9 +3,9 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Context, MiddlewareHandler } from "hono";
 import { apiKeys, users } from "../db/schema";
-import type { AppEnv, CurrentUser } from "../env";
+import { type AppEnv, type CurrentUser, flag } from "../env";
 import { sha256Hex } from "../lib/crypto";
-import { AppError, unauthorized } from "../lib/errors";
+import { AppError, forbidden, unauthorized } from "../lib/errors";
 import { now } from "../lib/time";
 import { authenticateSession } from "./sessions";
 
@@ -30,7 +30,7 @@ export const authenticateApiKey = async (c: Context<AppEnv>, key: string) => {
     })
     .from(apiKeys)
     .innerJoin(users, eq(users.id, apiKeys.userId))
-    .where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt)))
+    .where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt), isNull(users.deletedAt)))
     .get();
   if (!row) return null;
   // Usage bookkeeping must not slow the answer down.
@@ -59,6 +59,36 @@ export const rateLimitKey = async (c: Context<AppEnv>, keyId: string) => {
   }
 };
 
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+const csrfRejected = (why: string) => forbidden("CSRF_REJECTED", `Request refused: ${why}.`);
+
+const sameOrigin = (c: Context<AppEnv>, origin: string): boolean => {
+  const own = [new URL(c.req.url).origin];
+  if (c.env.PUBLIC_URL) own.push(new URL(c.env.PUBLIC_URL).origin);
+  return own.includes(origin);
+};
+
+/**
+ * Refuses a request whose Origin is another site. Browsers always send Origin on cross-site POSTs;
+ * scripts and same-origin requests may omit it, which is why this alone only guards login and signup.
+ */
+export const checkOrigin = (c: Context<AppEnv>) => {
+  const origin = c.req.header("Origin");
+  if (origin !== undefined && !sameOrigin(c, origin)) throw csrfRejected("it comes from another site");
+};
+
+// A cookie rides along with any cross-site request; requiring JSON (which forces a CORS preflight)
+// and our own Origin means another page cannot make a signed-in browser change anything.
+const checkCsrf = (c: Context<AppEnv>) => {
+  if (SAFE_METHODS.has(c.req.method)) return;
+  if (!/^application\/json\s*(;|$)/i.test(c.req.header("Content-Type") ?? "")) {
+    throw csrfRejected("send Content-Type: application/json");
+  }
+  if (!c.req.header("Origin")) throw csrfRejected("the Origin header is missing");
+  checkOrigin(c);
+};
+
 /** Accepts an API key or a session cookie. */
 export const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
   const key = bearerKey(c);
@@ -72,6 +102,7 @@ export const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   const session = await authenticateSession(c);
   if (!session) throw unauthorized();
+  checkCsrf(c);
   c.set("user", session.user);
   c.set("auth", { kind: "session", sessionId: session.sessionId });
   return next();
@@ -83,4 +114,11 @@ export const requireSession: MiddlewareHandler<AppEnv> = async (c, next) => {
     throw new AppError(403, "SESSION_REQUIRED", "Sign in to the dashboard to do this; API keys cannot.");
   }
   return requireUser(c, next);
+};
+
+/** For top-ups and orders: when REQUIRE_EMAIL_VERIFICATION is on, an unconfirmed email may not pay. */
+export const requireVerifiedEmail = (c: Context<AppEnv>) => {
+  if (flag(c.env.REQUIRE_EMAIL_VERIFICATION) && !c.get("user").emailVerified) {
+    throw forbidden("EMAIL_NOT_VERIFIED", "Confirm your email address first; we sent you a link.");
+  }
 };

@@ -1,3 +1,447 @@
-import { createRouter } from "../lib/openapi";
+// /api/v1 routes of the accounts feature: signup, login, sessions, email flows, passwords, API keys,
+// the security log and the public configuration. Each handler parses, calls account logic, shapes.
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context, MiddlewareHandler } from "hono";
+import type { AppEnv } from "../env";
+import { createRouter, errorResponse, jsonContent } from "../lib/openapi";
+import * as account from "./account";
+import { checkOrigin, requireSession, requireUser } from "./auth";
+import { publicConfig } from "./config";
+import { createApiKey, listApiKeys, revokeApiKey } from "./keys";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./passwords";
+import { requestMeta } from "./request-meta";
+import { listSecurityEvents } from "./security-log";
+import { clearSessionCookie, setSessionCookie } from "./sessions";
 
 export const routes = createRouter();
+
+const ctx = (c: Context<AppEnv>): account.AccountContext => ({
+  db: c.get("db"),
+  env: c.env,
+  meta: requestMeta(c),
+  requestId: c.get("requestId"),
+});
+
+// Signup and login carry no cookie yet, so the session's CSRF rule cannot apply; a foreign Origin can.
+const sameOriginOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
+  checkOrigin(c);
+  await next();
+};
+
+// ── schemas ─────────────────────────────────────────────────────────────────────────────────────
+
+const EmailInput = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email("Enter a valid email address.").max(254))
+  .openapi({ example: "ada@example.com" });
+const NewPassword = z
+  .string()
+  .min(PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters.`)
+  .max(PASSWORD_MAX_LENGTH);
+const AnyPassword = z.string().min(1).max(PASSWORD_MAX_LENGTH);
+const Token = z.string().min(1).max(200);
+
+const User = z
+  .object({
+    id: z.string().openapi({ example: "usr_0123456789abcdefghij" }),
+    email: z.string(),
+    emailVerified: z.boolean(),
+    createdAt: z.string().openapi({ format: "date-time" }),
+  })
+  .openapi("User");
+const UserEnvelope = z.object({ user: User });
+const Ok = z.object({ ok: z.literal(true) }).openapi("Ok");
+
+const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { "application/json": { schema } },
+});
+
+const invalid = errorResponse("VALIDATION_FAILED (field paths in details), BAD_REQUEST for malformed JSON");
+const notSignedIn = errorResponse("UNAUTHORIZED: no valid session cookie or API key");
+const sessionOnly = errorResponse("CSRF_REJECTED, or SESSION_REQUIRED when called with an API key");
+const limited = errorResponse("RATE_LIMITED (see Retry-After)");
+
+// ── sign up, in and out ─────────────────────────────────────────────────────────────────────────
+
+routes.openapi(
+  createRoute({
+    method: "post",
+    path: "/auth/signup",
+    tags: ["Accounts"],
+    summary: "Create an account and sign in",
+    description:
+      "Sets the session cookie and sends an email with a confirmation link. Both booleans must be true.",
+    middleware: [sameOriginOnly] as const,
+    request: {
+      body: jsonBody(
+        z.object({
+          email: EmailInput,
+          password: NewPassword,
+          acceptTerms: z.literal(true, "You must accept the Terms and the Privacy Policy."),
+          confirmAdult: z.literal(true, "You must confirm that you are an adult."),
+        }),
+      ),
+    },
+    responses: {
+      201: jsonContent(UserEnvelope, "Signed up and signed in"),
+      400: errorResponse("VALIDATION_FAILED, WEAK_PASSWORD or BAD_REQUEST"),
+      403: errorResponse("CSRF_REJECTED: Origin of another site"),
+      409: errorResponse("EMAIL_TAKEN"),
+      429: limited,
+    },
+  }),
+  async (c) => {
+    const { user, session } = await account.signup(ctx(c), c.req.valid("json"));
+    setSessionCookie(c, session.token);
+    return c.json({ user }, 201);
+  },
+);
+
+routes.openapi(
+  createRoute({
+    method: "post",
+    path: "/auth/login",
+    tags: ["Accounts"],
+    summary: "Sign in with email and password",
+    middleware: [sameOriginOnly] as const,
+    request: {
+      body: jsonBody(
+        z.object({ email: z.string().trim().toLowerCase().min(1).max(254), password: AnyPassword }),
+      ),
+    },
+    responses: {
+      200: jsonContent(UserEnvelope, "Signed in; the session cookie is set"),
+      400: invalid,
+      401: errorResponse("INVALID_CREDENTIALS, the same for an unknown email and a wrong password"),
+      403: errorResponse("CSRF_REJECTED: Origin of another site"),
+      429: limited,
+    },
+  }),
+  async (c) => {
+    const { user, session } = await account.login(ctx(c), c.req.valid("json"));
+    setSessionCookie(c, session.token);
+    return c.json({ user }, 200);
+  },
+);
+
+routes.openapi(
+  createRoute({
+    method: "post",
+    path: "/auth/logout",
+    tags: ["Accounts"],
+    summary: "End this session",
+    middleware: [requireSession] as const,
+    responses: { 200: jsonContent(Ok, "Signed out"), 401: notSignedIn, 403: sessionOnly },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    if (auth.kind === "session") await account.logout(ctx(c), c.get("user").id, auth.sessionId);
+    clearSessionCookie(c);
+    return c.json({ ok: true as const }, 200);
+  },
+);
+
+routes.openapi(
+  createRoute({
+    method: "post",
+    path: "/auth/logout-all",
+    tags: ["Accounts"],
+    summary: "End every session of this account, on every device",
+    middleware: [requireSession] as const,
+    responses: { 200: jsonContent(Ok, "Signed out everywhere"), 401: notSignedIn, 403: sessionOnly },
+  }),
+  async (c) => {
+    await account.logoutAll(ctx(c), c.get("user").id);
+    clearSessionCookie(c);
+    return c.json({ ok: true as const }, 200);
+  },
+);
+
+// ── email verification and password reset ──────────────────────────────────────────────────────
+
+routes.openapi(
+  createRoute({
+    method: "post",
+    path: "/auth/verify-email",
+    tags: ["Accounts"],
+    summary: "Confirm the email address with the token from the emailed link",
+    middleware: [sameOriginOnly] as const,
+    request: { body: jsonBody(z.object({ token: Token })) },
+    responses: {
+      200: jsonContent(UserEnvelope, "Email confirmed"),
+      400: errorResponse("INVALID_TOKEN (unknown, expired or already used) or VALIDATION_FAILED"),
+      403: errorResponse("CSRF_REJECTED: Origin of another site"),
+    },
+  }),
+  async (c) => {
+    const user = await account.verifyEmail(ctx(c), c.req.valid("json").token);
+    return c.json({ user }, 200);
+  },
+);
+
+routes.openapi(
+  createRoute({
+    method: "post",
+    path: "/auth/resend-verification",
+    tags: ["Accounts"],
+    summary: "Send the email confirmation link again",
+    middleware: [requireSession] as const,
+    responses: {
+      200: jsonContent(Ok, "Sent"),
+      401: notSignedIn,
+      403: sessionOnly,
+      409: errorResponse("EMAIL_ALREADY_VERIFIED"),
+      429: limited,
+    },
+  }),
+  async (c) => {
+    await account.resendVerification(ctx(c), c.get("user"));
+    return c.json({ ok: true as const }, 200);
+  },
+);
+
+routes.openapi(
+  createRoute({
+    method: "post",
+    path: "/auth/request-password-reset",
+    tags: ["Accounts"],
+    summary: "Email a password reset link",
+    description: "Answers the same whether or not an account has this email.",
+    middleware: [sameOriginOnly] as const,
+    request: { body: jsonBody(z.object({ email: EmailInput })) },
+    responses: {
+      200: jsonContent(
+        z.object({ ok: z.literal(true), message: z.string() }),
+        "If the account exists, a link is on its way",
+      ),
+      400: invalid,
+      403: errorResponse("CSRF_REJECTED: Origin of another site"),
+      429: limited,
+    },
+  }),
+  async (c) => {
+    await account.requestPasswordReset(ctx(c), c.req.valid("json").email);
+    return c.json(
+      { ok: true as const, message: "If an account uses this email, a reset link has been sent to it." },
+      200,
+    );
+  },
+);
+
+routes.openapi(
+  createRoute({
+    method: "post",
+    path: "/auth/reset-password",
+    tags: ["Accounts"],
+    summary: "Set a new password with the token from the emailed link",
+    description: "Signs the account out of every session.",
+    middleware: [sameOriginOnly] as const,
+    request: { body: jsonBody(z.object({ token: Token, password: NewPassword })) },
+    responses: {
+      200: jsonContent(Ok, "Password changed; sign in with it"),
+      400: errorResponse("INVALID_TOKEN, WEAK_PASSWORD or VALIDATION_FAILED"),
+      403: errorResponse("CSRF_REJECTED: Origin of another site"),
+    },
+  }),
+  async (c) => {
+    await account.resetPassword(ctx(c), c.req.valid("json"));
+    return c.json({ ok: true as const }, 200);
+  },
+);
+
+// ── the signed-in account ───────────────────────────────────────────────────────────────────────
+
+routes.openapi(
+  createRoute({
+    method: "get",
+    path: "/me",
+    tags: ["Accounts"],
+    summary: "The signed-in account",
+    middleware: [requireUser] as const,
+    responses: {
+      200: jsonContent(User, "The account"),
+      401: notSignedIn,
+      429: limited,
+    },
+  }),
+  async (c) => c.json(await account.getUser(c.get("db"), c.get("user").id), 200),
+);
+
+routes.openapi(
+  createRoute({
+    method: "post",
+    path: "/me/password",
+    tags: ["Accounts"],
+    summary: "Change the password",
+    description: "Revokes every session, then signs this browser in again with a fresh session cookie.",
+    middleware: [requireSession] as const,
+    request: { body: jsonBody(z.object({ currentPassword: AnyPassword, newPassword: NewPassword })) },
+    responses: {
+      200: jsonContent(Ok, "Changed"),
+      400: errorResponse("WEAK_PASSWORD or VALIDATION_FAILED"),
+      401: notSignedIn,
+      403: errorResponse("WRONG_PASSWORD, CSRF_REJECTED or SESSION_REQUIRED"),
+      429: limited,
+    },
+  }),
+  async (c) => {
+    const session = await account.changePassword(ctx(c), c.get("user").id, c.req.valid("json"));
+    setSessionCookie(c, session.token);
+    return c.json({ ok: true as const }, 200);
+  },
+);
+
+routes.openapi(
+  createRoute({
+    method: "get",
+    path: "/me/security-log",
+    tags: ["Accounts"],
+    summary: "Sign-ins, password changes and key changes of this account, newest first (up to 100)",
+    middleware: [requireUser] as const,
+    responses: {
+      200: jsonContent(
+        z.object({
+          items: z.array(
+            z.object({
+              kind: z.string().openapi({ example: "login_ok" }),
+              ip: z.string().nullable(),
+              userAgent: z.string().nullable(),
+              createdAt: z.string().openapi({ format: "date-time" }),
+            }),
+          ),
+        }),
+        "The log",
+      ),
+      401: notSignedIn,
+      429: limited,
+    },
+  }),
+  async (c) => c.json({ items: await listSecurityEvents(c.get("db"), c.get("user").id) }, 200),
+);
+
+// ── API keys ────────────────────────────────────────────────────────────────────────────────────
+
+const KeyId = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "id", in: "path" } }),
+});
+
+routes.openapi(
+  createRoute({
+    method: "post",
+    path: "/keys",
+    tags: ["API keys"],
+    summary: "Create an API key (the key is shown only in this answer)",
+    middleware: [requireSession] as const,
+    request: { body: jsonBody(z.object({ name: z.string().trim().min(1).max(64) })) },
+    responses: {
+      201: jsonContent(
+        z.object({
+          id: z.string(),
+          name: z.string(),
+          prefix: z.string(),
+          key: z.string().openapi({ description: "Send as Authorization: Bearer <key>. Not shown again." }),
+          createdAt: z.string().openapi({ format: "date-time" }),
+        }),
+        "Created",
+      ),
+      400: invalid,
+      401: notSignedIn,
+      403: sessionOnly,
+      409: errorResponse("TOO_MANY_KEYS (20 live keys at most)"),
+    },
+  }),
+  async (c) =>
+    c.json(await createApiKey(c.get("db"), requestMeta(c), c.get("user").id, c.req.valid("json").name), 201),
+);
+
+routes.openapi(
+  createRoute({
+    method: "get",
+    path: "/keys",
+    tags: ["API keys"],
+    summary: "The account's live API keys (never the keys themselves)",
+    middleware: [requireSession] as const,
+    responses: {
+      200: jsonContent(
+        z.object({
+          keys: z.array(
+            z.object({
+              id: z.string(),
+              name: z.string(),
+              prefix: z.string(),
+              createdAt: z.string().openapi({ format: "date-time" }),
+              lastUsedAt: z.string().nullable().openapi({ format: "date-time" }),
+              requestCount: z.number().int(),
+            }),
+          ),
+        }),
+        "The keys",
+      ),
+      401: notSignedIn,
+      403: sessionOnly,
+    },
+  }),
+  async (c) => c.json({ keys: await listApiKeys(c.get("db"), c.get("user").id) }, 200),
+);
+
+routes.openapi(
+  createRoute({
+    method: "delete",
+    path: "/keys/{id}",
+    tags: ["API keys"],
+    summary: "Revoke an API key",
+    middleware: [requireSession] as const,
+    request: { params: KeyId },
+    responses: {
+      200: jsonContent(Ok, "Revoked"),
+      401: notSignedIn,
+      403: sessionOnly,
+      404: errorResponse("NOT_FOUND: no such live key on this account"),
+    },
+  }),
+  async (c) => {
+    await revokeApiKey(c.get("db"), requestMeta(c), c.get("user").id, c.req.valid("param").id);
+    return c.json({ ok: true as const }, 200);
+  },
+);
+
+// ── public configuration ────────────────────────────────────────────────────────────────────────
+
+routes.openapi(
+  createRoute({
+    method: "get",
+    path: "/config",
+    tags: ["Service"],
+    summary: "Brand, policies and the features this deployment offers (no sign-in needed)",
+    responses: {
+      200: jsonContent(
+        z
+          .object({
+            brandName: z.string(),
+            supportEmail: z.string(),
+            policyVersion: z.string(),
+            policyLastUpdated: z.string(),
+            currency: z.string(),
+            demoTopUp: z.boolean(),
+            stripeEnabled: z.boolean(),
+            simulator: z.boolean(),
+            requireEmailVerification: z.boolean(),
+            topUpMin: z.number().int(),
+            topUpMax: z.number().int(),
+            earlyCancelSeconds: z.number().int(),
+            activationMinutes: z.number().int(),
+          })
+          .openapi("Config"),
+        "The configuration",
+      ),
+    },
+  }),
+  (c) => c.json(publicConfig(c.env), 200),
+);

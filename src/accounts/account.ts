@@ -1,0 +1,206 @@
+// Account logic shared by every front door: signup, login, logout, email verification, passwords.
+// Plain functions over (db, env, request meta); the routes only parse and shape.
+import { and, eq, isNull } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { users } from "../db/schema";
+import type { Env } from "../env";
+import { AppError, notFound } from "../lib/errors";
+import { newId } from "../lib/ids";
+import { iso, now } from "../lib/time";
+import { sendEmail } from "./email";
+import { assertAcceptablePassword, hashPassword, verifyPassword } from "./passwords";
+import { limitByEmail, limitByIpAndEmail } from "./rate-limit";
+import type { RequestMeta } from "./request-meta";
+import { securityEvent } from "./security-log";
+import { createSession, revokeAllSessions, revokeSession } from "./sessions";
+import { consumeToken, issueToken } from "./tokens";
+
+export type AccountContext = { db: Db; env: Env; meta: RequestMeta; requestId?: string };
+
+export const normaliseEmail = (email: string): string => email.trim().toLowerCase();
+
+const publicUser = (row: {
+  id: string;
+  email: string;
+  emailVerifiedAt: number | null;
+  createdAt: number;
+}) => ({
+  id: row.id,
+  email: row.email,
+  emailVerified: row.emailVerifiedAt != null,
+  createdAt: iso(row.createdAt),
+});
+
+export type PublicUser = ReturnType<typeof publicUser>;
+
+const link = (env: Env, hashRoute: string, token: string) =>
+  `${env.PUBLIC_URL.replace(/\/+$/, "")}/#/${hashRoute}?token=${token}`;
+
+const sendVerificationEmail = async (ctx: AccountContext, user: { id: string; email: string }) => {
+  const token = await issueToken(ctx.db, user.id, "verify_email");
+  const brand = ctx.env.BRAND_NAME;
+  await sendEmail(
+    ctx.env,
+    ctx.db,
+    {
+      to: user.email,
+      subject: `Confirm your email for ${brand}`,
+      body: `Welcome to ${brand}.\n\nConfirm this email address by opening:\n${link(ctx.env, "verify-email", token)}\n\nThe link works once and expires in 48 hours. If you did not sign up, ignore this message.`,
+    },
+    ctx.requestId,
+  );
+};
+
+export const signup = async (ctx: AccountContext, input: { email: string; password: string }) => {
+  const email = normaliseEmail(input.email);
+  await limitByIpAndEmail(ctx.env, ctx.meta.ip, email);
+  assertAcceptablePassword(input.password);
+  const t = now();
+  const created = await ctx.db
+    .insert(users)
+    .values({
+      id: newId("usr"),
+      email,
+      passwordHash: await hashPassword(input.password, ctx.env.PASSWORD_PEPPER),
+      acceptedPolicyVersion: ctx.env.POLICY_VERSION,
+      acceptedPolicyAt: t,
+      currency: ctx.env.CURRENCY,
+      createdAt: t,
+    })
+    .onConflictDoNothing({ target: users.email })
+    .returning()
+    .get();
+  if (!created) throw new AppError(409, "EMAIL_TAKEN", "An account with this email already exists.");
+  await securityEvent(ctx.db, created.id, "signup", ctx.meta).run();
+  const session = await createSession(ctx.db, ctx.env, created.id, ctx.meta);
+  await sendVerificationEmail(ctx, created);
+  return { user: publicUser(created), session };
+};
+
+const invalidCredentials = () =>
+  new AppError(401, "INVALID_CREDENTIALS", "The email or password is not right.");
+
+export const login = async (ctx: AccountContext, input: { email: string; password: string }) => {
+  const email = normaliseEmail(input.email);
+  await limitByIpAndEmail(ctx.env, ctx.meta.ip, email);
+  const user = await ctx.db
+    .select()
+    .from(users)
+    .where(and(eq(users.email, email), isNull(users.deletedAt)))
+    .get();
+  // An unknown email is checked against a decoy hash so both failures take the same time.
+  const { ok, rehash } = await verifyPassword(
+    input.password,
+    user?.passwordHash ?? null,
+    ctx.env.PASSWORD_PEPPER,
+  );
+  if (!user || !ok) {
+    await securityEvent(ctx.db, user?.id ?? null, "login_failed", ctx.meta).run();
+    throw invalidCredentials();
+  }
+  if (rehash) {
+    const passwordHash = await hashPassword(input.password, ctx.env.PASSWORD_PEPPER);
+    await ctx.db.update(users).set({ passwordHash }).where(eq(users.id, user.id)).run();
+  }
+  await securityEvent(ctx.db, user.id, "login_ok", ctx.meta).run();
+  const session = await createSession(ctx.db, ctx.env, user.id, ctx.meta);
+  return { user: publicUser(user), session };
+};
+
+export const logout = async (ctx: AccountContext, userId: string, sessionId: string) => {
+  await ctx.db.batch([revokeSession(ctx.db, sessionId), securityEvent(ctx.db, userId, "logout", ctx.meta)]);
+};
+
+export const logoutAll = async (ctx: AccountContext, userId: string) => {
+  await ctx.db.batch([
+    revokeAllSessions(ctx.db, userId),
+    securityEvent(ctx.db, userId, "logout_all", ctx.meta),
+  ]);
+};
+
+export const getUser = async (db: Db, userId: string): Promise<PublicUser> => {
+  const row = await db.select().from(users).where(eq(users.id, userId)).get();
+  if (!row) throw notFound("User");
+  return publicUser(row);
+};
+
+export const verifyEmail = async (ctx: AccountContext, token: string) => {
+  const userId = await consumeToken(ctx.db, token, "verify_email");
+  await ctx.db.batch([
+    ctx.db
+      .update(users)
+      .set({ emailVerifiedAt: now() })
+      .where(and(eq(users.id, userId), isNull(users.emailVerifiedAt))),
+    securityEvent(ctx.db, userId, "email_verified", ctx.meta),
+  ]);
+  return getUser(ctx.db, userId);
+};
+
+export const resendVerification = async (ctx: AccountContext, user: { id: string; email: string }) => {
+  const current = await getUser(ctx.db, user.id);
+  if (current.emailVerified) {
+    throw new AppError(409, "EMAIL_ALREADY_VERIFIED", "This email address is already confirmed.");
+  }
+  await limitByEmail(ctx.env, current.email);
+  await sendVerificationEmail(ctx, current);
+};
+
+/** Sends a reset link when the account exists; the caller answers the same either way. */
+export const requestPasswordReset = async (ctx: AccountContext, rawEmail: string) => {
+  const email = normaliseEmail(rawEmail);
+  await limitByIpAndEmail(ctx.env, ctx.meta.ip, email);
+  const user = await ctx.db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.email, email), isNull(users.deletedAt)))
+    .get();
+  if (!user) return;
+  const token = await issueToken(ctx.db, user.id, "reset_password");
+  await sendEmail(
+    ctx.env,
+    ctx.db,
+    {
+      to: email,
+      subject: `Reset your ${ctx.env.BRAND_NAME} password`,
+      body: `Someone asked to reset the password of this account. To choose a new password, open:\n${link(ctx.env, "reset-password", token)}\n\nThe link works once and expires in one hour. If it was not you, ignore this message: your password stays as it is.`,
+    },
+    ctx.requestId,
+  );
+};
+
+/** Sets a new password from a reset link and signs the account out everywhere. */
+export const resetPassword = async (ctx: AccountContext, input: { token: string; password: string }) => {
+  // Checked before the token is spent, so a refused password does not burn the link.
+  assertAcceptablePassword(input.password);
+  const userId = await consumeToken(ctx.db, input.token, "reset_password");
+  const passwordHash = await hashPassword(input.password, ctx.env.PASSWORD_PEPPER);
+  await ctx.db.batch([
+    ctx.db.update(users).set({ passwordHash }).where(eq(users.id, userId)),
+    revokeAllSessions(ctx.db, userId),
+    securityEvent(ctx.db, userId, "password_reset", ctx.meta),
+  ]);
+};
+
+/**
+ * Changes the password and revokes every session, then opens a fresh one for the person who made the
+ * change, so a stolen cookie dies while the current tab stays signed in.
+ */
+export const changePassword = async (
+  ctx: AccountContext,
+  userId: string,
+  input: { currentPassword: string; newPassword: string },
+) => {
+  const user = await ctx.db.select().from(users).where(eq(users.id, userId)).get();
+  if (!user) throw notFound("User");
+  await limitByEmail(ctx.env, user.email);
+  const { ok } = await verifyPassword(input.currentPassword, user.passwordHash, ctx.env.PASSWORD_PEPPER);
+  if (!ok) throw new AppError(403, "WRONG_PASSWORD", "The current password is not right.");
+  assertAcceptablePassword(input.newPassword);
+  const passwordHash = await hashPassword(input.newPassword, ctx.env.PASSWORD_PEPPER);
+  await ctx.db.batch([
+    ctx.db.update(users).set({ passwordHash }).where(eq(users.id, userId)),
+    revokeAllSessions(ctx.db, userId),
+    securityEvent(ctx.db, userId, "password_changed", ctx.meta),
+  ]);
+  return createSession(ctx.db, ctx.env, userId, ctx.meta);
+};

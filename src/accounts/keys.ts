@@ -1,0 +1,63 @@
+// API keys for scripts: `sk_` + 32 random bytes (base64url), shown once; only a SHA-256 is stored.
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { apiKeys } from "../db/schema";
+import { randomToken, sha256Hex } from "../lib/crypto";
+import { AppError, notFound } from "../lib/errors";
+import { newId } from "../lib/ids";
+import { iso, isoOrNull, now } from "../lib/time";
+import type { RequestMeta } from "./request-meta";
+import { securityEvent } from "./security-log";
+
+export const MAX_KEYS_PER_USER = 20;
+const PREFIX_LENGTH = 10;
+
+export const createApiKey = async (db: Db, meta: RequestMeta, userId: string, name: string) => {
+  const key = `sk_${randomToken(32)}`;
+  const id = newId("key");
+  const prefix = key.slice(0, PREFIX_LENGTH);
+  const createdAt = now();
+  // One statement counts and inserts, so two concurrent requests cannot both take the 20th slot.
+  const result = await db.run(sql`
+    INSERT INTO ${apiKeys} (id, user_id, name, prefix, key_hash, created_at)
+    SELECT ${id}, ${userId}, ${name}, ${prefix}, ${await sha256Hex(key)}, ${createdAt}
+    WHERE (SELECT count(*) FROM ${apiKeys} WHERE user_id = ${userId} AND revoked_at IS NULL) < ${MAX_KEYS_PER_USER}`);
+  if (result.meta.changes !== 1) {
+    throw new AppError(
+      409,
+      "TOO_MANY_KEYS",
+      `An account can have at most ${MAX_KEYS_PER_USER} API keys; revoke one you no longer use.`,
+    );
+  }
+  await securityEvent(db, userId, "key_created", meta).run();
+  return { id, name, prefix, key, createdAt: iso(createdAt) };
+};
+
+export const listApiKeys = async (db: Db, userId: string) => {
+  const rows = await db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt)))
+    .orderBy(asc(apiKeys.createdAt))
+    .all();
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    createdAt: iso(row.createdAt),
+    lastUsedAt: isoOrNull(row.lastUsedAt),
+    requestCount: row.requestCount,
+  }));
+};
+
+/** Revokes one of the user's own live keys; anyone else's key is simply not found. */
+export const revokeApiKey = async (db: Db, meta: RequestMeta, userId: string, keyId: string) => {
+  const revoked = await db
+    .update(apiKeys)
+    .set({ revokedAt: now() })
+    .where(and(eq(apiKeys.id, keyId), eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt)))
+    .returning({ id: apiKeys.id })
+    .get();
+  if (!revoked) throw notFound("API key");
+  await securityEvent(db, userId, "key_revoked", meta).run();
+};

@@ -1,0 +1,49 @@
+// The account's own audit trail: what happened, from which IP and browser. Users can read theirs.
+import { desc, eq, sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { securityEvents } from "../db/schema";
+import { newId } from "../lib/ids";
+import { iso, now } from "../lib/time";
+import type { RequestMeta } from "./request-meta";
+
+export type SecurityEventKind =
+  | "signup"
+  | "login_ok"
+  | "login_failed"
+  | "logout"
+  | "logout_all"
+  | "password_changed"
+  | "password_reset"
+  | "key_created"
+  | "key_revoked"
+  | "email_verified";
+
+const LIST_LIMIT = 100;
+
+/** The insert as a query, so callers can put it in the same batch as the change it records. */
+export const securityEvent = (db: Db, userId: string | null, kind: SecurityEventKind, meta: RequestMeta) =>
+  db.insert(securityEvents).values({
+    id: newId("sev"),
+    userId,
+    kind,
+    ip: meta.ip,
+    userAgent: meta.userAgent,
+    createdAt: now(),
+  });
+
+export const listSecurityEvents = async (db: Db, userId: string) => {
+  const rows = await db
+    .select()
+    .from(securityEvents)
+    .where(eq(securityEvents.userId, userId))
+    // rowid breaks ties within one millisecond in insertion order.
+    .orderBy(desc(securityEvents.createdAt), desc(sql`rowid`))
+    .limit(LIST_LIMIT)
+    .all();
+  return rows.map((row) => ({
+    kind: row.kind,
+    ip: row.ip,
+    userAgent: row.userAgent,
+    createdAt: iso(row.createdAt),
+  }));
+};

@@ -1,0 +1,56 @@
+// Single-use email tokens (verify email, reset password): random, sent once, stored only as SHA-256.
+import { and, eq, gt, isNull } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { emailTokens } from "../db/schema";
+import { randomToken, sha256Hex } from "../lib/crypto";
+import { AppError } from "../lib/errors";
+import { newId } from "../lib/ids";
+import { now } from "../lib/time";
+
+export type TokenPurpose = "verify_email" | "reset_password";
+
+const LIFETIME_MS: Record<TokenPurpose, number> = {
+  verify_email: 48 * 60 * 60 * 1000,
+  // Short: whoever holds a reset link holds the account.
+  reset_password: 60 * 60 * 1000,
+};
+
+/** Stores a fresh token's hash and returns the token itself, which only the email will carry. */
+export const issueToken = async (db: Db, userId: string, purpose: TokenPurpose): Promise<string> => {
+  const token = randomToken(32);
+  const createdAt = now();
+  await db
+    .insert(emailTokens)
+    .values({
+      id: newId("tok"),
+      userId,
+      purpose,
+      tokenHash: await sha256Hex(token),
+      createdAt,
+      expiresAt: createdAt + LIFETIME_MS[purpose],
+    })
+    .run();
+  return token;
+};
+
+/** Marks the token used and returns its user; one caller wins even when two race. */
+export const consumeToken = async (db: Db, token: string, purpose: TokenPurpose): Promise<string> => {
+  const at = now();
+  const row = await db
+    .update(emailTokens)
+    .set({ usedAt: at })
+    .where(
+      and(
+        eq(emailTokens.tokenHash, await sha256Hex(token)),
+        eq(emailTokens.purpose, purpose),
+        isNull(emailTokens.usedAt),
+        gt(emailTokens.expiresAt, at),
+      ),
+    )
+    .returning({ userId: emailTokens.userId })
+    .get();
+  if (!row) {
+    throw new AppError(400, "INVALID_TOKEN", "This link is invalid, has expired or was already used.");
+  }
+  return row.userId;
+};
