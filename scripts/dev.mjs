@@ -5,6 +5,12 @@ import { spawn, spawnSync } from "node:child_process";
 const port = process.env.PORT ?? "8787";
 const persist = process.env.PERSIST_TO; // optional: a separate local state folder (tests, benchmarks)
 const persistArgs = persist ? ["--persist-to", persist] : [];
+// Optional overrides for one run, e.g. EXTRA_VARS="EARLY_CANCEL_SECONDS:0 SIMULATOR_AUTO_SMS:false"
+// (the browser suite and benchmarks); each becomes `--var NAME:VALUE`, which beats .dev.vars.
+const extraVars = (process.env.EXTRA_VARS ?? "")
+  .split(/\s+/)
+  .filter(Boolean)
+  .flatMap((pair) => ["--var", pair]);
 
 const run = (cmd, args) => {
   const result = spawnSync(cmd, args, { stdio: "inherit", env: process.env });
@@ -27,6 +33,7 @@ const dev = spawn(
     "127.0.0.1",
     "--var",
     `PUBLIC_URL:http://localhost:${port}`,
+    ...extraVars,
     ...persistArgs,
   ],
   { stdio: "inherit", env: { WRANGLER_SEND_METRICS: "false", ...process.env } },
