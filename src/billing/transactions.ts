@@ -1,0 +1,74 @@
+// The customer's statement: ledger entries, newest first, with an opaque cursor.
+import { and, desc, eq, lt, or } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { ledgerEntries } from "../db/schema";
+import { AppError } from "../lib/errors";
+import { iso } from "../lib/time";
+
+export type Transaction = {
+  id: string;
+  kind: (typeof ledgerEntries.$inferSelect)["kind"];
+  amount: number;
+  heldDelta: number;
+  currency: string;
+  reference: string;
+  createdAt: string;
+};
+
+// The cursor is the (createdAt, id) of the last item shown; entries of one batch share a createdAt.
+const encodeCursor = (createdAt: number, id: string) => btoa(`${createdAt}:${id}`).replace(/=+$/, "");
+
+const decodeCursor = (cursor: string): { createdAt: number; id: string } => {
+  let text = "";
+  try {
+    text = atob(cursor);
+  } catch {
+    // fall through to the error below
+  }
+  const m = /^(\d+):(txn_[a-z0-9]+)$/.exec(text);
+  if (!m) {
+    throw new AppError(400, "VALIDATION_FAILED", "Some fields are missing or invalid.", [
+      { path: "cursor", message: "This cursor was not issued by this API." },
+    ]);
+  }
+  return { createdAt: Number(m[1]), id: m[2] as string };
+};
+
+export const listTransactions = async (
+  db: Db,
+  userId: string,
+  opts: { limit: number; cursor?: string },
+): Promise<{ items: Transaction[]; nextCursor: string | null }> => {
+  const after = opts.cursor ? decodeCursor(opts.cursor) : null;
+  const rows = await db
+    .select()
+    .from(ledgerEntries)
+    .where(
+      and(
+        eq(ledgerEntries.userId, userId),
+        after
+          ? or(
+              lt(ledgerEntries.createdAt, after.createdAt),
+              and(eq(ledgerEntries.createdAt, after.createdAt), lt(ledgerEntries.id, after.id)),
+            )
+          : undefined,
+      ),
+    )
+    .orderBy(desc(ledgerEntries.createdAt), desc(ledgerEntries.id))
+    .limit(opts.limit + 1)
+    .all();
+  const page = rows.slice(0, opts.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((e) => ({
+      id: e.id,
+      kind: e.kind,
+      amount: e.amount,
+      heldDelta: e.heldDelta,
+      currency: e.currency,
+      reference: e.reference,
+      createdAt: iso(e.createdAt),
+    })),
+    nextCursor: rows.length > opts.limit && last ? encodeCursor(last.createdAt, last.id) : null,
+  };
+};
