@@ -3,7 +3,7 @@
 // numbers and reports each one to our webhook over HTTP with a signed body. Failure modes let tests
 // and demos see the bad days of a real provider.
 import { exports } from "cloudflare:workers";
-import { and, asc, eq, isNull, lte, or, sql } from "drizzle-orm";
+import { and, asc, eq, lte, or, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { simMessages, simNumbers, simOffers, simRentals, simSettings } from "../../db/schema";
 import { type Env, int } from "../../env";
@@ -165,31 +165,29 @@ export const acquire = async (db: Db, input: AcquireInput) => {
   // One atomic batch: take a free number only while the offer has stock, count it out of stock only
   // if a number was taken, and record the rental. Concurrent acquires cannot oversell.
   const ref = newRentalRef();
-  const offerMatch = and(eq(simOffers.service, input.service), eq(simOffers.country, input.country));
-  const rented = sql`EXISTS (SELECT 1 FROM ${simNumbers} WHERE ${simNumbers.rentedBy} = ${ref})`;
-  await db.batch([
-    db
-      .update(simNumbers)
-      .set({ rentedBy: ref })
-      .where(
-        and(
-          isNull(simNumbers.rentedBy),
-          eq(
-            simNumbers.phone,
-            sql`(SELECT ${simNumbers.phone} FROM ${simNumbers} WHERE ${simNumbers.country} = ${input.country}
-                 AND ${simNumbers.rentedBy} IS NULL ORDER BY random() LIMIT 1)`,
-          ),
-          sql`EXISTS (SELECT 1 FROM ${simOffers} WHERE ${offerMatch} AND ${simOffers.stock} > 0)`,
-        ),
-      ),
-    db
-      .update(simOffers)
-      .set({ stock: sql`${simOffers.stock} - 1` })
-      .where(and(offerMatch, rented)),
-    db.run(sql`INSERT INTO ${simRentals} (ref, phone, service, country, cost, customer_ref, status, created_at)
-      SELECT ${ref}, ${simNumbers.phone}, ${input.service}, ${input.country}, ${offer.cost},
-             ${input.customerRef ?? null}, 'active', ${now()}
-      FROM ${simNumbers} WHERE ${simNumbers.rentedBy} = ${ref}`),
+  const { service, country } = input;
+  const d1 = db.$client;
+  await d1.batch([
+    d1
+      .prepare(
+        `UPDATE sim_numbers SET rented_by = ?1
+         WHERE rented_by IS NULL
+           AND phone = (SELECT phone FROM sim_numbers WHERE country = ?2 AND rented_by IS NULL ORDER BY random() LIMIT 1)
+           AND EXISTS (SELECT 1 FROM sim_offers WHERE service = ?3 AND country = ?2 AND stock > 0)`,
+      )
+      .bind(ref, country, service),
+    d1
+      .prepare(
+        `UPDATE sim_offers SET stock = stock - 1
+         WHERE service = ?1 AND country = ?2 AND EXISTS (SELECT 1 FROM sim_numbers WHERE rented_by = ?3)`,
+      )
+      .bind(service, country, ref),
+    d1
+      .prepare(
+        `INSERT INTO sim_rentals (ref, phone, service, country, cost, customer_ref, status, created_at)
+         SELECT ?1, phone, ?2, ?3, ?4, ?5, 'active', ?6 FROM sim_numbers WHERE rented_by = ?1`,
+      )
+      .bind(ref, service, country, offer.cost, input.customerRef ?? null, now()),
   ]);
   const rental = await db.select().from(simRentals).where(eq(simRentals.ref, ref)).get();
   if (!rental)
