@@ -35,7 +35,7 @@ const EmailInput = z
   .trim()
   .toLowerCase()
   .pipe(z.email("Enter a valid email address.").max(254))
-  .openapi({ example: "ada@example.com" });
+  .openapi({ format: "email", example: "ada@example.com" });
 const NewPassword = z
   .string()
   .min(PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters.`)
