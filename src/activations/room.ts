@@ -1,5 +1,526 @@
+// ActivationRoom: one Durable Object per activation, the single writer of that activation while it is
+// live. Every decision (charge or not, which transition wins a race) is made synchronously against
+// the object's own SQLite storage, so an SMS arriving during a cancel needs no locks. The slow,
+// fallible consequences — writing through to D1, posting or voiding the hold, telling the provider —
+// run afterwards from the stored record and are retried from the alarm until they succeed.
 import { DurableObject } from "cloudflare:workers";
+import { postHold, voidHold } from "../billing/ledger";
+import { createDb } from "../db/client";
 import type { Env } from "../env";
+import { log } from "../lib/log";
+import { iso } from "../lib/time";
+import { getProvider } from "../providers";
+import { ProviderError } from "../providers/types";
+import {
+  type ActivationEvent,
+  type ActivationFacts,
+  type ActivationStatus,
+  type ActivationView,
+  buildView,
+  type EventType,
+  earlyCancelMs,
+  isLive,
+  type StoredSms,
+  smsView,
+} from "./view";
 
-/** One Durable Object per activation: the single writer of that activation while it is live. */
-export class ActivationRoom extends DurableObject<Env> {}
+/** What the order step hands the room when it starts it. */
+export type NewActivation = Omit<ActivationFacts, "status" | "code" | "lastSeq" | "charged"> & {
+  userId: string;
+  provider: string;
+  providerRef: string;
+};
+
+type ProviderOp = "cancel" | "finish" | "requestAnotherSms";
+
+type RoomRecord = NewActivation & {
+  status: ActivationStatus;
+  code: string | null;
+  charged: boolean;
+  endedAt: number | null;
+  lastSeq: number;
+  syncedSeq: number; // events up to here are in D1
+  hold: "pending" | "post" | "void" | "settled"; // the one decision about the money, then done
+  providerOps: Array<{ op: ProviderOp; attempts: number }>;
+  retryAttempts: number;
+  alarmAt: number | null;
+};
+
+export type InboundRoomSms = { messageId: string; text: string; code: string | null; receivedAt: number };
+
+/** Errors cross the RPC boundary as values: thrown errors lose their status and code on the way. */
+export type RoomError = {
+  status: 404 | 409;
+  code: string;
+  message: string;
+  details?: Record<string, string>;
+};
+export type RoomResult<T> = { ok: true; value: T } | { ok: false; error: RoomError };
+
+export type WaitResult = { activation: ActivationView; events: ActivationEvent[]; timedOut: boolean };
+
+/** The WebSocket protocol: a snapshot on connect (or the missed events with ?after=), then events. */
+export type LiveMessage =
+  | { type: "snapshot"; activation: ActivationView }
+  | { type: "event"; event: ActivationEvent };
+
+const PROVIDER_OP_ATTEMPTS = 8;
+const RETRY_BASE_MS = 5_000;
+const RETRY_MAX_MS = 5 * 60_000;
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS record (id INTEGER PRIMARY KEY CHECK (id = 1), data TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, type TEXT NOT NULL, at INTEGER NOT NULL, data TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS sms (
+    message_id TEXT PRIMARY KEY, id TEXT NOT NULL, seq INTEGER NOT NULL, code TEXT, text TEXT,
+    received_at INTEGER NOT NULL, charged INTEGER NOT NULL
+  );
+`;
+
+type EventRow = { seq: number; type: string; at: number; data: string };
+type SmsRow = {
+  message_id: string;
+  id: string;
+  seq: number;
+  code: string | null;
+  text: string | null;
+  received_at: number;
+  charged: number;
+};
+
+const fail = (status: RoomError["status"], code: string, message: string, details?: Record<string, string>) =>
+  ({
+    ok: false,
+    error: details === undefined ? { status, code, message } : { status, code, message, details },
+  }) as const;
+
+const badTransition = (action: string, status: ActivationStatus) =>
+  fail(409, "BAD_TRANSITION", `Cannot ${action} an activation that is ${status.replace("_", " ")}.`, {
+    status,
+  });
+
+const notInitialised = () => fail(404, "NOT_FOUND", "Activation not found.");
+
+export class ActivationRoom extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+  private readonly waiters = new Set<() => void>();
+  private settling: Promise<void> = Promise.resolve();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.sql.exec(SCHEMA);
+    // Watchers keep their connection alive without waking the object.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
+  }
+
+  // ── RPC ─────────────────────────────────────────────────────────────────────────────────────────
+
+  /** Starts the room; calling it again returns the same activation. */
+  async init(activation: NewActivation): Promise<ActivationView> {
+    if (!this.load()) {
+      this.save({
+        ...activation,
+        status: "waiting",
+        code: null,
+        charged: false,
+        endedAt: null,
+        lastSeq: 0,
+        syncedSeq: 0,
+        hold: "pending",
+        providerOps: [],
+        retryAttempts: 0,
+        alarmAt: null,
+      });
+      this.record("created", {});
+    }
+    await this.settle();
+    return this.view(this.mustLoad());
+  }
+
+  async snapshot(): Promise<ActivationView | null> {
+    const rec = this.load();
+    return rec ? this.view(rec) : null;
+  }
+
+  /** Records an SMS once per provider message id; the first code charges, later ones never do. */
+  async receiveSms(sms: InboundRoomSms): Promise<RoomResult<{ duplicate: boolean }>> {
+    let rec = this.load();
+    if (!rec) return notInitialised();
+    if (this.sql.exec("SELECT 1 FROM sms WHERE message_id = ?", sms.messageId).toArray().length > 0) {
+      return { ok: true, value: { duplicate: true } };
+    }
+    // Past the window the number is no longer paid for, even if the alarm has not fired yet.
+    if (isLive(rec.status) && Date.now() >= rec.expiresAt) rec = this.expire(rec);
+    const waiting = rec.status === "waiting" || rec.status === "waiting_retry";
+    const charges = waiting && sms.code !== null && !rec.charged;
+    const seq = rec.lastSeq + 1;
+    this.sql.exec(
+      "INSERT INTO sms (message_id, id, seq, code, text, received_at, charged) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      sms.messageId,
+      `sms_${crypto.randomUUID().replaceAll("-", "")}`,
+      seq,
+      sms.code,
+      sms.text,
+      sms.receivedAt,
+      charges ? 1 : 0,
+    );
+    this.record(
+      "sms",
+      {
+        status: waiting && sms.code !== null ? "received" : rec.status,
+        code: sms.code ?? rec.code,
+        charged: rec.charged || charges,
+        hold: charges ? "post" : rec.hold,
+      },
+      { code: sms.code, text: sms.text, receivedAt: sms.receivedAt },
+    );
+    await this.settle();
+    return { ok: true, value: { duplicate: false } };
+  }
+
+  async cancel(): Promise<RoomResult<ActivationView>> {
+    const rec = this.load();
+    if (!rec) return notInitialised();
+    if (rec.status === "cancelled") return this.ok(rec);
+    if (rec.status !== "waiting") return badTransition("cancel", rec.status);
+    const cancelableAt = rec.createdAt + earlyCancelMs(this.env);
+    if (Date.now() < cancelableAt) {
+      return fail(
+        409,
+        "EARLY_CANCEL_DENIED",
+        "A number can be cancelled only after the first minutes; try again later.",
+        { cancelableAt: iso(cancelableAt) },
+      );
+    }
+    this.record("status", {
+      status: "cancelled",
+      endedAt: Date.now(),
+      hold: "void",
+      providerOps: [...rec.providerOps, { op: "cancel", attempts: 0 }],
+    });
+    await this.settle();
+    return this.ok(this.mustLoad());
+  }
+
+  /** Asks for another SMS on the same number; retries are free. */
+  async retry(): Promise<RoomResult<ActivationView>> {
+    const rec = this.load();
+    if (!rec) return notInitialised();
+    if (rec.status === "waiting_retry") return this.ok(rec);
+    if (rec.status !== "received") return badTransition("ask for another SMS on", rec.status);
+    this.record("status", {
+      status: "waiting_retry",
+      providerOps: [...rec.providerOps, { op: "requestAnotherSms", attempts: 0 }],
+    });
+    await this.settle();
+    return this.ok(this.mustLoad());
+  }
+
+  async finish(): Promise<RoomResult<ActivationView>> {
+    const rec = this.load();
+    if (!rec) return notInitialised();
+    if (rec.status === "finished") return this.ok(rec);
+    if (rec.status !== "received" && rec.status !== "waiting_retry")
+      return badTransition("finish", rec.status);
+    this.record("status", this.finishing(rec));
+    await this.settle();
+    return this.ok(this.mustLoad());
+  }
+
+  /**
+   * Long-poll: answers as soon as an event after `since` exists (now, if one already does), else after
+   * `timeoutMs` with the unchanged state. Without `since`, waits for the next event.
+   */
+  async wait(since: number | null, timeoutMs: number): Promise<WaitResult | null> {
+    const rec = this.load();
+    if (!rec) return null;
+    const after = since ?? rec.lastSeq;
+    let events = this.eventsAfter(after);
+    if (events.length === 0 && timeoutMs > 0) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          this.waiters.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, timeoutMs);
+        this.waiters.add(done);
+      });
+      events = this.eventsAfter(after);
+    }
+    return { activation: this.view(this.mustLoad()), events, timedOut: events.length === 0 };
+  }
+
+  /** For the cron sweep: ends an activation whose alarm was missed and retries what is owed. */
+  async sweep(): Promise<"missing" | ActivationStatus> {
+    const rec = this.load();
+    if (!rec) return "missing";
+    if (isLive(rec.status) && Date.now() >= rec.expiresAt) this.expire(rec);
+    await this.settle();
+    return this.mustLoad().status;
+  }
+
+  // ── platform handlers ───────────────────────────────────────────────────────────────────────────
+
+  override async alarm(): Promise<void> {
+    const rec = this.load();
+    if (!rec) return;
+    // Alarms never fire before their time, so one set for the expiry means the window is over.
+    const expiryDue = Date.now() >= rec.expiresAt || (rec.alarmAt ?? 0) >= rec.expiresAt;
+    this.update({ alarmAt: null });
+    if (expiryDue && isLive(rec.status)) this.expire(this.mustLoad());
+    await this.settle();
+  }
+
+  /** Only the WebSocket upgrade comes through fetch; the Worker has already checked who may watch. */
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
+      return new Response("Expected a WebSocket upgrade.", { status: 426 });
+    }
+    const rec = this.load();
+    if (!rec) return new Response("Activation not found.", { status: 404 });
+    const pair = new WebSocketPair();
+    const [client, server] = [pair[0], pair[1]];
+    this.ctx.acceptWebSocket(server);
+    const after = new URL(request.url).searchParams.get("after");
+    const afterSeq = after !== null && /^\d{1,9}$/.test(after) ? Number(after) : null;
+    if (afterSeq === null) {
+      server.send(JSON.stringify({ type: "snapshot", activation: this.view(rec) } satisfies LiveMessage));
+    } else {
+      for (const event of this.eventsAfter(afterSeq)) {
+        server.send(JSON.stringify({ type: "event", event } satisfies LiveMessage));
+      }
+    }
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  // Watchers only listen; anything but the auto-answered "ping" is ignored.
+  override async webSocketMessage(): Promise<void> {}
+
+  override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    try {
+      ws.close(code, reason);
+    } catch {
+      // Already closed by the runtime's automatic close reply.
+    }
+  }
+
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    try {
+      ws.close(1011, "error");
+    } catch {
+      // Nothing left to close.
+    }
+  }
+
+  // ── state ───────────────────────────────────────────────────────────────────────────────────────
+
+  private load(): RoomRecord | null {
+    const row = this.sql.exec<{ data: string }>("SELECT data FROM record WHERE id = 1").toArray()[0];
+    return row ? (JSON.parse(row.data) as RoomRecord) : null;
+  }
+
+  private mustLoad(): RoomRecord {
+    const rec = this.load();
+    if (!rec) throw new Error("activation room used before init");
+    return rec;
+  }
+
+  private save(rec: RoomRecord): void {
+    this.sql.exec("INSERT OR REPLACE INTO record (id, data) VALUES (1, ?)", JSON.stringify(rec));
+  }
+
+  /** Read-modify-write in one synchronous step, so no other call can interleave. */
+  private update(patch: Partial<RoomRecord>): RoomRecord {
+    const rec = { ...this.mustLoad(), ...patch };
+    this.save(rec);
+    return rec;
+  }
+
+  /** Applies a change as the next event: stored, then pushed to watchers and waiting long-polls. */
+  private record(type: EventType, patch: Partial<RoomRecord>, sms?: StoredSms): RoomRecord {
+    const before = this.mustLoad();
+    const rec = this.update({ ...patch, lastSeq: before.lastSeq + 1 });
+    const at = Date.now();
+    const data = { status: rec.status, code: rec.code, charged: rec.charged, sms: sms ? smsView(sms) : null };
+    this.sql.exec(
+      "INSERT INTO events (seq, type, at, data) VALUES (?, ?, ?, ?)",
+      rec.lastSeq,
+      type,
+      at,
+      JSON.stringify(data),
+    );
+    const event: ActivationEvent = { seq: rec.lastSeq, type, at: iso(at), ...data };
+    const message = JSON.stringify({ type: "event", event } satisfies LiveMessage);
+    for (const ws of this.ctx.getWebSockets()) {
+      try {
+        ws.send(message);
+      } catch {
+        // A socket that is closing misses nothing it cannot replay with ?after=.
+      }
+    }
+    for (const wake of [...this.waiters]) wake();
+    return rec;
+  }
+
+  private finishing(rec: RoomRecord): Partial<RoomRecord> {
+    return {
+      status: "finished",
+      endedAt: Date.now(),
+      providerOps: [...rec.providerOps, { op: "finish", attempts: 0 }],
+    };
+  }
+
+  /** The window is over: no code means nothing is owed; a received code means the job is done. */
+  private expire(rec: RoomRecord): RoomRecord {
+    if (rec.status === "waiting") {
+      return this.record("status", {
+        status: "expired",
+        endedAt: Date.now(),
+        hold: "void",
+        providerOps: [...rec.providerOps, { op: "cancel", attempts: 0 }],
+      });
+    }
+    return this.record("status", this.finishing(rec));
+  }
+
+  private eventsAfter(seq: number): ActivationEvent[] {
+    return this.sql
+      .exec<EventRow>("SELECT seq, type, at, data FROM events WHERE seq > ? ORDER BY seq", seq)
+      .toArray()
+      .map((row) => ({
+        seq: row.seq,
+        type: row.type as EventType,
+        at: iso(row.at),
+        ...JSON.parse(row.data),
+      }));
+  }
+
+  private smsRows(afterSeq = 0): SmsRow[] {
+    return this.sql.exec<SmsRow>("SELECT * FROM sms WHERE seq > ? ORDER BY seq", afterSeq).toArray();
+  }
+
+  private view(rec: RoomRecord): ActivationView {
+    const sms = this.smsRows().map((row) => ({
+      code: row.code,
+      text: row.text,
+      receivedAt: row.received_at,
+    }));
+    return buildView(this.env, rec, sms);
+  }
+
+  private ok(rec: RoomRecord): RoomResult<ActivationView> {
+    return { ok: true, value: this.view(rec) };
+  }
+
+  // ── consequences ────────────────────────────────────────────────────────────────────────────────
+
+  /** Runs the owed side effects one pass at a time, in order; every step is safe to repeat. */
+  private settle(): Promise<void> {
+    const pass = this.settling.then(() => this.settleOnce());
+    this.settling = pass.catch(() => {});
+    return pass;
+  }
+
+  private async settleOnce(): Promise<void> {
+    let failed = false;
+    const attempt = async (what: string, step: () => Promise<void>) => {
+      try {
+        await step();
+      } catch (error) {
+        failed = true;
+        log(undefined, "activation_effect_failed", {
+          activationId: this.load()?.id,
+          what,
+          error: String(error),
+        });
+      }
+    };
+    await attempt("d1", () => this.writeThrough());
+    await attempt("hold", () => this.settleHold());
+    for (const op of this.mustLoad().providerOps) {
+      await attempt(`provider.${op.op}`, () => this.runProviderOp(op.op));
+    }
+    const rec = this.mustLoad();
+    this.update({ retryAttempts: failed ? rec.retryAttempts + 1 : 0 });
+    await this.scheduleAlarm();
+  }
+
+  private async writeThrough(): Promise<void> {
+    const rec = this.mustLoad();
+    if (rec.syncedSeq >= rec.lastSeq) return;
+    const events = this.sql
+      .exec<EventRow>("SELECT seq, type, at, data FROM events WHERE seq > ? ORDER BY seq", rec.syncedSeq)
+      .toArray();
+    const sms = this.smsRows(rec.syncedSeq);
+    const d1 = this.env.DB;
+    await d1.batch([
+      ...sms.map((s) =>
+        d1
+          .prepare(
+            `INSERT INTO sms_messages (id, activation_id, provider_message_id, text, code, charged, received_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+          )
+          .bind(s.id, rec.id, s.message_id, s.text, s.code, s.charged, s.received_at),
+      ),
+      ...events.map((e) =>
+        d1
+          .prepare(
+            "INSERT INTO activation_events (activation_id, seq, type, data, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+          )
+          .bind(rec.id, e.seq, e.type, e.data, e.at),
+      ),
+      d1
+        .prepare(
+          `UPDATE activations SET status = ?, code = ?, last_seq = ?, updated_at = ?, ended_at = ?
+           WHERE id = ? AND last_seq < ?`,
+        )
+        .bind(rec.status, rec.code, rec.lastSeq, Date.now(), rec.endedAt, rec.id, rec.lastSeq),
+    ]);
+    this.update({ syncedSeq: Math.max(this.mustLoad().syncedSeq, rec.lastSeq) });
+  }
+
+  private async settleHold(): Promise<void> {
+    const { hold, id } = this.mustLoad();
+    if (hold !== "post" && hold !== "void") return;
+    const db = createDb(this.env.DB);
+    const outcome = hold === "post" ? await postHold(db, id) : await voidHold(db, id);
+    if (hold === "post" && outcome !== "posted") {
+      // Only possible if the hold outlived its margin unresolved; the customer is then not charged.
+      log(undefined, "activation_hold_not_posted", { activationId: id, outcome });
+    }
+    this.update({ hold: "settled" });
+  }
+
+  private async runProviderOp(op: ProviderOp): Promise<void> {
+    const { provider, providerRef } = this.mustLoad();
+    try {
+      await getProvider(this.env, provider)[op](providerRef);
+    } catch (error) {
+      // A refusal (the number already ended upstream) will not change by asking again.
+      const refused = error instanceof ProviderError && error.code === "REJECTED";
+      const ops = this.mustLoad().providerOps.map((o) =>
+        o.op === op ? { ...o, attempts: refused ? PROVIDER_OP_ATTEMPTS : o.attempts + 1 } : o,
+      );
+      // The provider's own timeout ends a number we could not release; stop asking after a while.
+      this.update({ providerOps: ops.filter((o) => o.attempts < PROVIDER_OP_ATTEMPTS) });
+      throw error;
+    }
+    this.update({ providerOps: this.mustLoad().providerOps.filter((o) => o.op !== op) });
+  }
+
+  private async scheduleAlarm(): Promise<void> {
+    const rec = this.mustLoad();
+    const owed =
+      rec.syncedSeq < rec.lastSeq || rec.hold === "post" || rec.hold === "void" || rec.providerOps.length > 0;
+    const candidates: number[] = [];
+    if (isLive(rec.status)) candidates.push(rec.expiresAt);
+    if (owed) candidates.push(Date.now() + Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** rec.retryAttempts));
+    const at = candidates.length > 0 ? Math.min(...candidates) : null;
+    if (at === rec.alarmAt) return;
+    if (at === null) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(at);
+    this.update({ alarmAt: at });
+  }
+}

@@ -1,4 +1,7 @@
+import { sweepActivations } from "../activations/sweep";
 import type { Env } from "../env";
 
 // Cron: each feature adds its sweep here (expired holds, stale activations, SMS retention).
-export const runScheduledSweeps = async (_env: Env, _at: number): Promise<void> => {};
+export const runScheduledSweeps = async (env: Env, at: number): Promise<void> => {
+  await sweepActivations(env, at);
+};

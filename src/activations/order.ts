@@ -1,0 +1,338 @@
+// Ordering a number: validate → price from the catalog → hold → provider acquire (bounded) →
+// activation row → its Durable Object. Whatever fails after the hold voids it: nothing is charged.
+import { and, eq, sql } from "drizzle-orm";
+import { placeHold, voidHold } from "../billing/ledger";
+import type { Db } from "../db/client";
+import { countries, orderClaims, services } from "../db/schema";
+import { type CurrentUser, type Env, flag, int } from "../env";
+import { AppError, forbidden } from "../lib/errors";
+import { newId } from "../lib/ids";
+import { log } from "../lib/log";
+import { now } from "../lib/time";
+import { getProvider } from "../providers";
+import { type AcquiredNumber, type AcquireRequest, type Provider, ProviderError } from "../providers/types";
+import { adjustStock, getOffer, type Offer } from "./catalog";
+import type { NewActivation } from "./room";
+import { findByIdempotencyKey, viewsOf } from "./store";
+import { type ActivationView, LIVE_STATUSES } from "./view";
+
+export type Actor = {
+  env: Env;
+  db: Db;
+  user: CurrentUser;
+  requestId?: string;
+  waitUntil?: (p: Promise<unknown>) => void;
+};
+
+export type OrderInput = { service: string; country: number; maxPrice?: number; idempotencyKey?: string };
+
+// The hold outlives the window so that a late alarm can still void (or a code still post) it.
+const HOLD_MARGIN_MS = 30 * 60_000;
+const CLAIM_POLL_MS = 100;
+const NUMERIC_ID_ATTEMPTS = 5;
+
+const changes = (result: unknown): number => (result as D1Result).meta.changes;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export const createActivation = async (a: Actor, input: OrderInput): Promise<ActivationView> => {
+  assertMayOrder(a);
+  assertInput(input);
+  if (input.idempotencyKey === undefined) return placeOrder(a, input, newId("act"), null);
+  return orderOnce(a, input, input.idempotencyKey);
+};
+
+const assertMayOrder = (a: Actor) => {
+  if (a.user.frozen)
+    throw forbidden("ACCOUNT_FROZEN", "This account is frozen; new orders are not possible.");
+  // Same rule as accounts' requireVerifiedEmail, which needs a request context this layer does not have.
+  if (flag(a.env.REQUIRE_EMAIL_VERIFICATION) && !a.user.emailVerified) {
+    throw forbidden("EMAIL_NOT_VERIFIED", "Confirm your email address first; we sent you a link.");
+  }
+};
+
+const assertInput = (input: OrderInput) => {
+  if (!Number.isSafeInteger(input.country) || input.country < 0) {
+    throw new AppError(400, "BAD_COUNTRY", "Unknown country.");
+  }
+  if (input.maxPrice !== undefined && (!Number.isSafeInteger(input.maxPrice) || input.maxPrice < 0)) {
+    throw new AppError(400, "VALIDATION_FAILED", "maxPrice must be a whole number of minor units.", [
+      { path: "maxPrice", message: "Expected a non-negative integer" },
+    ]);
+  }
+  const key = input.idempotencyKey;
+  if (key !== undefined && !/^[\x21-\x7e]{1,255}$/.test(key)) {
+    throw new AppError(400, "VALIDATION_FAILED", "An Idempotency-Key is 1 to 255 visible ASCII characters.", [
+      { path: "idempotencyKey", message: "Invalid idempotency key" },
+    ]);
+  }
+};
+
+const fingerprint = (input: OrderInput) =>
+  JSON.stringify([input.service, input.country, input.maxPrice ?? null]);
+
+const mismatch = () =>
+  new AppError(409, "IDEMPOTENCY_MISMATCH", "This Idempotency-Key was already used for a different order.");
+
+/**
+ * One order per (customer, Idempotency-Key). The first request claims the key; identical requests
+ * arriving meanwhile wait for its activation instead of placing a second hold.
+ */
+const orderOnce = async (a: Actor, input: OrderInput, key: string): Promise<ActivationView> => {
+  const fp = fingerprint(input);
+  const patience = int(a.env.PROVIDER_TIMEOUT_MS, 8000) + 5_000;
+  const giveUpAt = now() + patience;
+  for (;;) {
+    const done = await existingOrder(a, key, fp);
+    if (done) return done;
+    const activationId = newId("act");
+    const claimed = await a.db
+      .insert(orderClaims)
+      .values({ userId: a.user.id, idempotencyKey: key, fingerprint: fp, activationId, createdAt: now() })
+      .onConflictDoNothing()
+      .run();
+    if (changes(claimed) === 1) {
+      try {
+        // A request that completed between our lookup and our claim has left its activation behind.
+        return (await existingOrder(a, key, fp)) ?? (await placeOrder(a, input, activationId, { key, fp }));
+      } finally {
+        await releaseClaim(a.db, a.user.id, key, activationId);
+      }
+    }
+    const claim = await a.db
+      .select()
+      .from(orderClaims)
+      .where(and(eq(orderClaims.userId, a.user.id), eq(orderClaims.idempotencyKey, key)))
+      .get();
+    if (!claim) continue;
+    if (claim.fingerprint !== fp) throw mismatch();
+    // A claim older than any order can take was left by a request that died: take it over.
+    if (claim.createdAt < now() - 2 * patience) {
+      await releaseClaim(a.db, a.user.id, key, claim.activationId);
+      continue;
+    }
+    if (now() > giveUpAt) {
+      throw new AppError(
+        409,
+        "ORDER_IN_PROGRESS",
+        "An order with this Idempotency-Key is still being placed.",
+      );
+    }
+    await sleep(CLAIM_POLL_MS);
+  }
+};
+
+const existingOrder = async (a: Actor, key: string, fp: string): Promise<ActivationView | null> => {
+  const row = await findByIdempotencyKey(a.db, a.user.id, key);
+  if (!row) return null;
+  if (row.requestFingerprint !== fp) throw mismatch();
+  const [view] = await viewsOf(a.env, a.db, [row]);
+  return view ?? null;
+};
+
+const releaseClaim = (db: Db, userId: string, key: string, activationId: string) =>
+  db
+    .delete(orderClaims)
+    .where(
+      and(
+        eq(orderClaims.userId, userId),
+        eq(orderClaims.idempotencyKey, key),
+        eq(orderClaims.activationId, activationId),
+      ),
+    )
+    .run();
+
+const tooManyActive = (max: number) =>
+  new AppError(
+    429,
+    "TOO_MANY_ACTIVE",
+    `At most ${max} activations can be active at once; finish or cancel one.`,
+    {
+      max,
+    },
+  );
+
+const placeOrder = async (
+  a: Actor,
+  input: OrderInput,
+  id: string,
+  idem: { key: string; fp: string } | null,
+): Promise<ActivationView> => {
+  const { env, db, user } = a;
+  const maxActive = int(env.MAX_ACTIVE_ACTIVATIONS, 10);
+  if ((await countLive(db, user.id)) >= maxActive) throw tooManyActive(maxActive);
+  const offer = await offerFor(db, input);
+  if (input.maxPrice !== undefined && offer.price > input.maxPrice) {
+    throw new AppError(409, "WRONG_MAX_PRICE", "The price is above your maxPrice.", {
+      minPrice: offer.price,
+    });
+  }
+  const provider = providerOf(env, offer);
+  const windowMs = int(env.ACTIVATION_MINUTES, 20) * 60_000;
+  const { holdId } = await placeHold(db, {
+    userId: user.id,
+    amount: offer.price,
+    currency: offer.currency,
+    reference: id,
+    expiresAt: now() + windowMs + HOLD_MARGIN_MS,
+  });
+  let number: AcquiredNumber | null = null;
+  let inserted = false;
+  try {
+    number = await acquire(env, provider, {
+      service: input.service,
+      country: input.country,
+      // Never pay upstream more than the customer pays us.
+      maxCost: offer.price,
+      activationId: id,
+    });
+    const createdAt = now();
+    const activation: NewActivation = {
+      id,
+      numericId: 0,
+      userId: user.id,
+      provider: provider.name,
+      service: input.service,
+      country: input.country,
+      phone: number.phone,
+      providerRef: number.providerRef,
+      price: offer.price,
+      currency: offer.currency,
+      createdAt,
+      expiresAt: createdAt + windowMs,
+    };
+    activation.numericId = await insertRow(db, activation, { holdId, idem, maxActive });
+    inserted = true;
+    await takeFromStock(a, input);
+    return await startRoom(env, activation);
+  } catch (error) {
+    await voidHold(db, id);
+    if (inserted) await abandonRow(db, id);
+    if (number) await releaseNumber(a, provider, number.providerRef);
+    throw error;
+  }
+};
+
+// The catalog's stock is a hint refreshed from the provider; a failed update must not fail the order.
+const takeFromStock = async (a: Actor, input: OrderInput) => {
+  try {
+    await adjustStock(a.db, input.service, input.country, -1);
+  } catch (error) {
+    log(a.requestId, "stock_adjust_failed", { error: String(error) });
+  }
+};
+
+// The room never started, so nothing else will end this row: it must not count as active, and its
+// Idempotency-Key must stay free for the customer's retry.
+const abandonRow = (db: Db, id: string) =>
+  db.run(sql`UPDATE activations SET status = 'cancelled', idempotency_key = NULL, ended_at = ${now()},
+    updated_at = ${now()} WHERE id = ${id} AND last_seq = 0`);
+
+const countLive = async (db: Db, userId: string): Promise<number> => {
+  const row = await db.get<{ n: number }>(
+    sql`SELECT COUNT(*) AS n FROM activations WHERE user_id = ${userId} AND status IN ${LIVE_STATUSES}`,
+  );
+  return row?.n ?? 0;
+};
+
+/** The price of a service in a country; which of the two is unknown decides the error. */
+const offerFor = async (db: Db, input: OrderInput): Promise<Offer> => {
+  const offer = await getOffer(db, input.service, input.country);
+  if (offer) return offer;
+  const [service, country] = await Promise.all([
+    db.select({ code: services.code }).from(services).where(eq(services.code, input.service)).get(),
+    db.select({ id: countries.id }).from(countries).where(eq(countries.id, input.country)).get(),
+  ]);
+  if (!service) throw new AppError(400, "BAD_SERVICE", `Unknown service "${input.service}".`);
+  if (!country) throw new AppError(400, "BAD_COUNTRY", `Unknown country ${input.country}.`);
+  throw new AppError(409, "NO_NUMBERS", "This service is not offered in this country.");
+};
+
+// The provider whose cost the price was made from is the one that sells the number.
+const providerOf = (env: Env, offer: Offer): Provider => {
+  try {
+    return getProvider(env, offer.provider);
+  } catch (error) {
+    throw providerFailure(error);
+  }
+};
+
+const acquire = async (env: Env, provider: Provider, request: AcquireRequest): Promise<AcquiredNumber> => {
+  const signal = AbortSignal.timeout(int(env.PROVIDER_TIMEOUT_MS, 8000));
+  // The race also bounds an adapter that forgets to pass the signal on.
+  const timedOut = new Promise<never>((_, reject) => {
+    signal.addEventListener("abort", () => reject(signal.reason));
+  });
+  try {
+    return await Promise.race([provider.acquire(request, signal), timedOut]);
+  } catch (error) {
+    throw providerFailure(error);
+  }
+};
+
+const providerFailure = (error: unknown): AppError => {
+  if (error instanceof ProviderError && error.code === "NO_NUMBERS") {
+    return new AppError(
+      409,
+      "NO_NUMBERS",
+      "No numbers are available for this service and country right now.",
+    );
+  }
+  if (error instanceof ProviderError && error.code === "BAD_SERVICE") {
+    return new AppError(400, "BAD_SERVICE", "The provider does not offer this service here.");
+  }
+  log(undefined, "provider_acquire_failed", { error: String(error) });
+  return new AppError(
+    503,
+    "PROVIDER_UNAVAILABLE",
+    "The number provider is not answering; nothing was charged.",
+  );
+};
+
+/**
+ * Writes the activation row, unless the customer already reached the cap meanwhile (checked in the
+ * same statement, so concurrent orders cannot slip past it). Returns the compat protocol's number.
+ */
+const insertRow = async (
+  db: Db,
+  act: NewActivation,
+  extra: { holdId: string; idem: { key: string; fp: string } | null; maxActive: number },
+): Promise<number> => {
+  for (let attempt = 1; ; attempt++) {
+    const numericId = randomNumericId();
+    try {
+      const result = await db.run(sql`INSERT INTO activations
+          (id, numeric_id, user_id, service, country, phone, provider, provider_ref, price, currency, hold_id,
+           status, last_seq, idempotency_key, request_fingerprint, created_at, expires_at, updated_at)
+        SELECT ${act.id}, ${numericId}, ${act.userId}, ${act.service}, ${act.country}, ${act.phone},
+          ${act.provider}, ${act.providerRef}, ${act.price}, ${act.currency}, ${extra.holdId}, 'waiting', 0,
+          ${extra.idem?.key ?? null}, ${extra.idem?.fp ?? null}, ${act.createdAt}, ${act.expiresAt}, ${act.createdAt}
+        WHERE (SELECT COUNT(*) FROM activations WHERE user_id = ${act.userId} AND status IN ${LIVE_STATUSES})
+          < ${extra.maxActive}`);
+      if (changes(result) === 0) throw tooManyActive(extra.maxActive);
+      return numericId;
+    } catch (error) {
+      const collided = String(error).includes("activations.numeric_id");
+      if (!collided || attempt >= NUMERIC_ID_ATTEMPTS) throw error;
+    }
+  }
+};
+
+// Nine digits, like the ids sms-activate clients expect; random so they reveal no order volume.
+const randomNumericId = (): number => {
+  const [n = 0] = crypto.getRandomValues(new Uint32Array(1));
+  return 100_000_000 + (n % 900_000_000);
+};
+
+const startRoom = async (env: Env, activation: NewActivation): Promise<ActivationView> => {
+  const stub = env.ACTIVATION_ROOM.get(env.ACTIVATION_ROOM.idFromName(activation.id));
+  return stub.init(activation);
+};
+
+const releaseNumber = async (a: Actor, provider: Provider, providerRef: string) => {
+  const released = provider.cancel(providerRef).catch((error: unknown) => {
+    log(a.requestId, "provider_release_failed", { providerRef, error: String(error) });
+  });
+  // The customer's error need not wait for the provider when the runtime can finish it later.
+  if (a.waitUntil) a.waitUntil(released);
+  else await released;
+};

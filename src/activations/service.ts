@@ -1,0 +1,62 @@
+// The one implementation of activations behind every front door: the dashboard's JSON API, REST v1
+// and the handler_api.php compat layer all call these functions.
+import { eq } from "drizzle-orm";
+import { activations } from "../db/schema";
+import { AppError } from "../lib/errors";
+import { type Actor, createActivation } from "./order";
+import type { RoomResult, WaitResult } from "./room";
+import { findOwned, type ListQuery, listOwned, viewsOf } from "./store";
+import type { ActivationEvent, ActivationView } from "./view";
+
+export type { Actor, OrderInput } from "./order";
+export type { ActivationEvent, ActivationStatus, ActivationView, SmsView } from "./view";
+export { createActivation };
+
+const viewOf = async (a: Actor, row: Awaited<ReturnType<typeof findOwned>>): Promise<ActivationView> => {
+  const [view] = await viewsOf(a.env, a.db, [row]);
+  if (!view) throw new Error(`no view for ${row.id}`);
+  return view;
+};
+
+export const getActivation = async (a: Actor, id: string): Promise<ActivationView> =>
+  viewOf(a, await findOwned(a.db, a.user.id, eq(activations.id, id)));
+
+export const getActivationByNumericId = async (a: Actor, numericId: number): Promise<ActivationView> =>
+  viewOf(a, await findOwned(a.db, a.user.id, eq(activations.numericId, numericId)));
+
+export const listActivations = (
+  a: Actor,
+  q: ListQuery,
+): Promise<{ items: ActivationView[]; nextCursor: string | null }> => listOwned(a.env, a.db, a.user.id, q);
+
+/** The room of an activation the actor owns; someone else's is not found, exactly like a missing one. */
+export const ownedRoom = async (a: Actor, id: string) => {
+  await findOwned(a.db, a.user.id, eq(activations.id, id));
+  return a.env.ACTIVATION_ROOM.get(a.env.ACTIVATION_ROOM.idFromName(id));
+};
+
+const unwrap = <T>(result: RoomResult<T>): T => {
+  if (result.ok) return result.value;
+  const { status, code, message, details } = result.error;
+  throw new AppError(status, code, message, details);
+};
+
+export const cancelActivation = async (a: Actor, id: string): Promise<ActivationView> =>
+  unwrap(await (await ownedRoom(a, id)).cancel());
+
+export const retryActivation = async (a: Actor, id: string): Promise<ActivationView> =>
+  unwrap(await (await ownedRoom(a, id)).retry());
+
+export const finishActivation = async (a: Actor, id: string): Promise<ActivationView> =>
+  unwrap(await (await ownedRoom(a, id)).finish());
+
+/** Long-poll, answered by the activation's Durable Object the moment an event after `since` exists. */
+export const waitForActivation = async (
+  a: Actor,
+  id: string,
+  opts: { since?: number; timeoutMs: number },
+): Promise<{ activation: ActivationView; events: ActivationEvent[]; timedOut: boolean }> => {
+  const room = await ownedRoom(a, id);
+  const result: WaitResult | null = await room.wait(opts.since ?? null, opts.timeoutMs);
+  return result ?? { activation: await getActivation(a, id), events: [], timedOut: true };
+};

@@ -1,0 +1,112 @@
+// Who may see what: an activation exists only for its owner (anyone else gets the same 404 as for a
+// missing one), and the owner's list filters and pages through their activations.
+import { env } from "cloudflare:test";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { ActivationView } from "../../src/activations/service";
+import { call } from "../support";
+import { seedCatalogForTests } from "../support-catalog";
+import { act, customer, expectLedgerConsistent, get, openLive, ordered, sms, watch } from "./helpers";
+
+beforeAll(() => seedCatalogForTests(env));
+afterEach(expectLedgerConsistent);
+
+type Page = { items: ActivationView[]; nextCursor: string | null };
+
+const list = async (auth: { Authorization: string }, query = ""): Promise<Page> => {
+  const res = await call(`/api/v1/activations${query}`, { headers: auth });
+  expect(res.status).toBe(200);
+  return res.json();
+};
+
+describe("another customer's activation", () => {
+  it("cannot be read, acted on, waited on or watched: 404 as if it did not exist", async () => {
+    const owner = await customer();
+    const stranger = await customer();
+    const { id } = await ordered(owner.auth, "tg", 7);
+    const attempts = [
+      call(`/api/v1/activations/${id}`, { headers: stranger.auth }),
+      act(stranger.auth, id, "cancel"),
+      act(stranger.auth, id, "retry"),
+      act(stranger.auth, id, "finish"),
+      call(`/api/v1/activations/${id}/wait?timeout=0`, { headers: stranger.auth }),
+      openLive(stranger.auth, id),
+      call("/api/v1/activations/act_doesnotexist000000", { headers: stranger.auth }),
+    ];
+    for (const res of await Promise.all(attempts)) {
+      expect(res.status).toBe(404);
+      expect(await res.json()).toMatchObject({ error: { code: "NOT_FOUND" } });
+    }
+    expect((await list(stranger.auth)).items).toEqual([]);
+    expect((await get(owner.auth, id)).status).toBe("waiting");
+  });
+
+  it("cannot be watched even after the owner's stream is open", async () => {
+    const owner = await customer();
+    const stranger = await customer();
+    const { id } = await ordered(owner.auth, "wa", 7);
+    const watcher = await watch(owner.auth, id);
+    const refused = await openLive(stranger.auth, id);
+    expect(refused.status).toBe(404);
+    watcher.ws.close();
+  });
+
+  it("is not reachable without credentials", async () => {
+    const owner = await customer();
+    const { id } = await ordered(owner.auth, "go", 7);
+    expect((await call(`/api/v1/activations/${id}`)).status).toBe(401);
+    expect(
+      (await call("/api/v1/activations", { headers: { Authorization: "Bearer sk_wrong" } })).status,
+    ).toBe(401);
+  });
+});
+
+describe("the list", () => {
+  it("pages newest first with a cursor, and filters by scope, status, service and country", async () => {
+    const { auth } = await customer();
+    const made: ActivationView[] = [];
+    for (const [service, country] of [
+      ["tg", 7],
+      ["wa", 7],
+      ["tg", 10],
+      ["go", 10],
+      ["tg", 7],
+    ] as const) {
+      made.push(await ordered(auth, service, country));
+    }
+    const [first, second] = made;
+    if (!first || !second) throw new Error("orders missing");
+    await sms(first.id, "Telegram code 12345");
+    await act(auth, first.id, "finish");
+    await sms(second.id, "WhatsApp code 5555");
+
+    const pages: string[][] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Page = await list(auth, `?limit=2${cursor ? `&cursor=${cursor}` : ""}`);
+      pages.push(page.items.map((a) => a.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(pages.map((p) => p.length)).toEqual([2, 2, 1]);
+    const all = (await list(auth, "?limit=100")).items;
+    expect(pages.flat()).toEqual(all.map((a) => a.id));
+    expect(new Set(pages.flat())).toEqual(new Set(made.map((a) => a.id)));
+    const times = all.map((a) => Date.parse(a.createdAt));
+    expect(times).toEqual([...times].sort((x, y) => y - x));
+
+    expect((await list(auth, "?scope=history")).items.map((a) => a.id)).toEqual([first.id]);
+    expect((await list(auth, "?scope=active")).items).toHaveLength(4);
+    expect((await list(auth, "?status=received")).items.map((a) => a.id)).toEqual([second.id]);
+    expect(new Set((await list(auth, "?service=tg&country=7")).items.map((a) => a.id))).toEqual(
+      new Set([made[4]?.id, first.id]),
+    );
+    const withSms = (await list(auth, "?status=received")).items[0];
+    expect(withSms?.sms.map((s) => s.code)).toEqual(["5555"]);
+  });
+
+  it("refuses a cursor it did not hand out", async () => {
+    const { auth } = await customer();
+    const res = await call("/api/v1/activations?cursor=bm9wZQ", { headers: auth });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: { code: "BAD_CURSOR" } });
+  });
+});

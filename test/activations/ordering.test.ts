@@ -1,0 +1,201 @@
+// Ordering a number: every way it can be refused, each with nothing charged, and Idempotency-Key
+// semantics including two identical orders racing.
+import { env } from "cloudflare:test";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { ActivationView } from "../../src/activations/service";
+import { call, json } from "../support";
+import { seedCatalogForTests } from "../support-catalog";
+import {
+  balance,
+  customer,
+  expectLedgerConsistent,
+  holdsOf,
+  order,
+  ordered,
+  STARTING_BALANCE,
+} from "./helpers";
+
+beforeAll(() => seedCatalogForTests(env));
+afterEach(expectLedgerConsistent);
+
+const simulatorMode = async (mode: string) => {
+  const res = await call("/simulator/api/mode", json({ mode }));
+  expect(res.status).toBe(200);
+};
+
+const priceOf = async (service: string, country: number) =>
+  (
+    await env.DB.prepare("SELECT price FROM prices WHERE service = ? AND country = ?")
+      .bind(service, country)
+      .first<{ price: number }>()
+  )?.price ?? 0;
+
+const expectError = async (res: Response, status: number, code: string) => {
+  const body = await res.json<{ error: { code: string; details?: unknown } }>();
+  expect({ status: res.status, code: body.error.code }).toEqual({ status, code });
+  return body.error;
+};
+
+describe("a successful order", () => {
+  it("answers 201 with the number, the price and the window", async () => {
+    const { auth } = await customer();
+    const res = await order(auth, { service: "tg", country: 16 });
+    expect(res.status).toBe(201);
+    const view: ActivationView = await res.json();
+    expect(view).toMatchObject({
+      id: expect.stringMatching(/^act_/),
+      numericId: expect.any(Number),
+      phone: expect.stringMatching(/^\+447\d+$/),
+      service: "tg",
+      country: 16,
+      price: await priceOf("tg", 16),
+      currency: "USD",
+      status: "waiting",
+    });
+    expect(view.numericId).toBeGreaterThanOrEqual(100_000_000);
+  });
+
+  it("takes the price from the catalog and accepts a maxPrice at or above it", async () => {
+    const { userId, auth } = await customer();
+    const price = await priceOf("wa", 16);
+    const res = await order(auth, { service: "wa", country: 16, maxPrice: price });
+    expect(res.status).toBe(201);
+    expect(await balance(userId)).toEqual({ available: STARTING_BALANCE - price, held: price });
+  });
+});
+
+describe("refused orders charge nothing", () => {
+  it("WRONG_MAX_PRICE names the minimum price", async () => {
+    const { userId, auth } = await customer();
+    const price = await priceOf("tg", 16);
+    const error = await expectError(
+      await order(auth, { service: "tg", country: 16, maxPrice: price - 1 }),
+      409,
+      "WRONG_MAX_PRICE",
+    );
+    expect(error.details).toEqual({ minPrice: price });
+    expect(await balance(userId)).toEqual({ available: STARTING_BALANCE, held: 0 });
+    expect(await holdsOf(userId)).toEqual([]);
+  });
+
+  it("BAD_SERVICE and BAD_COUNTRY for what the catalog does not know", async () => {
+    const { auth } = await customer();
+    await expectError(await order(auth, { service: "nope", country: 0 }), 400, "BAD_SERVICE");
+    await expectError(await order(auth, { service: "tg", country: 9999 }), 400, "BAD_COUNTRY");
+  });
+
+  it("VALIDATION_FAILED with field paths for a malformed body", async () => {
+    const { auth } = await customer();
+    const res = await order(auth, { service: "", country: "zero" });
+    const error = await expectError(res, 400, "VALIDATION_FAILED");
+    expect(JSON.stringify(error.details)).toContain("country");
+  });
+
+  it("NO_BALANCE when the balance does not cover the price", async () => {
+    const { userId, auth } = await customer(1);
+    await expectError(await order(auth, { service: "tg", country: 0 }), 402, "NO_BALANCE");
+    expect(await balance(userId)).toEqual({ available: 1, held: 0 });
+  });
+
+  it("NO_NUMBERS when the provider has none, with the hold voided", async () => {
+    const { userId, auth } = await customer();
+    await simulatorMode("no_numbers");
+    try {
+      await expectError(await order(auth, { service: "tg", country: 0 }), 409, "NO_NUMBERS");
+    } finally {
+      await simulatorMode("normal");
+    }
+    expect(await balance(userId)).toEqual({ available: STARTING_BALANCE, held: 0 });
+    expect((await holdsOf(userId)).map((h) => h.status)).toEqual(["voided"]);
+  });
+
+  it("PROVIDER_UNAVAILABLE when the provider fails, with the hold voided and no activation left", async () => {
+    const { userId, auth } = await customer();
+    await simulatorMode("acquire_error");
+    try {
+      await expectError(await order(auth, { service: "tg", country: 0 }), 503, "PROVIDER_UNAVAILABLE");
+    } finally {
+      await simulatorMode("normal");
+    }
+    expect(await balance(userId)).toEqual({ available: STARTING_BALANCE, held: 0 });
+    const list = await (await call("/api/v1/activations", { headers: auth })).json<{ items: unknown[] }>();
+    expect(list.items).toEqual([]);
+  });
+
+  it("ACCOUNT_FROZEN for a frozen account", async () => {
+    const { userId, auth } = await customer();
+    await env.DB.prepare("UPDATE users SET frozen_at = ?, frozen_reason = 'dispute' WHERE id = ?")
+      .bind(Date.now(), userId)
+      .run();
+    await expectError(await order(auth, { service: "tg", country: 0 }), 403, "ACCOUNT_FROZEN");
+    expect(await holdsOf(userId)).toEqual([]);
+  });
+
+  it("TOO_MANY_ACTIVE beyond the configured number of live activations", async () => {
+    const { userId, auth } = await customer();
+    const max = Number(env.MAX_ACTIVE_ACTIVATIONS);
+    for (let i = 0; i < max; i++) await ordered(auth, "ok", 1);
+    const error = await expectError(await order(auth, { service: "ok", country: 1 }), 429, "TOO_MANY_ACTIVE");
+    expect(error.details).toEqual({ max });
+    expect(await holdsOf(userId)).toHaveLength(max);
+  });
+});
+
+describe("Idempotency-Key", () => {
+  it("returns the same activation for the same key, with one hold", async () => {
+    const { userId, auth } = await customer();
+    const headers = { "Idempotency-Key": "order-1" };
+    const first = await order(auth, { service: "go", country: 2 }, headers);
+    const second = await order(auth, { service: "go", country: 2 }, headers);
+    expect([first.status, second.status]).toEqual([201, 201]);
+    const [a, b] = [await first.json<ActivationView>(), await second.json<ActivationView>()];
+    expect(b.id).toBe(a.id);
+    expect(b.phone).toBe(a.phone);
+    expect(await holdsOf(userId)).toHaveLength(1);
+  });
+
+  it("refuses the same key with other parameters", async () => {
+    const { auth } = await customer();
+    const headers = { "Idempotency-Key": "order-2" };
+    expect((await order(auth, { service: "go", country: 2 }, headers)).status).toBe(201);
+    await expectError(await order(auth, { service: "fb", country: 2 }, headers), 409, "IDEMPOTENCY_MISMATCH");
+  });
+
+  it("keeps keys per customer", async () => {
+    const alice = await customer();
+    const bob = await customer();
+    const headers = { "Idempotency-Key": "shared-key" };
+    const a = await (await order(alice.auth, { service: "go", country: 2 }, headers)).json<ActivationView>();
+    const b = await (await order(bob.auth, { service: "go", country: 2 }, headers)).json<ActivationView>();
+    expect(b.id).not.toBe(a.id);
+  });
+
+  it("places one hold when two identical orders race", async () => {
+    const { userId, auth } = await customer();
+    const headers = { "Idempotency-Key": "race-1" };
+    const [first, second] = await Promise.all([
+      order(auth, { service: "fb", country: 2 }, headers),
+      order(auth, { service: "fb", country: 2 }, headers),
+    ]);
+    expect([first.status, second.status]).toEqual([201, 201]);
+    const [a, b] = [await first.json<ActivationView>(), await second.json<ActivationView>()];
+    expect(b.id).toBe(a.id);
+    expect(await holdsOf(userId)).toHaveLength(1);
+  });
+
+  it("lets a key be used again after its order failed", async () => {
+    const { auth } = await customer();
+    const headers = { "Idempotency-Key": "retry-after-failure" };
+    await simulatorMode("acquire_error");
+    try {
+      await expectError(
+        await order(auth, { service: "ig", country: 2 }, headers),
+        503,
+        "PROVIDER_UNAVAILABLE",
+      );
+    } finally {
+      await simulatorMode("normal");
+    }
+    expect((await order(auth, { service: "ig", country: 2 }, headers)).status).toBe(201);
+  });
+});
