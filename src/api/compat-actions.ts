@@ -1,0 +1,203 @@
+// The handler_api.php actions: each one parses the protocol's parameters, calls the same service
+// function REST calls, and spells the result as the protocol does. The table also feeds /docs.
+import {
+  type Actor,
+  cancelActivation,
+  createActivation,
+  finishActivation,
+  getActivationByNumericId,
+  listActivations,
+  retryActivation,
+} from "../activations/service";
+import { getBalance } from "../billing/ledger";
+import type { AppError } from "../lib/errors";
+import { toDecimalString } from "../lib/money";
+import {
+  countriesAnswer,
+  countryParam,
+  numbersStatusAnswer,
+  pricesAnswer,
+  servicesListAnswer,
+} from "./compat-catalog";
+import {
+  activeActivation,
+  isEnded,
+  numberV2,
+  ProtocolWord,
+  phoneDigits,
+  statusV2,
+  statusWord,
+} from "./compat-format";
+
+export type Params = Record<string, string | undefined>;
+
+type Action = {
+  params: string;
+  answers: string;
+  run: (actor: Actor, params: Params) => Promise<string | object>;
+};
+
+/**
+ * Our error codes as the protocol's words; client errors the protocol has no word for keep their own
+ * name. Null for a failure of ours, which the protocol spells ERROR_SQL.
+ */
+export const wordForError = (err: AppError): string | null => {
+  switch (err.code) {
+    case "NOT_FOUND":
+      return "NO_ACTIVATION";
+    case "BAD_TRANSITION":
+      return "BAD_STATUS";
+    case "IDEMPOTENCY_MISMATCH":
+      return "ORDER_ALREADY_EXISTS";
+    // From the client's side both mean "no number now, try later".
+    case "PROVIDER_UNAVAILABLE":
+      return "NO_NUMBERS";
+    case "WRONG_MAX_PRICE":
+      return `WRONG_MAX_PRICE:${toDecimalString((err.details as { minPrice: number }).minPrice)}`;
+    // A frozen account stays frozen until its dispute is settled: there is no date to give.
+    case "ACCOUNT_FROZEN":
+      return "BANNED:unknown";
+    default:
+      return err.status < 500 ? err.code : null;
+  }
+};
+
+const numericId = (params: Params): number => {
+  const id = Number(params.id);
+  if (!params.id || !Number.isSafeInteger(id) || id <= 0) throw new ProtocolWord("NO_ACTIVATION");
+  return id;
+};
+
+/** A decimal cap in currency units → minor units, rounded down so the cap is never exceeded. */
+const maxPriceOf = (value: string | undefined): number | undefined => {
+  if (value === undefined || value === "") return undefined;
+  const amount = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !Number.isFinite(amount))
+    throw new ProtocolWord("BAD_MAX_PRICE");
+  return Math.floor(Math.round(amount * 1e6) / 1e4);
+};
+
+const order = (actor: Actor, params: Params, idempotencyKey?: string) => {
+  if (!params.service) throw new ProtocolWord("BAD_SERVICE");
+  return createActivation(actor, {
+    service: params.service,
+    country: countryParam(params.country, 0) as number,
+    maxPrice: maxPriceOf(params.maxPrice),
+    idempotencyKey,
+  });
+};
+
+// setStatus numbers → what they do. 1 ("the SMS has been sent") only acknowledges a live activation.
+const SET_STATUS: Record<string, (actor: Actor, numeric: number) => Promise<string>> = {
+  "1": async (actor, numeric) => {
+    const view = await getActivationByNumericId(actor, numeric);
+    if (isEnded(view)) throw new ProtocolWord("BAD_STATUS");
+    return "ACCESS_READY";
+  },
+  "3": async (actor, numeric) => {
+    await retryActivation(actor, (await getActivationByNumericId(actor, numeric)).id);
+    return "ACCESS_RETRY_GET";
+  },
+  "6": async (actor, numeric) => {
+    await finishActivation(actor, (await getActivationByNumericId(actor, numeric)).id);
+    return "ACCESS_ACTIVATION";
+  },
+  "8": async (actor, numeric) => {
+    await cancelActivation(actor, (await getActivationByNumericId(actor, numeric)).id);
+    return "ACCESS_CANCEL";
+  },
+};
+
+const allActive = async (actor: Actor) => {
+  const items = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listActivations(actor, { scope: "active", cursor, limit: 100 });
+    items.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return items;
+};
+
+export const ACTIONS: Record<string, Action> = {
+  getBalance: {
+    params: "",
+    answers: "ACCESS_BALANCE:<available balance, 2 decimals>",
+    run: async (actor) =>
+      `ACCESS_BALANCE:${toDecimalString((await getBalance(actor.db, actor.user.id)).available)}`,
+  },
+  getNumber: {
+    params: "service, country (default 0), maxPrice?, operator? (ignored)",
+    answers:
+      "ACCESS_NUMBER:<id>:<phone digits> · NO_NUMBERS · NO_BALANCE · BAD_SERVICE · BAD_COUNTRY · " +
+      "WRONG_MAX_PRICE:<min> · BANNED:<until> · TOO_MANY_ACTIVE",
+    run: async (actor, params) => {
+      const view = await order(actor, params);
+      return `ACCESS_NUMBER:${view.numericId}:${phoneDigits(view.phone)}`;
+    },
+  },
+  getNumberV2: {
+    params: "as getNumber, and orderId? (idempotency key)",
+    answers:
+      "JSON {activationId, phoneNumber, activationCost, currency, countryCode, canGetAnotherSms, " +
+      "activationTime, activationEndTime, activationOperator} · ORDER_ALREADY_EXISTS · the getNumber errors",
+    run: async (actor, params) => numberV2(await order(actor, params, params.orderId || undefined)),
+  },
+  getStatus: {
+    params: "id",
+    answers:
+      "STATUS_WAIT_CODE · STATUS_WAIT_RETRY:<last code> · STATUS_OK:<code> · STATUS_CANCEL · NO_ACTIVATION",
+    run: async (actor, params) => statusWord(await getActivationByNumericId(actor, numericId(params))),
+  },
+  getStatusV2: {
+    params: "id",
+    answers:
+      "JSON {verificationType, sms: {dateTime, code, text} | null, call} · STATUS_CANCEL · NO_ACTIVATION",
+    run: async (actor, params) => statusV2(await getActivationByNumericId(actor, numericId(params))),
+  },
+  setStatus: {
+    params: "id, status",
+    answers:
+      "1 → ACCESS_READY · 3 → ACCESS_RETRY_GET · 6 → ACCESS_ACTIVATION · 8 → ACCESS_CANCEL · " +
+      "EARLY_CANCEL_DENIED · BAD_STATUS · NO_ACTIVATION",
+    run: async (actor, params) => {
+      const numeric = numericId(params);
+      const apply = Object.hasOwn(SET_STATUS, params.status ?? "")
+        ? SET_STATUS[params.status as string]
+        : undefined;
+      if (!apply) throw new ProtocolWord("BAD_STATUS");
+      return apply(actor, numeric);
+    },
+  },
+  getActiveActivations: {
+    params: "",
+    answers:
+      'JSON {"status":"success","activeActivations":[{activationId, serviceCode, phoneNumber, activationCost, ' +
+      "activationStatus, smsCode, smsText, activationTime, countryCode, canGetAnotherSms}]} · NO_ACTIVATIONS",
+    run: async (actor) => {
+      const active = await allActive(actor);
+      if (active.length === 0) return "NO_ACTIVATIONS";
+      return { status: "success", activeActivations: active.map(activeActivation) };
+    },
+  },
+  getPrices: {
+    params: "service?, country?",
+    answers: 'JSON {"<country id>": {"<service>": {"cost": <decimal>, "count": <stock>}}}',
+    run: async (actor, params) => pricesAnswer(actor.db, params),
+  },
+  getCountries: {
+    params: "",
+    answers: 'JSON {"<id>": {id, eng, rus, chn, visible, retry, rent, multiService}}',
+    run: async (actor) => countriesAnswer(actor.db),
+  },
+  getServicesList: {
+    params: "",
+    answers: 'JSON {"status":"success","services":[{code, name}]}',
+    run: async (actor) => servicesListAnswer(actor.db),
+  },
+  getNumbersStatus: {
+    params: "country (default 0)",
+    answers: 'JSON {"<service>_0": <stock>, …}',
+    run: async (actor, params) => numbersStatusAnswer(actor.db, params),
+  },
+};
