@@ -1,3 +1,72 @@
-import { createRouter } from "../lib/openapi";
+// POST /webhooks/providers/:name — providers report SMS here. The adapter authenticates the request
+// (a signature with a timestamp where the provider signs, a secret token in the URL where it cannot);
+// anything unauthenticated is 401 and nothing is stored. Each SMS goes to its activation's Durable
+// Object, which records it once per provider message id, so redeliveries are harmless 200s.
+import { createRoute, z } from "@hono/zod-openapi";
+import { and, eq } from "drizzle-orm";
+import { deliverSms } from "../activations/deliver";
+import { activations } from "../db/schema";
+import { errorBody } from "../lib/errors";
+import { log } from "../lib/log";
+import { createRouter, errorResponse, jsonContent } from "../lib/openapi";
+import { getProvider, isKnownProvider } from ".";
+import { type InboundSms, WebhookAuthError } from "./types";
 
 export const webhookRoutes = createRouter();
+
+const Outcome = z.object({
+  received: z.number().int(),
+  delivered: z.number().int(),
+  duplicates: z.number().int(),
+  unknown: z.number().int().openapi({ description: "SMS for activations we do not have (logged)" }),
+});
+
+// Hidden from the public API document: providers, not customers, call it (see docs/PROVIDERS.md).
+const route = createRoute({
+  method: "post",
+  path: "/{name}",
+  hide: true,
+  request: { params: z.object({ name: z.string() }) },
+  responses: {
+    200: jsonContent(Outcome, "Accepted; duplicates and unknown activations included"),
+    400: errorResponse("Authentic but unreadable body"),
+    401: errorResponse("Not provably from the provider: nothing was stored"),
+    404: errorResponse("No such provider"),
+  },
+});
+
+webhookRoutes.openapi(route, async (c) => {
+  const { name } = c.req.valid("param");
+  if (!isKnownProvider(name)) return c.json(errorBody("NOT_FOUND", `No provider named "${name}".`), 404);
+  let messages: InboundSms[];
+  try {
+    messages = await getProvider(c.env, name).parseWebhook(c.req.raw, new URL(c.req.url));
+  } catch (err) {
+    if (!(err instanceof WebhookAuthError)) throw err;
+    log(c.get("requestId"), "provider_webhook_refused", { provider: name, reason: err.message });
+    return c.json(errorBody("BAD_SIGNATURE", "This webhook is not signed by the provider."), 401);
+  }
+  const outcome = { received: messages.length, delivered: 0, duplicates: 0, unknown: 0 };
+  const db = c.get("db");
+  for (const sms of messages) {
+    const activation = await db
+      .select({ id: activations.id })
+      .from(activations)
+      .where(and(eq(activations.provider, name), eq(activations.providerRef, sms.providerRef)))
+      .get();
+    if (!activation) {
+      // A provider may report numbers it rented before we recorded them, or to another deployment.
+      log(c.get("requestId"), "provider_webhook_unknown_activation", {
+        provider: name,
+        providerRef: sms.providerRef,
+        messageId: sms.messageId,
+      });
+      outcome.unknown++;
+      continue;
+    }
+    const { duplicate } = await deliverSms(c.env, activation.id, sms);
+    if (duplicate) outcome.duplicates++;
+    else outcome.delivered++;
+  }
+  return c.json(outcome, 200);
+});
