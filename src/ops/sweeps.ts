@@ -1,9 +1,15 @@
 import { sweepActivations } from "../activations/sweep";
-import type { Env } from "../env";
+import { expireHolds } from "../billing/ledger";
+import { createDb } from "../db/client";
+import { type Env, int } from "../env";
+import { purgeExpiredSmsContent } from "../privacy/retention";
 import { sweepProviders } from "../providers/sweep";
 
 // Cron: each feature adds its sweep here (expired holds, stale activations, SMS retention).
 export const runScheduledSweeps = async (env: Env, at: number): Promise<void> => {
   await sweepActivations(env, at);
   await sweepProviders(env, at);
+  // After the activations had their chance: a hold still pending past its expiry is voided here.
+  await expireHolds(createDb(env.DB), at);
+  await purgeExpiredSmsContent(createDb(env.DB), at, int(env.SMS_RETENTION_DAYS, 30));
 };
