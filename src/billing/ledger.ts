@@ -155,27 +155,31 @@ export const voidHold = async (db: Db, reference: string): Promise<HoldOutcome> 
   return holdStatus(db, reference);
 };
 
-const EXPIRE_BATCH = 50;
+// A cron run stays well inside D1's per-invocation query limit (3 statements per hold); the next run
+// picks up whatever is left.
+const EXPIRE_BATCH = 25;
+const EXPIRE_ROUNDS = 4;
 
 /** Voids pending holds whose expiry is at or before `at`; returns how many this call voided. */
 export const expireHolds = async (db: Db, at: number): Promise<number> => {
   let voided = 0;
-  for (;;) {
+  for (let round = 0; round < EXPIRE_ROUNDS; round++) {
     const due = await db
       .select({ reference: holds.reference })
       .from(holds)
       .where(and(eq(holds.status, "pending"), lte(holds.expiresAt, at)))
       .limit(EXPIRE_BATCH)
       .all();
-    if (due.length === 0) return voided;
+    if (due.length === 0) break;
     const statements = due.flatMap((h) =>
       resolveStatements(h.reference, "voided", at, q`expires_at <= ${at}`),
     );
     const results = await runBatch(db, statements);
     // Every third result is a hold's status flip; 0 changes means someone else resolved it first.
     voided += results.filter((r, i) => i % 3 === 0 && changes(r) === 1).length;
-    if (due.length < EXPIRE_BATCH) return voided;
+    if (due.length < EXPIRE_BATCH) break;
   }
+  return voided;
 };
 
 // ── credits and debits ──────────────────────────────────────────────────────────────────────────

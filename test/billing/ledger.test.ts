@@ -119,12 +119,18 @@ describe("holds", () => {
     const at = 2_000;
     const due = [newId("act"), newId("act"), newId("act")];
     for (const ref of due) await hold(userId, 100, ref, at - 1);
-    await hold(userId, 100, newId("act"), at + 1);
+    await hold(userId, 100, newId("act"));
     await voidHold(db, due[0] as string);
     const [first, second] = await Promise.all([expireHolds(db, at), expireHolds(db, at)]);
     expect(first + second).toBe(2);
     expect(await expireHolds(db, at)).toBe(0);
     expect(await getBalance(db, userId)).toMatchObject({ available: 900, held: 100 });
+  });
+  it("expires more holds than fit in one batch in one call", async () => {
+    const { userId } = await createUserWithKey({ available: 3000 });
+    for (let i = 0; i < 30; i++) await hold(userId, 100, newId("act"), 2_999);
+    expect(await expireHolds(db, 3_000)).toBe(30);
+    expect(await getBalance(db, userId)).toMatchObject({ available: 3000, held: 0 });
   });
 });
 

@@ -3,6 +3,7 @@ import { createExecutionContext, env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import { placeHold } from "../../src/billing/ledger";
+import { routes } from "../../src/billing/routes";
 import { newId } from "../../src/lib/ids";
 import { runScheduledSweeps } from "../../src/ops/sweeps";
 import { call, createUserWithKey, json } from "../support";
@@ -135,5 +136,26 @@ describe("the scheduled sweep", () => {
       available: 500,
       held: 0,
     });
+  });
+});
+
+describe("the API description", () => {
+  it("documents every billing route with its request and error responses", () => {
+    const document = routes.getOpenAPI31Document({
+      openapi: "3.1.0",
+      info: { title: "billing", version: "1" },
+    });
+    expect(Object.keys(document.paths ?? {}).sort()).toEqual([
+      "/balance",
+      "/checkout",
+      "/checkout/{sessionId}",
+      "/demo-topup",
+      "/transactions",
+    ]);
+    const checkout = document.paths?.["/checkout"]?.post;
+    expect(checkout?.parameters).toEqual([
+      expect.objectContaining({ name: "idempotency-key", in: "header" }),
+    ]);
+    expect(Object.keys(checkout?.responses ?? {})).toEqual(["200", "400", "401", "403", "409", "502", "503"]);
   });
 });
