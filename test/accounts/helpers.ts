@@ -90,3 +90,15 @@ export const securityKinds = async (userId: string) => {
     .all<{ kind: string }>();
   return results.map((r) => r.kind);
 };
+
+/**
+ * Rate-limit windows are aligned to the wall clock (60 s). A sequence of requests that straddles a
+ * window boundary legitimately sees the count reset, so such a run is repeated, with fresh keys.
+ */
+export const inOneRateLimitWindow = async <T>(run: () => Promise<T>, periodMs = 60_000): Promise<T> => {
+  for (let attempt = 1; ; attempt++) {
+    const window = Math.floor(Date.now() / periodMs);
+    const result = await run();
+    if (Math.floor(Date.now() / periodMs) === window || attempt === 3) return result;
+  }
+};
