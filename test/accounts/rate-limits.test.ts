@@ -5,23 +5,22 @@ import { browser, count, inOneRateLimitWindow, logIn, signupBody, uniqueIp } fro
 
 describe("auth rate limits", () => {
   it("answers 429 RATE_LIMITED with Retry-After after 10 logins for one email, from any IPs", async () => {
-    const { email, statuses } = await inOneRateLimitWindow(async () => {
+    const { statuses, last } = await inOneRateLimitWindow(async () => {
       const email = uniqueEmail("target");
       const statuses: number[] = [];
       for (let i = 0; i < 12; i++) statuses.push((await logIn(email, "wrong password!!", uniqueIp())).status);
-      return { email, statuses };
+      return { statuses, last: await logIn(email, "wrong password!!", uniqueIp()) };
     });
     expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));
     expect(statuses.slice(10)).toEqual([429, 429]);
-
-    const res = await logIn(email, "wrong password!!", uniqueIp());
-    expect(res.status).toBe(429);
-    expect(res.headers.get("Retry-After")).toBe("60");
-    expect(await res.json()).toMatchObject({ error: { code: "RATE_LIMITED" } });
+    expect(last.status).toBe(429);
+    expect(last.headers.get("Retry-After")).toBe("60");
+    expect(await last.json()).toMatchObject({ error: { code: "RATE_LIMITED" } });
   });
 
   it("answers 429 after 20 attempts from one IP, whatever the emails, and the refused signup creates nothing", async () => {
-    const { ip, statuses } = await inOneRateLimitWindow(async () => {
+    const email = uniqueEmail("late");
+    const { statuses, signup } = await inOneRateLimitWindow(async () => {
       const ip = uniqueIp();
       const statuses: number[] = [];
       for (let i = 0; i < 20; i++) {
@@ -30,12 +29,10 @@ describe("auth rate limits", () => {
           (await call("/api/v1/auth/request-password-reset", browser("POST", { ip, body }))).status,
         );
       }
-      return { ip, statuses };
+      const signup = await call("/api/v1/auth/signup", browser("POST", { ip, body: signupBody(email) }));
+      return { statuses, signup };
     });
     expect(statuses).toEqual(Array(20).fill(200));
-
-    const email = uniqueEmail("late");
-    const signup = await call("/api/v1/auth/signup", browser("POST", { ip, body: signupBody(email) }));
     expect(signup.status).toBe(429);
     expect(signup.headers.get("Retry-After")).toBe("60");
     expect(await count("users", "email = ?", email)).toBe(0);
