@@ -130,7 +130,7 @@ export const ACTIONS: Record<string, Action> = {
     params: "service, country (default 0), maxPrice?, operator? (ignored)",
     answers:
       "ACCESS_NUMBER:<id>:<phone digits> · NO_NUMBERS · NO_BALANCE · BAD_SERVICE · BAD_COUNTRY · " +
-      "WRONG_MAX_PRICE:<min> · BANNED:<until> · TOO_MANY_ACTIVE",
+      "WRONG_MAX_PRICE:<min> · BANNED:unknown (account frozen) · TOO_MANY_ACTIVE",
     run: async (actor, params) => {
       const view = await order(actor, params);
       return `ACCESS_NUMBER:${view.numericId}:${phoneDigits(view.phone)}`;

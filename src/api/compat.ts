@@ -19,6 +19,9 @@ import { ProtocolWord } from "./compat-format";
 
 export const compat = createRouter();
 
+/** The OpenAPI tag of the protocol's entry; /docs puts the action table under it. */
+export const COMPAT_TAG = "handler_api.php";
+
 const FORM_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data)/i;
 
 const bodyParams = async (c: Context<AppEnv>): Promise<Params> => {
@@ -113,22 +116,24 @@ for (const method of ["get", "post"] as const) {
   compat.openAPIRegistry.registerPath({
     method,
     path: "/handler_api.php",
-    tags: ["handler_api.php"],
+    tags: [COMPAT_TAG],
     summary: `sms-activate protocol (${method.toUpperCase()})`,
     description:
       "Parameters from the query string or a form body (the body wins when both carry one). " +
       "See the action table on /docs.",
-    request: {
-      query: protocolQuery,
-      ...(method === "post"
-        ? {
+    request:
+      method === "get"
+        ? { query: protocolQuery }
+        : {
+            query: protocolQuery.partial(),
             body: {
               required: false,
-              content: { "application/x-www-form-urlencoded": { schema: protocolQuery.partial() } },
+              content: {
+                "application/x-www-form-urlencoded": { schema: protocolQuery },
+                "multipart/form-data": { schema: protocolQuery },
+              },
             },
-          }
-        : {}),
-    },
+          },
     responses: protocolResponses,
   });
 }
