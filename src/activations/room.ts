@@ -300,7 +300,8 @@ export class ActivationRoom extends DurableObject<Env> {
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
     try {
-      ws.close(code, reason);
+      // 1005 ("no code given") and 1006 are reported to us but may not be sent back.
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, reason);
     } catch {
       // Already closed by the runtime's automatic close reply.
     }

@@ -134,6 +134,18 @@ describe("the live stream", () => {
     replay.ws.close();
   });
 
+  it("answers a watcher's close, even one sent without a code", async () => {
+    const { auth } = await customer();
+    const { id } = await ordered(auth, "ub", 6);
+    const watcher = await watch(auth, id);
+    await watcher.received(1);
+    const closed = new Promise<number>((resolve) => {
+      watcher.ws.addEventListener("close", (e) => resolve(e.code));
+    });
+    watcher.ws.close();
+    expect(await closed).toBe(1000);
+  });
+
   it("refuses a plain HTTP request with 426", async () => {
     const { auth } = await customer();
     const { id } = await ordered(auth, "tw", 6);
