@@ -139,7 +139,7 @@ routes.openapi(
           .string()
           .regex(/^[\x21-\x7e]{1,255}$/, "1 to 255 visible ASCII characters")
           .optional()
-          .openapi({ param: { name: "Idempotency-Key", in: "header" }, example: "order-7f3c2a" }),
+          .openapi({ example: "order-7f3c2a" }),
       }),
       body: {
         required: true,
