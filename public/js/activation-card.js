@@ -1,0 +1,325 @@
+// The activation card: the number to type into the other app, how long it stays, and the code the
+// moment it arrives (over the live stream, no reload). Built once and then updated in place, so
+// focus stays where it was and nothing jumps when the code comes in.
+import { api } from "./api.js";
+import { h, mount, nextId } from "./dom.js";
+import { clock, dateTime, duration, money, statusLabel } from "./format.js";
+import { watchActivation } from "./live.js";
+import { refreshBalance, session } from "./session.js";
+import { copyButton, countryBadge, errorBox, serviceBadge, toast, whileBusy } from "./ui.js";
+
+/**
+ * @typedef {{ code: string | null, text: string | null, receivedAt: string }} Sms
+ * @typedef {{ id: string, numericId: number, phone: string, service: string, country: number,
+ *   price: number, currency: string, status: string, code: string | null, sms: Sms[],
+ *   createdAt: string, expiresAt: string, cancelableAt: string, canRetry: boolean,
+ *   lastSeq: number, charged: boolean }} Activation
+ */
+
+/**
+ * One numbered change as the live stream sends it: the state after the change, plus the SMS if any.
+ * @typedef {{ seq: number, type: string, at: string, status: string, code: string | null,
+ *   charged: boolean, sms: Sms | null }} LiveEvent
+ */
+
+/**
+ * @param {Activation} a
+ * @param {LiveEvent} event
+ * @returns {Activation}
+ */
+const applyEvent = (a, event) => ({
+  ...a,
+  status: event.status,
+  code: event.code,
+  charged: event.charged,
+  sms: event.sms ? [...a.sms, event.sms] : a.sms,
+  canRetry: event.status === "received",
+  lastSeq: event.seq,
+});
+
+const FINAL = new Set(["finished", "cancelled", "expired"]);
+
+/** @param {Activation} a */
+export const isFinal = (a) => FINAL.has(a.status);
+
+/**
+ * @param {Activation} initial
+ * @param {{ catalog: import("./catalog.js").Catalog, signal: AbortSignal, link?: boolean,
+ *   onChange?: (a: Activation) => void }} opts
+ */
+export const activationCard = (initial, { catalog, signal, link = false, onChange }) => {
+  let a = initial;
+  const serviceName = catalog.serviceName(a.service);
+  const country = catalog.country(a.country);
+  const titleId = nextId("act-title");
+
+  const status = h("span", { class: "status" });
+  const liveState = h("span", { class: "live-state", role: "status" });
+  const codeArea = h("div", { class: "code-area", "aria-live": "polite" });
+  const earlier = h("details", { class: "earlier", hidden: true });
+  const expiry = h("span", { class: "expiry" });
+  const priceNote = h("span", { class: "price-note" });
+  const actionHintId = nextId("action-hint");
+  const cancelButton = /** @type {HTMLButtonElement} */ (
+    h(
+      "button",
+      { type: "button", class: "btn btn-secondary act-cancel", "aria-describedby": actionHintId },
+      "Cancel",
+    )
+  );
+  // One line under the buttons that explains them, present in every live state so nothing below moves.
+  const actionHint = h("p", { class: "hint", id: actionHintId });
+  const retryButton = /** @type {HTMLButtonElement} */ (
+    h("button", { type: "button", class: "btn btn-secondary act-retry" }, "Another SMS")
+  );
+  const finishButton = /** @type {HTMLButtonElement} */ (
+    h("button", { type: "button", class: "btn btn-primary act-finish" }, "Finish")
+  );
+  const errors = errorBox();
+  const simulator = session.config.simulator ? simulatorForm(() => a, serviceName, errors) : null;
+
+  const title = `${serviceName} number`;
+  const card = h(
+    "article",
+    { class: "act-card", "aria-labelledby": titleId, dataset: { activation: a.id } },
+    h(
+      "header",
+      { class: "act-head" },
+      serviceBadge(a.service, serviceName),
+      h(
+        "div",
+        { class: "act-title" },
+        h("h2", { id: titleId }, link ? h("a", { href: `#/activations/${a.id}` }, title) : title),
+        h(
+          "p",
+          { class: "muted" },
+          country ? [countryBadge(country.iso), " ", country.name] : `Country ${a.country}`,
+          ` · #${a.numericId}`,
+        ),
+      ),
+      h("div", { class: "act-status" }, status, liveState),
+    ),
+    h(
+      "div",
+      { class: "phone-block" },
+      h("span", { class: "label" }, "Phone number"),
+      h(
+        "div",
+        { class: "phone-row" },
+        h("span", { class: "phone-number", translate: "no" }, a.phone),
+        copyButton(() => a.phone, "phone number"),
+      ),
+    ),
+    codeArea,
+    earlier,
+    h("p", { class: "act-meta" }, expiry, priceNote),
+    h("div", { class: "act-actions" }, finishButton, retryButton, cancelButton),
+    actionHint,
+    errors,
+    simulator,
+  );
+
+  /** @param {Activation} next */
+  const update = (next) => {
+    // The POST answer and the live event for the same change can arrive in either order.
+    if (next.id !== a.id || next.lastSeq < a.lastSeq) return;
+    const wasCharged = a.charged;
+    a = next;
+    render();
+    if (a.charged !== wasCharged) refreshBalance().catch(() => {});
+    onChange?.(a);
+  };
+
+  const render = () => {
+    status.textContent = statusLabel(a.status);
+    status.className = `status status-${a.status}`;
+    card.classList.toggle("is-final", isFinal(a));
+    renderCode();
+    priceNote.textContent = priceText(a);
+    finishButton.hidden = !(a.status === "received" || a.status === "waiting_retry");
+    retryButton.hidden = !(a.status === "received" && a.canRetry);
+    cancelButton.hidden = a.status !== "waiting";
+    actionHint.hidden = isFinal(a);
+    if (simulator) simulator.hidden = isFinal(a);
+    tick();
+  };
+
+  // Redraws the code area only when what it shows changes, and animates only a message that has
+  // just arrived: a status change alone (received → finished) leaves the code where it is.
+  let shownKey = "";
+  const renderCode = () => {
+    const latest = a.sms.at(-1);
+    const waiting = a.status === "waiting" || a.status === "waiting_retry" || !latest;
+    const key = waiting ? `wait:${a.status}` : `sms:${a.sms.length}`;
+    if (key === shownKey) return;
+    const arrived = shownKey !== "" && !waiting;
+    shownKey = key;
+    mount(codeArea, waiting ? waitingContent(a) : smsContent(/** @type {Sms} */ (latest), arrived ? "arrived" : "latest"));
+    const previous = a.status === "waiting_retry" ? a.sms : a.sms.slice(0, -1);
+    earlier.hidden = previous.length === 0;
+    mount(
+      earlier,
+      h("summary", null, `Earlier messages (${previous.length})`),
+      h("ol", { class: "sms-list" }, previous.map((sms) => h("li", null, smsContent(sms, "earlier")))),
+    );
+  };
+
+  const tick = () => {
+    const now = Date.now();
+    const left = Date.parse(a.expiresAt) - now;
+    if (isFinal(a)) expiry.textContent = `Ended · bought ${dateTime(a.createdAt)}`;
+    else expiry.textContent = left > 0 ? `Expires in ${clock(left)}` : "Expiring…";
+    expiry.classList.toggle("urgent", !isFinal(a) && left < 60_000);
+    const wait = Date.parse(a.cancelableAt) - now;
+    if (a.status === "waiting" && wait > 0) {
+      cancelButton.disabled = true;
+      cancelButton.textContent = `Cancel in ${clock(wait)}`;
+      actionHint.textContent = `Cancelling opens ${duration(session.config.earlyCancelSeconds)} after purchase, giving the SMS time to arrive; it returns the full price.`;
+    } else if (a.status === "waiting") {
+      if (cancelButton.getAttribute("aria-busy") !== "true") {
+        cancelButton.disabled = false;
+        cancelButton.textContent = "Cancel";
+      }
+      actionHint.textContent = "No code yet? Cancel and the full price goes back to your balance.";
+    } else if (a.status === "received") {
+      actionHint.textContent = "Done? Finish to close the number. Need a new code? Ask for another SMS on it.";
+    } else if (a.status === "waiting_retry") {
+      actionHint.textContent = "The next SMS to this number shows up here. Finish when you are done.";
+    }
+  };
+
+  /**
+   * @param {HTMLButtonElement} button
+   * @param {string} busy
+   * @param {string} action
+   */
+  const act = (button, busy, action) =>
+    button.addEventListener("click", async () => {
+      errors.clear();
+      try {
+        const next = await whileBusy(button, busy, () => api.post(`/api/v1/activations/${a.id}/${action}`));
+        update(next);
+        refreshBalance().catch(() => {});
+      } catch (err) {
+        errors.show(err);
+      }
+      render();
+    });
+  act(finishButton, "Finishing…", "finish");
+  act(retryButton, "Asking…", "retry");
+  act(cancelButton, "Cancelling…", "cancel");
+
+  render();
+  const timer = setInterval(tick, 1000);
+  signal.addEventListener("abort", () => clearInterval(timer));
+  watchActivation(a.id, {
+    signal,
+    lastSeq: () => a.lastSeq,
+    onSnapshot: update,
+    onEvent: (/** @type {LiveEvent} */ event) => {
+      if (event.seq > a.lastSeq) update(applyEvent(a, event));
+    },
+    onState: (state) => {
+      liveState.textContent =
+        state === "live" ? "Live" : state === "connecting" ? "Connecting…" : "Reconnecting…";
+      liveState.className = `live-state live-${state}`;
+    },
+  });
+  return card;
+};
+
+/** @param {Activation} a */
+const waitingContent = (a) => {
+  if (isFinal(a)) {
+    return h(
+      "div",
+      { class: "code-empty" },
+      h("p", { class: "code-title" }, "No SMS arrived"),
+      h("p", { class: "muted" }, a.charged ? "" : "You were not charged for this number."),
+    );
+  }
+  return h(
+    "div",
+    { class: "code-waiting" },
+    h("span", { class: "pulse", "aria-hidden": "true" }),
+    h(
+      "div",
+      null,
+      h(
+        "p",
+        { class: "code-title" },
+        a.status === "waiting_retry" ? "Waiting for another SMS…" : "Waiting for the SMS…",
+      ),
+      h("p", { class: "muted" }, "Enter the number in the app now; the code shows up here by itself."),
+    ),
+  );
+};
+
+/**
+ * @param {Sms} sms
+ * @param {"arrived" | "latest" | "earlier"} kind
+ */
+const smsContent = (sms, kind) =>
+  h(
+    "div",
+    { class: kind === "earlier" ? "sms" : kind === "arrived" ? "sms sms-latest sms-arrived" : "sms sms-latest" },
+    sms.code
+      ? h(
+          "div",
+          { class: "code-row" },
+          h("span", { class: "label visually-hidden" }, "Code"),
+          h("span", { class: "code-value", translate: "no" }, sms.code),
+          copyButton(() => sms.code ?? "", "code"),
+        )
+      : h("p", { class: "code-title" }, "No code found in this message"),
+    h(
+      "p",
+      { class: "sms-text" },
+      sms.text ?? "The text of this message has been deleted after the retention period.",
+    ),
+    h("p", { class: "muted small" }, `Received ${dateTime(sms.receivedAt)}`),
+  );
+
+/** @param {Activation} a */
+const priceText = (a) => {
+  const price = money(a.price, a.currency);
+  if (a.charged) return ` · Charged ${price}`;
+  if (isFinal(a)) return ` · Not charged (${price} released)`;
+  return ` · ${price}, charged only when a code arrives`;
+};
+
+/**
+ * The local simulator's "send an SMS to this number" control; only rendered when the simulator is on.
+ * @param {() => Activation} current
+ * @param {string} serviceName
+ * @param {ReturnType<typeof errorBox>} errors
+ */
+const simulatorForm = (current, serviceName, errors) => {
+  const id = nextId("sim-text");
+  const sample = () =>
+    `Your ${serviceName} code is ${String(Math.floor(100000 + Math.random() * 900000))}. Don't share it.`;
+  const input = /** @type {HTMLInputElement} */ (h("input", { id, name: "text", value: sample() }));
+  const button = /** @type {HTMLButtonElement} */ (
+    h("button", { type: "submit", class: "btn btn-ghost" }, "Send SMS")
+  );
+  const form = h(
+    "form",
+    { class: "simulator" },
+    h("label", { for: id }, "Simulate an SMS ", h("span", { class: "tag" }, "local simulator")),
+    h("div", { class: "inline-form" }, input, button),
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    errors.clear();
+    try {
+      await whileBusy(button, "Sending…", () =>
+        api.post("/simulator/sms", { phone: current().phone, text: input.value }),
+      );
+      toast("SMS sent by the simulator.");
+      input.value = sample();
+    } catch (err) {
+      errors.show(err);
+    }
+  });
+  return form;
+};

@@ -1,0 +1,204 @@
+// The dashboard's shell: loads the configuration and the signed-in customer, draws the header and the
+// footer, and renders the screen the URL's hash names.
+import { api, onUnauthorized } from "./api.js";
+import { $, h, mount } from "./dom.js";
+import { money } from "./format.js";
+import { currentLocation, navigate, resolve } from "./router.js";
+import { loadConfig, loadMe, onSessionChange, refreshBalance, session, setMe } from "./session.js";
+import { errorBox, messageOf, pageHeader } from "./ui.js";
+import { activationView } from "./views/activation.js";
+import { forgotView, loginView, resetView, signupView, verifyEmailView } from "./views/auth.js";
+import { billingView } from "./views/billing.js";
+import { buyView } from "./views/buy.js";
+import { historyView } from "./views/history.js";
+import { homeView } from "./views/home.js";
+import { keysView } from "./views/keys.js";
+import { privacyView, termsView } from "./views/legal.js";
+import { securityView } from "./views/security.js";
+import { settingsView } from "./views/settings.js";
+
+/** @type {import("./router.js").Route[]} */
+const routes = [
+  { path: "/", view: homeView, title: "Dashboard", access: "user" },
+  { path: "/buy", view: buyView, title: "Buy a number", access: "user" },
+  { path: "/activations/:id", view: activationView, title: "Your number", access: "user" },
+  { path: "/history", view: historyView, title: "History", access: "user" },
+  { path: "/billing", view: billingView, title: "Balance", access: "user" },
+  { path: "/keys", view: keysView, title: "API keys", access: "user" },
+  { path: "/security", view: securityView, title: "Security log", access: "user" },
+  { path: "/settings", view: settingsView, title: "Settings", access: "user" },
+  { path: "/login", view: loginView, title: "Log in", access: "guest" },
+  { path: "/signup", view: signupView, title: "Sign up", access: "guest" },
+  { path: "/forgot", view: forgotView, title: "Forgot password", access: "guest" },
+  { path: "/reset-password", view: resetView, title: "New password", access: "public" },
+  { path: "/verify-email", view: verifyEmailView, title: "Verify email", access: "public" },
+  { path: "/privacy", view: privacyView, title: "Privacy Policy", access: "public" },
+  { path: "/terms", view: termsView, title: "Terms of Service", access: "public" },
+];
+
+const NAV = [
+  ["/", "Dashboard"],
+  ["/buy", "Buy"],
+  ["/history", "History"],
+  ["/billing", "Balance"],
+  ["/keys", "API keys"],
+  ["/security", "Security"],
+  ["/settings", "Settings"],
+];
+
+const main = $("#main");
+
+const renderHeader = () => {
+  const { path } = currentLocation();
+  const nav = $("[data-nav]");
+  nav.hidden = !session.me;
+  mount(
+    nav,
+    h(
+      "ul",
+      null,
+      NAV.map(([href, label]) =>
+        h("li", null, h("a", { href: `#${href}`, "aria-current": href === path ? "page" : null }, label)),
+      ),
+    ),
+  );
+  const area = $("[data-session]");
+  if (!session.me) {
+    mount(
+      area,
+      path === "/login" ? null : h("a", { class: "btn btn-small btn-ghost", href: "#/login" }, "Log in"),
+      path === "/signup" ? null : h("a", { class: "btn btn-small btn-primary", href: "#/signup" }, "Sign up"),
+    );
+    return;
+  }
+  const b = session.balance;
+  const logout = h("button", { type: "button", class: "btn btn-small btn-ghost" }, "Log out");
+  logout.addEventListener("click", async () => {
+    try {
+      await api.post("/api/v1/auth/logout");
+    } finally {
+      setMe(null);
+      navigate("/login");
+    }
+  });
+  mount(
+    area,
+    h(
+      "a",
+      {
+        class: "balance-chip",
+        href: "#/billing",
+        "aria-label": b ? `Balance ${money(b.available, b.currency)}` : "Balance",
+      },
+      b ? money(b.available, b.currency) : "…",
+    ),
+    logout,
+  );
+};
+
+const renderFooter = () => {
+  const { brandName, supportEmail } = session.config;
+  mount(
+    $("[data-footer]"),
+    h(
+      "div",
+      { class: "footer-inner" },
+      h(
+        "p",
+        null,
+        `© ${new Date().getFullYear()} ${brandName} · Support: `,
+        h("a", { href: `mailto:${supportEmail}` }, supportEmail),
+      ),
+      h(
+        "nav",
+        { "aria-label": "Legal" },
+        h("a", { href: "#/privacy" }, "Privacy Policy"),
+        h("a", { href: "#/terms" }, "Terms of Service"),
+        h("a", { href: "/docs" }, "API docs"),
+      ),
+      h("p", { class: "muted small" }, "Only essential cookies are used: one to keep you signed in."),
+    ),
+  );
+};
+
+/** @param {import("./router.js").ViewContext} ctx */
+const notFoundView = ({ main: el }) =>
+  mount(
+    el,
+    pageHeader("Page not found", "There is nothing at this address."),
+    h("a", { class: "btn btn-primary", href: "#/" }, "Go to the dashboard"),
+  );
+
+/** @type {AbortController | null} */
+let current = null;
+let firstRender = true;
+
+const render = () => {
+  current?.abort();
+  const controller = new AbortController();
+  current = controller;
+  const { path, query } = currentLocation();
+  const found = resolve(routes, path);
+  if (found?.route.access === "user" && !session.me) {
+    const here = location.hash.replace(/^#/, "");
+    navigate(here === "/" ? "/login" : `/login?next=${encodeURIComponent(here)}`);
+    return;
+  }
+  if (found?.route.access === "guest" && session.me) {
+    navigate("/");
+    return;
+  }
+  document.title = `${found?.route.title ?? "Not found"} · ${session.config.brandName}`;
+  renderHeader();
+  main.replaceChildren();
+  const view = found?.route.view ?? notFoundView;
+  Promise.resolve(view({ params: found?.params ?? {}, query, signal: controller.signal, main })).catch(
+    (err) => {
+      if (controller.signal.aborted) return;
+      const errors = errorBox();
+      errors.show(err);
+      main.append(errors);
+    },
+  );
+  if (!firstRender) {
+    window.scrollTo(0, 0);
+    // Move focus to the new screen's heading so keyboard and screen-reader users land on it.
+    main.querySelector("h1")?.focus();
+  }
+  firstRender = false;
+};
+
+const start = async () => {
+  try {
+    await loadConfig();
+    await loadMe();
+  } catch (err) {
+    const retry = h("button", { type: "button", class: "btn btn-primary" }, "Try again");
+    retry.addEventListener("click", () => location.reload());
+    mount(
+      main,
+      h(
+        "div",
+        { class: "card" },
+        h("h1", null, "The service is not reachable"),
+        h("p", null, messageOf(err)),
+        retry,
+      ),
+    );
+    return;
+  }
+  $("[data-brand]").textContent = session.config.brandName;
+  renderFooter();
+  onSessionChange(renderHeader);
+  onUnauthorized(() => {
+    if (!session.me) return;
+    setMe(null);
+    const here = location.hash.replace(/^#/, "") || "/";
+    navigate(`/login?reason=expired&next=${encodeURIComponent(here)}`);
+  });
+  window.addEventListener("hashchange", render);
+  render();
+  if (session.me) refreshBalance().catch(() => {});
+};
+
+start();

@@ -1,0 +1,151 @@
+// Formatting at the edge: money arrives in integer minor units, times as ISO 8601.
+
+/** @param {string} currency */
+const fractionDigits = (currency) =>
+  new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+
+/**
+ * @param {number} minor
+ * @param {string} currency
+ */
+export const money = (minor, currency) =>
+  new Intl.NumberFormat(undefined, { style: "currency", currency }).format(
+    minor / 10 ** fractionDigits(currency),
+  );
+
+/** Signed, for ledger rows: "+$5.00", "−$0.39". @param {number} minor @param {string} currency */
+export const signedMoney = (minor, currency) =>
+  `${minor > 0 ? "+" : minor < 0 ? "−" : ""}${money(Math.abs(minor), currency)}`;
+
+/**
+ * "12.5" → 1250 in a two-decimal currency; null for anything that is not a plain positive amount.
+ * @param {string} text
+ * @param {string} currency
+ */
+export const parseMoney = (text, currency) => {
+  const digits = fractionDigits(currency);
+  const m = /^(\d{1,9})(?:[.,](\d+))?$/.exec(text.trim());
+  if (!m || (m[2] ?? "").length > digits) return null;
+  return Number(m[1]) * 10 ** digits + Number((m[2] ?? "").padEnd(digits, "0") || 0);
+};
+
+/** Minor units as the plain decimal a person types: 500 → "5.00". @param {number} minor @param {string} currency */
+export const plainAmount = (minor, currency) => {
+  const digits = fractionDigits(currency);
+  return (minor / 10 ** digits).toFixed(digits);
+};
+
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "long" });
+
+/** @param {string | null | undefined} iso */
+export const dateTime = (iso) => (iso ? dateTimeFormat.format(new Date(iso)) : "—");
+
+/** "2026-11-01" → "November 1, 2026" in the reader's language. @param {string} day */
+export const longDate = (day) => {
+  const d = new Date(`${day}T00:00:00Z`);
+  return Number.isNaN(d.getTime()) ? day : dateFormat.format(d);
+};
+
+const relative = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+
+/** "3 minutes ago". @param {string | null | undefined} iso */
+export const ago = (iso) => {
+  if (!iso) return "never";
+  const seconds = Math.round((new Date(iso).getTime() - Date.now()) / 1000);
+  /** @type {[Intl.RelativeTimeFormatUnit, number][]} */
+  const units = [
+    ["day", 86400],
+    ["hour", 3600],
+    ["minute", 60],
+  ];
+  for (const [unit, size] of units) {
+    if (Math.abs(seconds) >= size) return relative.format(Math.round(seconds / size), unit);
+  }
+  return relative.format(0, "minute");
+};
+
+/** Remaining time as m:ss (or h:mm:ss). @param {number} ms */
+export const clock = (ms) => {
+  const total = Math.max(0, Math.ceil(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, "0");
+  return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${s}` : `${m}:${s}`;
+};
+
+/** "2 minutes", "45 seconds". @param {number} seconds */
+export const duration = (seconds) => {
+  if (seconds >= 60 && seconds % 60 === 0) {
+    const m = seconds / 60;
+    return `${m} minute${m === 1 ? "" : "s"}`;
+  }
+  return `${seconds} second${seconds === 1 ? "" : "s"}`;
+};
+
+/** @type {Record<string, string>} */
+const statusLabels = {
+  waiting: "Waiting for SMS",
+  received: "Code received",
+  waiting_retry: "Waiting for another SMS",
+  finished: "Finished",
+  cancelled: "Cancelled",
+  expired: "Expired",
+};
+/** @param {string} status */
+export const statusLabel = (status) => statusLabels[status] ?? status;
+
+/** @type {Record<string, string>} */
+const ledgerLabels = {
+  top_up: "Top-up",
+  hold: "Reserved for a number",
+  post: "Charged for a code",
+  void: "Reservation released",
+  refund: "Card refund",
+  chargeback: "Chargeback",
+  adjustment: "Adjustment",
+};
+/** @param {string} kind */
+export const ledgerLabel = (kind) => ledgerLabels[kind] ?? kind;
+
+/** @type {Record<string, string>} */
+const securityLabels = {
+  signup: "Account created",
+  login_ok: "Signed in",
+  login_failed: "Failed sign-in attempt",
+  logout: "Signed out",
+  logout_all: "Signed out everywhere",
+  password_changed: "Password changed",
+  password_reset: "Password reset",
+  key_created: "API key created",
+  key_revoked: "API key revoked",
+  email_verified: "Email verified",
+};
+/** @param {string} kind */
+export const securityLabel = (kind) => securityLabels[kind] ?? kind.replaceAll("_", " ");
+
+/** @type {[RegExp, string][]} */
+const browsers = [
+  [/Edg\//, "Edge"],
+  [/Firefox\//, "Firefox"],
+  [/Chrom(e|ium)\//, "Chrome"],
+  [/Safari\//, "Safari"],
+  [/^curl\//, "curl"],
+];
+/** @type {[RegExp, string][]} */
+const systems = [
+  [/Android/, "Android"],
+  [/iPhone|iPad/, "iOS"],
+  [/Windows/, "Windows"],
+  [/Mac OS X/, "macOS"],
+  [/Linux/, "Linux"],
+];
+
+/** A short, human description of a user agent string. @param {string | null | undefined} ua */
+export const device = (ua) => {
+  if (!ua) return "Unknown device";
+  const browser = browsers.find(([re]) => re.test(ua))?.[1];
+  const os = systems.find(([re]) => re.test(ua))?.[1];
+  if (browser && os) return `${browser} on ${os}`;
+  return browser ?? os ?? ua.slice(0, 60);
+};

@@ -1,0 +1,260 @@
+// Signing up, signing in, and the two email links (verify, reset password).
+import { api } from "../api.js";
+import { h, mount } from "../dom.js";
+import { navigate } from "../router.js";
+import { loadMe, session } from "../session.js";
+import { checkbox, errorBox, field, onSubmit, spinner } from "../ui.js";
+
+/** @typedef {import("../router.js").ViewContext} ViewContext */
+
+/**
+ * Where to go after signing in: back to the page that asked for it, if it was one of ours.
+ * @param {URLSearchParams} query
+ */
+const nextPath = (query) => {
+  const next = query.get("next") ?? "/";
+  return next.startsWith("/") && !next.startsWith("//") ? next : "/";
+};
+
+/**
+ * @param {string} title
+ * @param {string} lead
+ * @param {...import("../dom.js").Children} body
+ */
+const authPage = (title, lead, ...body) =>
+  h(
+    "section",
+    { class: "auth" },
+    h(
+      "div",
+      { class: "auth-intro" },
+      h("p", { class: "brand-line" }, session.config.brandName),
+      h("h1", { tabindex: "-1" }, title),
+      h("p", { class: "lead" }, lead),
+    ),
+    h("div", { class: "card auth-card" }, ...body),
+  );
+
+/** @param {ViewContext} ctx */
+export const loginView = ({ main, query }) => {
+  const form = /** @type {HTMLFormElement} */ (
+    h(
+      "form",
+      { class: "stack", novalidate: false },
+      field({ label: "Email", name: "email", type: "email", autocomplete: "email", required: true }),
+      field({
+        label: "Password",
+        name: "password",
+        type: "password",
+        autocomplete: "current-password",
+        required: true,
+      }),
+      h("button", { type: "submit", class: "btn btn-primary btn-block" }, "Log in"),
+    )
+  );
+  onSubmit(form, "Logging in…", async (values) => {
+    await api.post(
+      "/api/v1/auth/login",
+      { email: values.email, password: values.password },
+      { quiet401: true },
+    );
+    await loadMe();
+    navigate(nextPath(query));
+  });
+  mount(
+    main,
+    authPage(
+      "Log in",
+      "Receive SMS verification codes on temporary numbers, live in your browser.",
+      query.get("reason") === "expired"
+        ? h("p", { class: "alert alert-info" }, "Your session ended. Log in again to continue.")
+        : null,
+      form,
+      h(
+        "p",
+        { class: "auth-links" },
+        h("a", { href: "#/forgot" }, "Forgot your password?"),
+        h("span", null, "New here? ", h("a", { href: "#/signup" }, "Create an account")),
+      ),
+    ),
+  );
+};
+
+/** @param {ViewContext} ctx */
+export const signupView = ({ main }) => {
+  const policyLink = (/** @type {string} */ path, /** @type {string} */ text) =>
+    h("a", { href: `#${path}`, target: "_blank", rel: "noopener" }, text);
+  const form = /** @type {HTMLFormElement} */ (
+    h(
+      "form",
+      { class: "stack" },
+      field({ label: "Email", name: "email", type: "email", autocomplete: "email", required: true }),
+      field({
+        label: "Password",
+        name: "password",
+        type: "password",
+        autocomplete: "new-password",
+        required: true,
+        minlength: 10,
+        hint: "At least 10 characters. A few unrelated words make a strong password.",
+      }),
+      checkbox({ name: "confirmAdult", required: true, label: "I am 18 years of age or older." }),
+      checkbox({
+        name: "acceptTerms",
+        required: true,
+        label: [
+          "I accept the ",
+          policyLink("/terms", "Terms of Service"),
+          " and the ",
+          policyLink("/privacy", "Privacy Policy"),
+          ".",
+        ],
+      }),
+      h("button", { type: "submit", class: "btn btn-primary btn-block" }, "Create account"),
+      h("p", { class: "hint" }, "We use one essential cookie to keep you signed in, and nothing else."),
+    )
+  );
+  onSubmit(form, "Creating account…", async (values) => {
+    await api.post("/api/v1/auth/signup", {
+      email: values.email,
+      password: values.password,
+      acceptTerms: values.acceptTerms,
+      confirmAdult: values.confirmAdult,
+    });
+    await loadMe();
+    navigate("/");
+  });
+  mount(
+    main,
+    authPage(
+      "Create your account",
+      "Top up once, then get a number for any service in seconds. You pay only when a code arrives.",
+      form,
+      h(
+        "p",
+        { class: "auth-links" },
+        h("span", null, "Already have an account? ", h("a", { href: "#/login" }, "Log in")),
+      ),
+    ),
+  );
+};
+
+/** @param {ViewContext} ctx */
+export const forgotView = ({ main }) => {
+  const done = h("div", { class: "alert alert-success", role: "status", hidden: true });
+  const form = /** @type {HTMLFormElement} */ (
+    h(
+      "form",
+      { class: "stack" },
+      field({ label: "Email", name: "email", type: "email", autocomplete: "email", required: true }),
+      h("button", { type: "submit", class: "btn btn-primary btn-block" }, "Send reset link"),
+    )
+  );
+  onSubmit(form, "Sending…", async (values) => {
+    await api.post("/api/v1/auth/request-password-reset", { email: values.email });
+    mount(
+      done,
+      `If an account exists for ${values.email}, a link to choose a new password is on its way. It works once and expires soon.`,
+    );
+    done.hidden = false;
+    form.hidden = true;
+  });
+  mount(
+    main,
+    authPage(
+      "Forgot your password?",
+      "Enter your email and we will send you a link to choose a new one.",
+      done,
+      form,
+      h("p", { class: "auth-links" }, h("a", { href: "#/login" }, "Back to log in")),
+    ),
+  );
+};
+
+/** @param {ViewContext} ctx */
+export const resetView = ({ main, query }) => {
+  const token = query.get("token") ?? "";
+  const form = /** @type {HTMLFormElement} */ (
+    h(
+      "form",
+      { class: "stack" },
+      field({
+        label: "New password",
+        name: "password",
+        type: "password",
+        autocomplete: "new-password",
+        required: true,
+        minlength: 10,
+        hint: "At least 10 characters.",
+      }),
+      h("button", { type: "submit", class: "btn btn-primary btn-block" }, "Set new password"),
+    )
+  );
+  const done = h(
+    "div",
+    { class: "alert alert-success", role: "status", hidden: true },
+    "Your password has been changed and every other session was signed out. ",
+    h("a", { href: "#/login" }, "Log in with your new password"),
+  );
+  onSubmit(form, "Saving…", async (values) => {
+    await api.post("/api/v1/auth/reset-password", { token, password: values.password });
+    form.hidden = true;
+    done.hidden = false;
+  });
+  mount(
+    main,
+    authPage(
+      "Choose a new password",
+      "This link works once.",
+      token
+        ? [form, done]
+        : h(
+            "p",
+            { class: "alert alert-error" },
+            "This link is incomplete. Open the link from the email again.",
+          ),
+    ),
+  );
+};
+
+/** @param {ViewContext} ctx */
+export const verifyEmailView = async ({ main, query, signal }) => {
+  const errors = errorBox();
+  mount(main, authPage("Verifying your email", "One moment…", spinner("Checking the link…"), errors));
+  try {
+    await api.post(
+      "/api/v1/auth/verify-email",
+      { token: query.get("token") ?? "" },
+      { signal, quiet401: true },
+    );
+    if (session.me) await loadMe();
+    mount(
+      main,
+      authPage(
+        "Email verified",
+        "Thank you — your email address is confirmed.",
+        h(
+          "a",
+          { class: "btn btn-primary btn-block", href: session.me ? "#/" : "#/login" },
+          session.me ? "Go to the dashboard" : "Log in",
+        ),
+      ),
+    );
+  } catch (err) {
+    if (signal.aborted) return;
+    mount(
+      main,
+      authPage(
+        "This link did not work",
+        "Verification links work once and expire. You can ask for a new one from Settings.",
+        errors,
+        h(
+          "a",
+          { class: "btn btn-secondary btn-block", href: session.me ? "#/settings" : "#/login" },
+          "Continue",
+        ),
+      ),
+    );
+    errors.show(err);
+  }
+};

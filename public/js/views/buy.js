@@ -1,0 +1,277 @@
+// Buying a number: find the service, pick a country by price and stock, buy.
+import { api } from "../api.js";
+import { reloadCatalog } from "../catalog.js";
+import { h, mount, nextId } from "../dom.js";
+import { money } from "../format.js";
+import { navigate } from "../router.js";
+import { refreshBalance, session } from "../session.js";
+import { countryBadge, emptyState, errorBox, pageHeader, serviceBadge, spinner, whileBusy } from "../ui.js";
+
+/** @typedef {import("../router.js").ViewContext} ViewContext */
+/** @typedef {import("../catalog.js").Catalog} Catalog */
+/** @typedef {import("../catalog.js").Price} Price */
+
+/** @param {string} text */
+const normalise = (text) => text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().trim();
+
+/**
+ * A search box that hides the options whose text does not match.
+ * @param {string} label
+ * @param {string} placeholder
+ * @param {() => HTMLElement[]} options  elements with data-search
+ * @param {HTMLElement} none  shown when nothing matches
+ */
+const searchBox = (label, placeholder, options, none) => {
+  const id = nextId("search");
+  const input = /** @type {HTMLInputElement} */ (
+    h("input", { id, type: "search", placeholder, autocomplete: "off", spellcheck: "false" })
+  );
+  input.addEventListener("input", () => {
+    const q = normalise(input.value);
+    let shown = 0;
+    for (const el of options()) {
+      el.hidden = q !== "" && !normalise(el.dataset.search ?? "").includes(q);
+      if (!el.hidden) shown++;
+    }
+    none.hidden = shown > 0;
+  });
+  return h("div", { class: "field search" }, h("label", { for: id, class: "visually-hidden" }, label), input);
+};
+
+/** Lowest price with stock, and total stock, per service. @param {Price[]} prices */
+const serviceSummary = (prices) => {
+  /** @type {Map<string, { from: number | null, stock: number, currency: string }>} */
+  const out = new Map();
+  for (const p of prices) {
+    const s = out.get(p.service) ?? { from: null, stock: 0, currency: p.currency };
+    s.stock += p.stock;
+    if (p.stock > 0 && (s.from === null || p.price < s.from)) s.from = p.price;
+    out.set(p.service, s);
+  }
+  return out;
+};
+
+/** @param {ViewContext} ctx */
+export const buyView = async ({ main, signal, query }) => {
+  const body = h("div", { class: "buy" }, spinner("Loading services and prices…"));
+  mount(main, pageHeader("Buy a number", "Pick the service you need a code for, then a country."), body);
+  /** @type {Catalog} */
+  let catalog;
+  try {
+    catalog = await reloadCatalog();
+  } catch (err) {
+    if (signal.aborted) return;
+    const errors = errorBox();
+    errors.show(err);
+    mount(body, errors);
+    return;
+  }
+  if (signal.aborted) return;
+
+  let service = query.get("service") ?? "";
+  let country = Number(query.get("country") ?? Number.NaN);
+  const summary = serviceSummary(catalog.prices);
+
+  const rememberChoice = () => {
+    const q = new URLSearchParams();
+    if (service) q.set("service", service);
+    if (Number.isFinite(country)) q.set("country", String(country));
+    history.replaceState(null, "", `#/buy${q.size ? `?${q}` : ""}`);
+  };
+
+  // ── services ──
+  const noService = h(
+    "p",
+    { class: "muted", hidden: true },
+    "No service matches. Try “Other” for anything not listed.",
+  );
+  // Alphabetical is the order people scan fastest; the catch-all service goes last.
+  const services = [...catalog.services].sort(
+    (a, b) => Number(a.code === "ot") - Number(b.code === "ot") || a.name.localeCompare(b.name),
+  );
+  const serviceOptions = services.map((s) => {
+    const info = summary.get(s.code);
+    const input = h("input", { type: "radio", name: "service", value: s.code, checked: s.code === service });
+    input.addEventListener("change", () => {
+      service = s.code;
+      country = Number.NaN;
+      rememberChoice();
+      renderCountries();
+      // On a phone the countries are below a long list: bring them into view.
+      if (matchMedia("(max-width: 860px)").matches) {
+        countryPicker.scrollIntoView({
+          behavior: matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth",
+          block: "start",
+        });
+      }
+    });
+    return h(
+      "label",
+      { class: "option service-option", dataset: { search: `${s.name} ${s.code}` } },
+      input,
+      serviceBadge(s.code, s.name),
+      h("span", { class: "option-name" }, s.name),
+      h(
+        "span",
+        { class: "option-meta" },
+        info?.from != null ? `from ${money(info.from, info.currency)}` : "out of stock",
+      ),
+    );
+  });
+  const servicePicker = h(
+    "fieldset",
+    { class: "card picker" },
+    h("legend", null, h("span", { class: "step" }, "1"), "Service"),
+    searchBox("Search services", "Search services, e.g. Telegram", () => serviceOptions, noService),
+    h("div", { class: "option-grid" }, serviceOptions),
+    noService,
+  );
+
+  // ── countries ──
+  const countryPanel = h("div", { class: "country-panel" });
+  const renderCountries = () => {
+    const rows = catalog.prices
+      .filter((p) => p.service === service)
+      .map((p) => ({ price: p, country: catalog.country(p.country) }))
+      .sort((a, b) => Number(b.price.stock > 0) - Number(a.price.stock > 0) || a.price.price - b.price.price);
+    if (!service) {
+      mount(countryPanel, emptyState("Choose a service to see countries, prices and stock."));
+      renderOrder();
+      return;
+    }
+    const none = h("p", { class: "muted", hidden: true }, "No country matches.");
+    const options = rows.map(({ price, country: c }) => {
+      const name = c?.name ?? `Country ${price.country}`;
+      const input = h("input", {
+        type: "radio",
+        name: "country",
+        value: String(price.country),
+        checked: price.country === country,
+        disabled: price.stock <= 0,
+      });
+      input.addEventListener("change", () => {
+        country = price.country;
+        rememberChoice();
+        renderOrder();
+      });
+      return h(
+        "label",
+        {
+          class: `option country-option${price.stock <= 0 ? " is-out" : ""}`,
+          dataset: { search: `${name} ${c?.iso ?? ""}` },
+        },
+        input,
+        countryBadge(c?.iso ?? "??"),
+        h("span", { class: "option-name" }, name),
+        h("span", { class: "option-price" }, money(price.price, price.currency)),
+        h("span", { class: "option-meta" }, price.stock > 0 ? `${price.stock} in stock` : "out of stock"),
+      );
+    });
+    mount(
+      countryPanel,
+      rows.length === 0
+        ? emptyState("No country offers this service right now.")
+        : [
+            searchBox("Search countries", "Search countries", () => options, none),
+            h("div", { class: "option-list" }, options),
+            none,
+          ],
+    );
+    renderOrder();
+  };
+  const countryPicker = h(
+    "fieldset",
+    { class: "card picker" },
+    h("legend", null, h("span", { class: "step" }, "2"), "Country"),
+    countryPanel,
+  );
+
+  // ── order ──
+  const order = h("div", { class: "order" });
+  const errors = errorBox();
+  const renderOrder = () => {
+    errors.clear();
+    const offer = catalog.prices.find((p) => p.service === service && p.country === country);
+    if (!offer || offer.stock <= 0) {
+      mount(
+        order,
+        h("p", { class: "muted" }, service ? "Choose a country." : "Choose a service and a country."),
+      );
+      return;
+    }
+    const c = catalog.country(country);
+    const button = /** @type {HTMLButtonElement} */ (
+      h(
+        "button",
+        { type: "button", class: "btn btn-primary btn-large buy-button" },
+        `Buy for ${money(offer.price, offer.currency)}`,
+      )
+    );
+    const balance = session.balance;
+    button.addEventListener("click", async () => {
+      errors.clear();
+      try {
+        const activation = await whileBusy(button, "Getting a number…", () =>
+          api.post(
+            "/api/v1/activations",
+            // maxPrice: never pay more than the price shown, even if it changed a moment ago.
+            { service, country, maxPrice: offer.price },
+            // A fresh key per click: a retried request of this click never buys twice.
+            { headers: { "Idempotency-Key": crypto.randomUUID() } },
+          ),
+        );
+        refreshBalance().catch(() => {});
+        navigate(`/activations/${activation.id}`);
+      } catch (err) {
+        errors.show(err);
+      }
+    });
+    mount(
+      order,
+      h(
+        "p",
+        { class: "order-line" },
+        h("strong", null, catalog.serviceName(service)),
+        ` in ${c?.name ?? country} — ${money(offer.price, offer.currency)}`,
+      ),
+      h(
+        "p",
+        { class: "hint" },
+        `The number is yours for ${session.config.activationMinutes} minutes. The price is reserved now and charged only when a code arrives; cancel or let it expire and it comes back.`,
+      ),
+      balance && balance.available < offer.price
+        ? h(
+            "p",
+            { class: "alert alert-info" },
+            `Your balance is ${money(balance.available, balance.currency)}. `,
+            h("a", { href: "#/billing" }, "Top up"),
+            " to buy this number.",
+          )
+        : null,
+      button,
+    );
+  };
+
+  mount(
+    body,
+    servicePicker,
+    h(
+      "div",
+      { class: "buy-side" },
+      countryPicker,
+      h(
+        "section",
+        { class: "card order-card", "aria-label": "Your order" },
+        h("h2", { class: "label" }, h("span", { class: "step" }, "3"), "Buy"),
+        order,
+        errors,
+      ),
+    ),
+  );
+  renderCountries();
+  // The header balance arrives a moment later; the order line uses it for its warning.
+  refreshBalance().then(
+    () => signal.aborted || renderOrder(),
+    () => {},
+  );
+};

@@ -1,0 +1,166 @@
+// Every number bought, newest first, filterable by service, country and outcome.
+import { api, query } from "../api.js";
+import { getCatalog } from "../catalog.js";
+import { h, mount, nextId } from "../dom.js";
+import { dateTime, money, statusLabel } from "../format.js";
+import { emptyState, errorBox, pageHeader, serviceBadge, spinner, whileBusy } from "../ui.js";
+
+/** @typedef {import("../activation-card.js").Activation} Activation */
+
+/**
+ * @param {string} label
+ * @param {string} name
+ * @param {[string, string][]} options  [value, text]
+ * @param {string} value
+ */
+const select = (label, name, options, value) => {
+  const id = nextId(name);
+  return h(
+    "div",
+    { class: "field" },
+    h("label", { for: id }, label),
+    h(
+      "select",
+      { id, name },
+      options.map(([v, text]) => h("option", { value: v, selected: v === value }, text)),
+    ),
+  );
+};
+
+/** @param {import("../router.js").ViewContext} ctx */
+export const historyView = async ({ main, signal, query: params }) => {
+  const results = h("div", { class: "history" }, spinner());
+  mount(main, pageHeader("History", "Every number you have bought, newest first."), results);
+  let catalog;
+  try {
+    catalog = await getCatalog();
+  } catch (err) {
+    const errors = errorBox();
+    errors.show(err);
+    mount(results, errors);
+    return;
+  }
+  if (signal.aborted) return;
+
+  const filters = {
+    service: params.get("service") ?? "",
+    country: params.get("country") ?? "",
+    status: params.get("status") ?? "",
+  };
+  const form = h(
+    "form",
+    { class: "filters card", "aria-label": "Filters" },
+    select(
+      "Service",
+      "service",
+      [
+        ["", "All services"],
+        ...catalog.services.map((s) => /** @type {[string, string]} */ ([s.code, s.name])),
+      ],
+      filters.service,
+    ),
+    select(
+      "Country",
+      "country",
+      [
+        ["", "All countries"],
+        ...catalog.countries.map((c) => /** @type {[string, string]} */ ([String(c.id), c.name])),
+      ],
+      filters.country,
+    ),
+    select(
+      "Outcome",
+      "status",
+      [
+        ["", "Any outcome"],
+        ["finished", "Finished"],
+        ["cancelled", "Cancelled"],
+        ["expired", "Expired"],
+      ],
+      filters.status,
+    ),
+  );
+  form.addEventListener("change", (event) => {
+    const target = /** @type {HTMLSelectElement} */ (event.target);
+    filters[/** @type {"service" | "country" | "status"} */ (target.name)] = target.value;
+    history.replaceState(null, "", `#/history${query(filters)}`);
+    load();
+  });
+
+  const list = h("ol", { class: "rows" });
+  const more = /** @type {HTMLButtonElement} */ (
+    h("button", { type: "button", class: "btn btn-secondary", hidden: true }, "Load more")
+  );
+  const errors = errorBox();
+  const status = h("div", { role: "status" });
+  /** @type {string | null} */
+  let cursor = null;
+
+  /** @param {Activation} a */
+  const row = (a) => {
+    const c = catalog.country(a.country);
+    const name = catalog.serviceName(a.service);
+    return h(
+      "li",
+      { class: "row act-row" },
+      serviceBadge(a.service, name),
+      h(
+        "div",
+        { class: "row-main" },
+        h("a", { href: `#/activations/${a.id}`, class: "row-title" }, `${name} · ${c?.name ?? a.country}`),
+        h("span", { class: "muted small", translate: "no" }, `${a.phone} · ${dateTime(a.createdAt)}`),
+      ),
+      h("span", { class: "row-code", translate: "no" }, a.code ?? "—"),
+      h("span", { class: `status status-${a.status}` }, statusLabel(a.status)),
+      h(
+        "span",
+        { class: "row-amount" },
+        a.charged ? money(a.price, a.currency) : h("span", { class: "muted" }, "not charged"),
+      ),
+    );
+  };
+
+  const fetchPage = () =>
+    api.get(`/api/v1/activations${query({ scope: "history", ...filters, cursor })}`, { signal });
+
+  const load = async () => {
+    cursor = null;
+    errors.clear();
+    mount(status, spinner());
+    list.replaceChildren();
+    more.hidden = true;
+    try {
+      const page = await fetchPage();
+      if (signal.aborted) return;
+      mount(
+        status,
+        page.items.length === 0
+          ? emptyState(
+              "Nothing here yet.",
+              h("a", { class: "btn btn-secondary", href: "#/buy" }, "Buy a number"),
+            )
+          : null,
+      );
+      list.append(...page.items.map(row));
+      cursor = page.nextCursor;
+      more.hidden = !cursor;
+    } catch (err) {
+      if (signal.aborted) return;
+      status.replaceChildren();
+      errors.show(err);
+    }
+  };
+  more.addEventListener("click", async () => {
+    try {
+      const page = await whileBusy(more, "Loading…", fetchPage);
+      list.append(...page.items.map(row));
+      cursor = page.nextCursor;
+      more.hidden = !cursor;
+    } catch (err) {
+      errors.show(err);
+    }
+  });
+
+  mount(results, form, errors, status, list, h("div", { class: "more" }, more));
+  load();
+};

@@ -1,0 +1,106 @@
+// Home: the balance, a top-up, and every number that is still live.
+import { activationCard } from "../activation-card.js";
+import { api } from "../api.js";
+import { getCatalog } from "../catalog.js";
+import { h, mount } from "../dom.js";
+import { money } from "../format.js";
+import { onSessionChange, refreshBalance, session } from "../session.js";
+import { topUpForm } from "../topup.js";
+import { emptyState, errorBox, pageHeader, spinner, toast, whileBusy } from "../ui.js";
+
+/** @typedef {import("../router.js").ViewContext} ViewContext */
+
+/** The nudge to verify the email address; blocking only when the service requires it. */
+export const verifyNotice = () => {
+  const me = session.me;
+  if (!me || me.emailVerified) return null;
+  const resend = /** @type {HTMLButtonElement} */ (
+    h("button", { type: "button", class: "btn btn-small btn-secondary" }, "Resend the email")
+  );
+  const errors = errorBox();
+  resend.addEventListener("click", async () => {
+    errors.clear();
+    try {
+      await whileBusy(resend, "Sending…", () => api.post("/api/v1/auth/resend-verification"));
+      toast(`Verification email sent to ${me.email}.`);
+    } catch (err) {
+      errors.show(err);
+    }
+  });
+  return h(
+    "div",
+    { class: "alert alert-info notice" },
+    h(
+      "p",
+      null,
+      h("strong", null, "Please verify your email. "),
+      `We sent a link to ${me.email}.`,
+      session.config.requireEmailVerification ? " Top-ups and new numbers need a verified email." : "",
+    ),
+    resend,
+    errors,
+  );
+};
+
+/** The balance figures, kept current as the header's balance changes. @param {AbortSignal} signal */
+export const balanceFigures = (signal) => {
+  const available = h("p", { class: "balance-amount" }, "…");
+  const held = h("p", { class: "muted" });
+  const render = () => {
+    const b = session.balance;
+    if (!b) return;
+    available.textContent = money(b.available, b.currency);
+    held.textContent =
+      b.held > 0
+        ? `${money(b.held, b.currency)} reserved for numbers waiting for a code`
+        : "Nothing reserved";
+  };
+  const unsubscribe = onSessionChange(render);
+  signal.addEventListener("abort", () => unsubscribe());
+  render();
+  return h("div", { class: "balance" }, h("h2", { class: "label" }, "Available balance"), available, held);
+};
+
+/** @param {ViewContext} ctx */
+export const homeView = async ({ main, signal }) => {
+  const list = h("div", { class: "act-list" }, spinner("Loading your numbers…"));
+  mount(
+    main,
+    pageHeader("Dashboard", null, h("a", { class: "btn btn-primary", href: "#/buy" }, "Buy a number")),
+    verifyNotice(),
+    h(
+      "section",
+      { class: "card balance-card", "aria-label": "Balance" },
+      balanceFigures(signal),
+      h("div", { class: "balance-topup" }, h("h2", { class: "label" }, "Top up"), topUpForm()),
+    ),
+    h(
+      "section",
+      { "aria-labelledby": "active-title" },
+      h("h2", { id: "active-title", class: "section-title" }, "Active numbers"),
+      list,
+    ),
+  );
+  refreshBalance().catch(() => {});
+  try {
+    const [catalog, page] = await Promise.all([
+      getCatalog(),
+      api.get("/api/v1/activations?scope=active", { signal }),
+    ]);
+    if (signal.aborted) return;
+    mount(
+      list,
+      page.items.length === 0
+        ? emptyState(
+            "No active numbers. Buy one and the code will appear here the moment the SMS arrives.",
+            h("a", { class: "btn btn-secondary", href: "#/buy" }, "Buy a number"),
+          )
+        : page.items.map((/** @type {any} */ a) => activationCard(a, { catalog, signal, link: true })),
+    );
+  } catch (err) {
+    if (signal.aborted) return;
+    const errors = errorBox();
+    errors.show(err);
+    mount(list, errors);
+  }
+};

@@ -1,0 +1,168 @@
+// API keys for scripts and bots: create (the key is shown once), see usage, revoke.
+import { api } from "../api.js";
+import { h, mount } from "../dom.js";
+import { ago, dateTime } from "../format.js";
+import {
+  copyButton,
+  emptyState,
+  errorBox,
+  field,
+  onSubmit,
+  pageHeader,
+  spinner,
+  toast,
+  whileBusy,
+} from "../ui.js";
+
+/** @typedef {{ id: string, name: string, prefix: string, createdAt: string, lastUsedAt: string | null, requestCount?: number }} Key */
+
+/** @param {import("../router.js").ViewContext} ctx */
+export const keysView = ({ main, signal }) => {
+  const list = h("div", null, spinner("Loading keys…"));
+  const fresh = h("div", { class: "new-key", hidden: true, role: "status" });
+  const errors = errorBox();
+  const form = /** @type {HTMLFormElement} */ (
+    h(
+      "form",
+      { class: "inline-form key-form" },
+      field({
+        label: "Key name",
+        name: "name",
+        required: true,
+        placeholder: "e.g. my-bot",
+        autocomplete: "off",
+      }),
+      h("button", { type: "submit", class: "btn btn-primary" }, "Create key"),
+    )
+  );
+
+  /** @param {{ key: string, name: string }} created */
+  const showKey = (created) => {
+    mount(
+      fresh,
+      h(
+        "p",
+        null,
+        h("strong", null, `Your new key “${created.name}”. `),
+        "Copy it now: it is shown only this once.",
+      ),
+      h(
+        "div",
+        { class: "secret-row" },
+        h("code", { class: "secret", translate: "no" }, created.key),
+        copyButton(() => created.key, "API key"),
+      ),
+      h(
+        "p",
+        { class: "hint" },
+        "Send it as ",
+        h("code", null, "Authorization: Bearer <key>"),
+        " to the REST API, or as ",
+        h("code", null, "api_key"),
+        " to /stubs/handler_api.php. ",
+        h("a", { href: "/docs" }, "API documentation"),
+      ),
+    );
+    fresh.hidden = false;
+  };
+
+  /** @param {Key} key */
+  const row = (key) => {
+    const revoke = /** @type {HTMLButtonElement} */ (
+      h("button", { type: "button", class: "btn btn-small btn-danger" }, "Revoke")
+    );
+    const keep = /** @type {HTMLButtonElement} */ (
+      h("button", { type: "button", class: "btn btn-small btn-ghost", hidden: true }, "Keep")
+    );
+    let armed = false;
+    // Revoking breaks every script using the key: ask for a second, deliberate click.
+    revoke.addEventListener("click", async () => {
+      if (!armed) {
+        armed = true;
+        revoke.textContent = "Confirm revoke";
+        keep.hidden = false;
+        return;
+      }
+      try {
+        await whileBusy(revoke, "Revoking…", () => api.del(`/api/v1/keys/${encodeURIComponent(key.id)}`));
+        toast(`Revoked “${key.name}”.`);
+        load();
+      } catch (err) {
+        errors.show(err);
+      }
+    });
+    keep.addEventListener("click", () => {
+      armed = false;
+      revoke.textContent = "Revoke";
+      keep.hidden = true;
+      revoke.focus();
+    });
+    return h(
+      "li",
+      { class: "row key-row" },
+      h(
+        "div",
+        { class: "row-main" },
+        h("span", { class: "row-title" }, key.name),
+        h(
+          "span",
+          { class: "muted small", translate: "no" },
+          `${key.prefix}… · created ${dateTime(key.createdAt)}`,
+        ),
+      ),
+      h(
+        "span",
+        { class: "muted small" },
+        `Last used ${ago(key.lastUsedAt)}`,
+        key.requestCount != null ? ` · ${key.requestCount} requests` : "",
+      ),
+      h("span", { class: "row-actions" }, revoke, keep),
+    );
+  };
+
+  const load = async () => {
+    try {
+      const { keys } = await api.get("/api/v1/keys", { signal });
+      if (signal.aborted) return;
+      mount(
+        list,
+        keys.length === 0
+          ? emptyState("No API keys yet. Create one to use the API from scripts and bots.")
+          : h("ol", { class: "rows" }, keys.map(row)),
+      );
+    } catch (err) {
+      if (signal.aborted) return;
+      list.replaceChildren();
+      errors.show(err);
+    }
+  };
+
+  onSubmit(form, "Creating…", async (values) => {
+    const created = await api.post("/api/v1/keys", { name: values.name });
+    form.reset();
+    showKey(created);
+    await load();
+  });
+
+  mount(
+    main,
+    pageHeader(
+      "API keys",
+      h(
+        "span",
+        null,
+        "Use the service from your own code with the same balance. ",
+        h("a", { href: "/docs" }, "Read the API docs"),
+      ),
+    ),
+    h("section", { class: "card" }, h("h2", { class: "label" }, "New key"), form, fresh),
+    errors,
+    h(
+      "section",
+      { "aria-labelledby": "keys-title" },
+      h("h2", { id: "keys-title", class: "section-title" }, "Your keys"),
+      list,
+    ),
+  );
+  load();
+};

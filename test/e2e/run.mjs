@@ -1,0 +1,531 @@
+// The browser suite: starts the service exactly as `npm start` does (own port, fresh local state),
+// then drives Debian's Chromium through the dashboard as a customer would. Screenshots of every main
+// screen land in test-output/e2e/. Run with `npm run test:e2e`.
+//
+// The server runs with EARLY_CANCEL_SECONDS=0 (so the cancel path needs no two-minute wait) and
+// SIMULATOR_AUTO_SMS=false (so every SMS in these tests is one the test sends on purpose).
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { chromium } from "playwright-core";
+
+const PORT = 8790;
+const BASE = `http://localhost:${PORT}`;
+const OUT = "test-output/e2e";
+const PASSWORD = "purple-otter-lantern-42";
+const START_TIMEOUT_MS = 120_000;
+
+mkdirSync(OUT, { recursive: true });
+const state = mkdtempSync(join(tmpdir(), "smsprof-e2e-"));
+
+/** @type {import("node:child_process").ChildProcess | null} */
+let server = null;
+/** @type {import("playwright-core").Browser | null} */
+let browser = null;
+
+// ── the service ──────────────────────────────────────────────────────────────────────────────────
+
+const stopServer = (signal = "SIGTERM") => {
+  if (!server?.pid || server.exitCode !== null) return;
+  try {
+    // The whole group: npm start spawns wrangler, which spawns workerd.
+    process.kill(-server.pid, signal);
+  } catch {
+    // Already gone.
+  }
+};
+process.on("exit", () => stopServer("SIGKILL"));
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    stopServer("SIGKILL");
+    process.exit(130);
+  });
+}
+
+const healthy = async () => {
+  try {
+    return (await fetch(`${BASE}/api/health`)).ok;
+  } catch {
+    return false;
+  }
+};
+
+const startServer = async () => {
+  if (await healthy()) throw new Error(`Something already answers on port ${PORT}; stop it first.`);
+  const log = createWriteStream(join(OUT, "server.log"));
+  server = spawn("node", ["scripts/dev.mjs"], {
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      PORT: String(PORT),
+      PERSIST_TO: state,
+      EXTRA_VARS: "EARLY_CANCEL_SECONDS:0 SIMULATOR_AUTO_SMS:false",
+    },
+  });
+  server.stdout?.pipe(log);
+  server.stderr?.pipe(log);
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`The service exited early; see ${OUT}/server.log`);
+    if (await healthy()) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`The service did not answer /api/health in time; see ${OUT}/server.log`);
+};
+
+before(async () => {
+  await startServer();
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    // Playwright gives every launch a fresh, temporary user-data-dir of its own.
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  stopServer();
+  rmSync(state, { recursive: true, force: true });
+});
+
+// ── helpers ──────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * A page that records anything a customer should never cause: requests to other sites, script
+ * errors, and console errors other than the failed-request lines the browser prints for 4xx answers
+ * (CSP violations land here too).
+ * @param {import("playwright-core").BrowserContext} context
+ */
+const openPage = async (context) => {
+  const page = await context.newPage();
+  /** @type {string[]} */
+  const problems = [];
+  page.on("request", (request) => {
+    const url = request.url();
+    if (!url.startsWith(BASE) && !url.startsWith(`ws://localhost:${PORT}`) && !url.startsWith("data:")) {
+      problems.push(`third-party request: ${url}`);
+    }
+  });
+  page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
+      problems.push(`console error: ${message.text()}`);
+    }
+  });
+  return { page, problems };
+};
+
+/** @param {{ viewport?: { width: number, height: number }, colorScheme?: "light" | "dark", isMobile?: boolean }} [opts] */
+const newContext = async (opts = {}) => {
+  assert.ok(browser);
+  const context = await browser.newContext({
+    baseURL: BASE,
+    viewport: opts.viewport ?? { width: 1280, height: 900 },
+    colorScheme: opts.colorScheme ?? "light",
+    isMobile: opts.isMobile ?? false,
+    hasTouch: opts.isMobile ?? false,
+  });
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: BASE });
+  context.setDefaultTimeout(15_000);
+  return context;
+};
+
+/** Follows a link of the main navigation. @param {import("playwright-core").Page} page @param {string} name */
+const nav = (page, name) =>
+  page.getByRole("navigation", { name: "Main" }).getByRole("link", { name, exact: true }).click();
+
+/** @param {string} text */
+const literally = (text) => new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+
+/** @param {import("playwright-core").Page} page @param {string} name */
+const shot = async (page, name) => {
+  // From the top, so the sticky header sits where a person sees it; animations jump to their end.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true, animations: "disabled" });
+};
+
+const uniqueEmail = (label) =>
+  `${label}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@example.com`;
+
+/** Signs up through the form. @param {import("playwright-core").Page} page */
+const signUp = async (page, label = "e2e") => {
+  const email = uniqueEmail(label);
+  await page.goto("/#/signup");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByLabel(/18 years/).check();
+  await page.getByLabel(/I accept/).check();
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+  return email;
+};
+
+/** @param {import("playwright-core").Page} page @param {string} path */
+const apiGet = (page, path) =>
+  page.evaluate(async (p) => {
+    const res = await fetch(p, { headers: { Accept: "application/json" } });
+    return { status: res.status, body: await res.json() };
+  }, path);
+
+/** @param {import("playwright-core").Page} page */
+const balance = async (page) => (await apiGet(page, "/api/v1/billing/balance")).body;
+
+/** Adds demo credit from the home screen and waits for the header to show it. @param {import("playwright-core").Page} page */
+const demoTopUp = async (page, amount) => {
+  await page.getByLabel(/^Amount/).fill(amount);
+  await page.getByRole("button", { name: "Add demo credit" }).click();
+  await page.locator(".balance-chip", { hasText: amount }).waitFor();
+};
+
+/** Buys the cheapest number in stock for a service and waits for its card. @param {import("playwright-core").Page} page */
+const buyNumber = async (page, serviceName = "Telegram") => {
+  await nav(page, "Buy");
+  await page.getByPlaceholder(/Search services/).fill(serviceName.slice(0, 4).toLowerCase());
+  await page.locator(".service-option", { hasText: serviceName }).click();
+  await page.locator(".country-option:not(.is-out)").first().click();
+  await page.locator(".buy-button").click();
+  await page.waitForURL(/#\/activations\/act_/);
+  await page.locator(".act-card .phone-number").waitFor();
+  const id = decodeURIComponent(new URL(page.url()).hash.replace("#/activations/", ""));
+  const { body } = await apiGet(page, `/api/v1/activations/${id}`);
+  return body;
+};
+
+/** @param {import("playwright-core").Page} page @param {string} text */
+const simulateSms = async (page, text) => {
+  await page.getByLabel(/Simulate an SMS/).fill(text);
+  await page.getByRole("button", { name: "Send SMS" }).click();
+};
+
+/** @param {import("playwright-core").Page} page @param {string} reference */
+const ledgerFor = async (page, reference) => {
+  const { body } = await apiGet(page, "/api/v1/billing/transactions?limit=100");
+  return body.items.filter((t) => t.reference === reference);
+};
+
+/** @param {import("playwright-core").Page} page */
+const assertNoHorizontalScroll = async (page, screen) => {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `${screen} scrolls sideways by ${overflow}px at phone width`);
+};
+
+// ── scenarios ────────────────────────────────────────────────────────────────────────────────────
+
+test("sign up, top up, buy, see the code arrive live in two tabs, finish: charged exactly once", async () => {
+  const context = await newContext();
+  const { page, problems } = await openPage(context);
+
+  await page.goto("/");
+  await page.getByRole("heading", { name: "Log in" }).waitFor();
+  await shot(page, "01-login");
+  await page.getByRole("link", { name: "Create an account" }).click();
+  await page.getByRole("heading", { name: "Create your account" }).waitFor();
+  await shot(page, "02-signup");
+
+  const email = await signUp(page);
+  await page.getByText("Please verify your email").waitFor();
+  await page.getByText("No active numbers").waitFor();
+  await shot(page, "03-home-empty");
+
+  await demoTopUp(page, "10.00");
+  assert.deepEqual(await balance(page), { available: 1000, held: 0, currency: "USD" });
+
+  await nav(page, "Buy");
+  await page.locator(".service-option").first().waitFor();
+  await shot(page, "04-buy");
+  const activation = await buyNumber(page);
+  assert.equal(activation.status, "waiting");
+  assert.deepEqual(await balance(page), {
+    available: 1000 - activation.price,
+    held: activation.price,
+    currency: "USD",
+  });
+
+  await page.getByText("Waiting for the SMS").waitFor();
+  await page.locator(".live-live").waitFor();
+  await shot(page, "05-activation-waiting");
+
+  await page.getByRole("button", { name: "Copy phone number" }).click();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), activation.phone);
+
+  // The second tab watches the same activation over its own WebSocket.
+  const second = await openPage(context);
+  await second.page.goto(`/#/activations/${activation.id}`);
+  await second.page.locator(".live-live").waitFor();
+
+  // Marks this document: if the page reloaded to show the code, the mark would be gone.
+  await page.evaluate(() => {
+    Object.assign(window, { e2eMark: "no reload" });
+  });
+  const before = await page.locator(".act-meta").boundingBox();
+  await simulateSms(page, "Your Telegram code is 482913. Don't share it.");
+  await page.locator(".code-value", { hasText: "482913" }).waitFor();
+  await second.page.locator(".code-value", { hasText: "482913" }).waitFor();
+  assert.equal(await page.evaluate(() => /** @type {any} */ (window).e2eMark), "no reload");
+  await page.getByText("Your Telegram code is 482913. Don't share it.").waitFor();
+  const afterCode = await page.locator(".act-meta").boundingBox();
+  assert.equal(afterCode?.y, before?.y, "the lines below the code moved when it arrived");
+  await shot(page, "06-activation-code");
+  await shot(second.page, "06b-second-tab");
+
+  await page.getByRole("button", { name: "Finish" }).click();
+  await page.locator(".status-finished").waitFor();
+  await second.page.locator(".status-finished").waitFor();
+  await shot(page, "07-activation-finished");
+
+  assert.deepEqual(await balance(page), { available: 1000 - activation.price, held: 0, currency: "USD" });
+  const entries = await ledgerFor(page, activation.id);
+  assert.deepEqual(entries.map((e) => e.kind).sort(), ["hold", "post"]);
+  assert.equal(
+    entries.reduce((sum, e) => sum + e.amount, 0),
+    -activation.price,
+  );
+
+  await nav(page, "Balance");
+  await page.getByText("Charged for a code").waitFor();
+  await shot(page, "08-billing");
+
+  await nav(page, "History");
+  await page.locator(".act-row", { hasText: "482913" }).waitFor();
+  await shot(page, "09-history");
+
+  await nav(page, "API keys");
+  await page.getByLabel("Key name").fill("e2e-bot");
+  await page.getByRole("button", { name: "Create key" }).click();
+  const key = await page.locator(".secret").textContent();
+  assert.match(key ?? "", /^sk_/);
+  await page.locator(".key-row", { hasText: "e2e-bot" }).waitFor();
+  await shot(page, "10-keys");
+  const keyStatus = await page.evaluate(
+    (k) =>
+      fetch("/api/v1/billing/balance", { headers: { Authorization: `Bearer ${k}` } }).then((r) => r.status),
+    key,
+  );
+  assert.equal(keyStatus, 200);
+  await page.getByRole("button", { name: "Revoke" }).click();
+  await page.getByRole("button", { name: "Confirm revoke" }).click();
+  await page.getByText("No API keys yet").waitFor();
+
+  await nav(page, "Security");
+  await page.getByText("API key revoked").waitFor();
+  await page.getByText("Account created").waitFor();
+  await shot(page, "11-security");
+
+  await nav(page, "Settings");
+  await page.locator(".facts", { hasText: email }).waitFor();
+  await shot(page, "12-settings");
+
+  const config = (await apiGet(page, "/api/v1/config")).body;
+  for (const [path, title, file] of [
+    ["/privacy", "Privacy Policy", "13-privacy"],
+    ["/terms", "Terms of Service", "14-terms"],
+  ]) {
+    await page.getByRole("contentinfo").getByRole("link", { name: title }).click();
+    await page.waitForURL(new RegExp(`#${path}$`));
+    const text = (await page.locator("main").textContent()) ?? "";
+    assert.match(text, literally(config.brandName));
+    assert.match(text, literally(config.supportEmail));
+    assert.match(text, /Last updated \w+/);
+    await shot(page, file);
+  }
+  assert.match((await page.getByRole("contentinfo").textContent()) ?? "", literally(config.supportEmail));
+
+  await page.getByRole("button", { name: "Log out" }).click();
+  await page.getByRole("heading", { name: "Log in" }).waitFor();
+  assert.equal((await apiGet(page, "/api/v1/me")).status, 401);
+
+  assert.deepEqual([...problems, ...second.problems], []);
+  await context.close();
+});
+
+test("cancelling a number with no code gives the whole price back", async () => {
+  const context = await newContext();
+  const { page, problems } = await openPage(context);
+  await signUp(page, "cancel");
+  await demoTopUp(page, "5.00");
+
+  // While the early-cancel window is open the button is disabled and counts down. This server has
+  // no window, so the page is shown an activation bought just now with the production window.
+  const activation = await buyNumber(page);
+  await page.route(`**/api/v1/activations/${activation.id}`, async (route) => {
+    const response = await route.fetch();
+    const body = await response.json();
+    body.cancelableAt = new Date(Date.now() + 120_000).toISOString();
+    await route.fulfill({ response, json: body });
+  });
+  await page.reload();
+  const cancel = page.locator(".act-cancel");
+  await cancel.filter({ hasText: /Cancel in 1:5\d|Cancel in 2:00/ }).waitFor();
+  assert.equal(await cancel.isDisabled(), true);
+  await shot(page, "15-cancel-countdown");
+  await page.unroute(`**/api/v1/activations/${activation.id}`);
+  await page.reload();
+
+  await page.getByRole("button", { name: "Cancel", exact: true }).click();
+  await page.locator(".status-cancelled").waitFor();
+  await page.locator(".price-note", { hasText: "Not charged" }).waitFor();
+  await shot(page, "16-cancelled");
+
+  assert.deepEqual(await balance(page), { available: 500, held: 0, currency: "USD" });
+  const entries = await ledgerFor(page, activation.id);
+  assert.deepEqual(entries.map((e) => e.kind).sort(), ["hold", "void"]);
+  assert.equal(
+    entries.reduce((sum, e) => sum + e.amount, 0),
+    0,
+  );
+  await page.locator(".balance-chip", { hasText: "$5.00" }).waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("the card catches up on what it missed while its connection was down", async () => {
+  const context = await newContext();
+  const { page, problems } = await openPage(context);
+  await signUp(page, "replay");
+  await demoTopUp(page, "5.00");
+  const activation = await buyNumber(page);
+  await page.locator(".live-live").waitFor();
+
+  // Every connection goes through this route: while `down`, the "server" hangs up at once.
+  let down = false;
+  /** @type {string[]} */
+  const urls = [];
+  /** @type {import("playwright-core").WebSocketRoute[]} */
+  const open = [];
+  await page.routeWebSocket(/\/live/, (ws) => {
+    urls.push(ws.url());
+    if (down) {
+      ws.close();
+      return;
+    }
+    ws.connectToServer();
+    open.push(ws);
+  });
+  await page.reload();
+  await page.locator(".live-live").waitFor();
+
+  down = true;
+  for (const ws of open) await ws.close();
+  await page.locator(".live-reconnecting").waitFor();
+  // The SMS arrives while the page has no connection at all.
+  const sent = await page.evaluate(
+    ({ phone }) =>
+      fetch("/simulator/sms", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ phone, text: "Your Telegram code is 775511" }),
+      }).then((r) => r.status),
+    activation,
+  );
+  assert.ok(sent < 300, `the simulator answered ${sent}`);
+  await page.waitForTimeout(1500);
+  assert.equal(await page.locator(".code-value").count(), 0);
+  down = false;
+  await page.locator(".code-value", { hasText: "775511" }).waitFor({ timeout: 30_000 });
+  const last = new URL(urls.at(-1) ?? "");
+  assert.equal(last.searchParams.get("after"), String(activation.lastSeq));
+  assert.ok(urls.length >= 3, "the page reconnected more than once while the connection was down");
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("at phone width, in dark mode, every main screen fits and works", async () => {
+  const context = await newContext({
+    viewport: { width: 390, height: 844 },
+    colorScheme: "dark",
+    isMobile: true,
+  });
+  const { page, problems } = await openPage(context);
+  await page.goto("/#/signup");
+  await page.getByRole("heading", { name: "Create your account" }).waitFor();
+  await assertNoHorizontalScroll(page, "signup");
+  await shot(page, "phone-01-signup");
+  await signUp(page, "phone");
+  await demoTopUp(page, "10.00");
+  await assertNoHorizontalScroll(page, "home");
+  await shot(page, "phone-02-home");
+
+  await nav(page, "Buy");
+  await page.locator(".service-option").first().waitFor();
+  await assertNoHorizontalScroll(page, "buy");
+  await shot(page, "phone-03-buy");
+  await buyNumber(page, "WhatsApp");
+  await simulateSms(page, "Your WhatsApp code: 123-456. Don't share this code with others");
+  await page.locator(".code-value").waitFor();
+  await assertNoHorizontalScroll(page, "activation");
+  await shot(page, "phone-04-activation");
+
+  await page.goto("/#/");
+  await page.locator(".act-card").waitFor();
+  await assertNoHorizontalScroll(page, "home with a number");
+  await shot(page, "phone-05-home-active");
+  for (const [path, name] of [
+    ["/history", "phone-06-history"],
+    ["/billing", "phone-07-billing"],
+    ["/keys", "phone-08-keys"],
+    ["/privacy", "phone-09-privacy"],
+  ]) {
+    await page.goto(`/#${path}`);
+    await page.locator("main h1").waitFor();
+    await page.waitForLoadState("networkidle");
+    await assertNoHorizontalScroll(page, path);
+    await shot(page, name);
+  }
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("the whole sign-up form works from the keyboard alone, with a visible focus ring", async () => {
+  const context = await newContext();
+  const { page, problems } = await openPage(context);
+  await page.goto("/#/signup");
+  await page.getByRole("heading", { name: "Create your account" }).waitFor();
+
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Skip to content");
+  await page.getByLabel("Email").focus();
+  const ring = await page.evaluate(
+    () => getComputedStyle(/** @type {Element} */ (document.activeElement)).outlineStyle,
+  );
+  assert.notEqual(ring, "none");
+
+  await page.keyboard.type(uniqueEmail("keys"));
+  await page.keyboard.press("Tab");
+  await page.keyboard.type(PASSWORD);
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Space"); // 18+
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Space"); // terms
+  // Past the two policy links to the button.
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Create account");
+  await page.keyboard.press("Enter");
+  await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+
+  // A wrong password shows the API's own message, plainly.
+  await page.getByRole("button", { name: "Log out" }).click();
+  await page.getByLabel("Email").fill(uniqueEmail("nobody"));
+  await page.getByLabel("Password").fill("not-the-password");
+  await page.getByRole("button", { name: "Log in" }).click();
+  const alert = page.getByRole("alert");
+  await alert.waitFor();
+  assert.ok(((await alert.textContent()) ?? "").length > 10);
+  await shot(page, "17-login-error");
+  assert.deepEqual(problems, []);
+  await context.close();
+});
