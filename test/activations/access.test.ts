@@ -3,6 +3,7 @@
 import { env } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ActivationView } from "../../src/activations/service";
+import { browser, ORIGIN, signUp } from "../accounts/helpers";
 import { call } from "../support";
 import { seedCatalogForTests } from "../support-catalog";
 import { act, customer, expectLedgerConsistent, get, openLive, ordered, sms, watch } from "./helpers";
@@ -57,6 +58,34 @@ describe("another customer's activation", () => {
     expect(
       (await call("/api/v1/activations", { headers: { Authorization: "Bearer sk_wrong" } })).status,
     ).toBe(401);
+  });
+});
+
+describe("the dashboard's cookie session", () => {
+  it("orders and watches with it, but another site's page cannot watch with it", async () => {
+    const { cookie } = await signUp();
+    const topUp = await call(
+      "/api/v1/billing/demo-topup",
+      browser("POST", { cookie, body: { amount: 1000 } }),
+    );
+    expect(topUp.status).toBe(200);
+    const res = await call(
+      "/api/v1/activations",
+      browser("POST", { cookie, body: { service: "tg", country: 7 } }),
+    );
+    expect(res.status).toBe(201);
+    const { id } = await res.json<ActivationView>();
+    const live = (origin: string) =>
+      call(`/api/v1/activations/${id}/live`, {
+        headers: { Cookie: cookie, Origin: origin, Upgrade: "websocket" },
+      });
+    const own = await live(ORIGIN);
+    expect(own.status).toBe(101);
+    own.webSocket?.accept();
+    own.webSocket?.close();
+    const foreign = await live("https://evil.example");
+    expect(foreign.status).toBe(403);
+    expect(await foreign.json()).toMatchObject({ error: { code: "CSRF_REJECTED" } });
   });
 });
 
