@@ -74,16 +74,15 @@ const mismatch = () =>
   new AppError(409, "IDEMPOTENCY_MISMATCH", "This Idempotency-Key was already used for a different order.");
 
 /**
- * One order per (customer, Idempotency-Key). The first request claims the key; identical requests
- * arriving meanwhile wait for its activation instead of placing a second hold.
+ * One order per (customer, Idempotency-Key). Each request first claims the key; identical requests
+ * arriving while an order is being placed wait for the claim to go, then find its activation, instead
+ * of placing a second hold.
  */
 const orderOnce = async (a: Actor, input: OrderInput, key: string): Promise<ActivationView> => {
   const fp = fingerprint(input);
   const patience = int(a.env.PROVIDER_TIMEOUT_MS, 8000) + 5_000;
   const giveUpAt = now() + patience;
   for (;;) {
-    const done = await existingOrder(a, key, fp);
-    if (done) return done;
     const activationId = newId("act");
     const claimed = await a.db
       .insert(orderClaims)
@@ -92,7 +91,6 @@ const orderOnce = async (a: Actor, input: OrderInput, key: string): Promise<Acti
       .run();
     if (changes(claimed) === 1) {
       try {
-        // A request that completed between our lookup and our claim has left its activation behind.
         return (await existingOrder(a, key, fp)) ?? (await placeOrder(a, input, activationId, { key, fp }));
       } finally {
         await releaseClaim(a.db, a.user.id, key, activationId);

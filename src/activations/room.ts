@@ -138,11 +138,6 @@ export class ActivationRoom extends DurableObject<Env> {
     return this.view(this.mustLoad());
   }
 
-  async snapshot(): Promise<ActivationView | null> {
-    const rec = this.load();
-    return rec ? this.view(rec) : null;
-  }
-
   /** Records an SMS once per provider message id; the first code charges, later ones never do. */
   async receiveSms(sms: InboundRoomSms): Promise<RoomResult<{ duplicate: boolean }>> {
     let rec = this.load();
