@@ -154,13 +154,20 @@ export const activationCard = (initial, { catalog, signal, link = false, onChang
     if (key === shownKey) return;
     const arrived = shownKey !== "" && !waiting;
     shownKey = key;
-    mount(codeArea, waiting ? waitingContent(a) : smsContent(/** @type {Sms} */ (latest), arrived ? "arrived" : "latest"));
+    mount(
+      codeArea,
+      waiting ? waitingContent(a) : smsContent(/** @type {Sms} */ (latest), arrived ? "arrived" : "latest"),
+    );
     const previous = a.status === "waiting_retry" ? a.sms : a.sms.slice(0, -1);
     earlier.hidden = previous.length === 0;
     mount(
       earlier,
       h("summary", null, `Earlier messages (${previous.length})`),
-      h("ol", { class: "sms-list" }, previous.map((sms) => h("li", null, smsContent(sms, "earlier")))),
+      h(
+        "ol",
+        { class: "sms-list" },
+        previous.map((sms) => h("li", null, smsContent(sms, "earlier"))),
+      ),
     );
   };
 
@@ -174,7 +181,7 @@ export const activationCard = (initial, { catalog, signal, link = false, onChang
     if (a.status === "waiting" && wait > 0) {
       cancelButton.disabled = true;
       cancelButton.textContent = `Cancel in ${clock(wait)}`;
-      actionHint.textContent = `Cancelling opens ${duration(session.config.earlyCancelSeconds)} after purchase, giving the SMS time to arrive; it returns the full price.`;
+      actionHint.textContent = `Cancelling opens ${duration(Math.round((Date.parse(a.cancelableAt) - Date.parse(a.createdAt)) / 1000))} after purchase, giving the SMS time to arrive; it returns the full price.`;
     } else if (a.status === "waiting") {
       if (cancelButton.getAttribute("aria-busy") !== "true") {
         cancelButton.disabled = false;
@@ -182,7 +189,8 @@ export const activationCard = (initial, { catalog, signal, link = false, onChang
       }
       actionHint.textContent = "No code yet? Cancel and the full price goes back to your balance.";
     } else if (a.status === "received") {
-      actionHint.textContent = "Done? Finish to close the number. Need a new code? Ask for another SMS on it.";
+      actionHint.textContent =
+        "Done? Finish to close the number. Need a new code? Ask for another SMS on it.";
     } else if (a.status === "waiting_retry") {
       actionHint.textContent = "The next SMS to this number shows up here. Finish when you are done.";
     }
@@ -262,7 +270,10 @@ const waitingContent = (a) => {
 const smsContent = (sms, kind) =>
   h(
     "div",
-    { class: kind === "earlier" ? "sms" : kind === "arrived" ? "sms sms-latest sms-arrived" : "sms sms-latest" },
+    {
+      class:
+        kind === "earlier" ? "sms" : kind === "arrived" ? "sms sms-latest sms-arrived" : "sms sms-latest",
+    },
     sms.code
       ? h(
           "div",

@@ -6,7 +6,7 @@
 // SIMULATOR_AUTO_SMS=false (so every SMS in these tests is one the test sends on purpose).
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -526,6 +526,36 @@ test("the whole sign-up form works from the keyboard alone, with a visible focus
   await alert.waitFor();
   assert.ok(((await alert.textContent()) ?? "").length > 10);
   await shot(page, "17-login-error");
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("a customer downloads their data and deletes their account from Settings", async () => {
+  const context = await newContext();
+  const { page, problems } = await openPage(context);
+  const email = await signUp(page, "erase");
+  await nav(page, "Settings");
+
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Download my data" }).click(),
+  ]);
+  const file = join(OUT, "data-export.json");
+  await download.saveAs(file);
+  assert.match(readFileSync(file, "utf8"), literally(email));
+
+  const form = page.locator("form", { has: page.getByRole("button", { name: "Delete my account" }) });
+  await form.getByLabel("Password").fill(PASSWORD);
+  await form.getByLabel("Type DELETE to confirm").fill("DELETE");
+  await form.getByRole("button", { name: "Delete my account" }).click();
+  await page.getByText("Your account has been deleted").waitFor();
+  await shot(page, "18-account-deleted");
+
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.getByRole("alert").waitFor();
+  assert.equal((await apiGet(page, "/api/v1/me")).status, 401);
   assert.deepEqual(problems, []);
   await context.close();
 });

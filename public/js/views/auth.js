@@ -68,7 +68,13 @@ export const loginView = ({ main, query }) => {
       "Receive SMS verification codes on temporary numbers, live in your browser.",
       query.get("reason") === "expired"
         ? h("p", { class: "alert alert-info" }, "Your session ended. Log in again to continue.")
-        : null,
+        : query.get("reason") === "deleted"
+          ? h(
+              "p",
+              { class: "alert alert-success", role: "status" },
+              "Your account has been deleted. Thank you for using the service.",
+            )
+          : null,
       form,
       h(
         "p",

@@ -89,8 +89,8 @@ export const privacyView = ({ main }) => {
           smsRetentionDays
             ? `The text of received SMS messages and the codes in them are deleted ${smsRetentionDays} days after they arrive.`
             : "The text of received SMS messages and the codes in them are deleted after a short retention period.",
-          "Your account, ledger and security log are kept while your account exists, and the ledger as long as the law requires for payment records.",
-          "Ask us to close your account and we delete what we are not required to keep.",
+          "Your account, ledger and security log are kept while your account exists.",
+          "When you delete your account (in Settings), your email address, password hash, sessions, API keys, security log, account emails and all message contents are deleted at once. Records of payments and of numbers bought stay for accounting, without any message content and tied to an id that no longer leads to you.",
         ),
       ),
       section(
@@ -127,7 +127,7 @@ export const privacyView = ({ main }) => {
         h(
           "p",
           null,
-          "You can ask for a copy of your data, its correction, or its deletion, and you can object to how we use it. Write to ",
+          "In Settings you can download everything we keep about you as one file, and delete your account. For corrections, objections or anything else, write to ",
           contact(),
           " from the email address of your account; we answer within 30 days.",
         ),

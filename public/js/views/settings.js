@@ -1,16 +1,19 @@
 // Account settings: who you are, the email check, a new password, signing out everywhere.
 import { api } from "../api.js";
 import { h, mount } from "../dom.js";
-import { dateTime } from "../format.js";
+import { dateTime, money } from "../format.js";
 import { navigate } from "../router.js";
-import { session, setMe } from "../session.js";
-import { errorBox, field, onSubmit, pageHeader, toast, whileBusy } from "../ui.js";
+import { refreshBalance, session, setMe } from "../session.js";
+import { checkbox, errorBox, field, onSubmit, pageHeader, toast, whileBusy } from "../ui.js";
 import { verifyNotice } from "./home.js";
 
 /** @param {import("../router.js").ViewContext} ctx */
-export const settingsView = ({ main }) => {
+export const settingsView = async ({ main, signal }) => {
   const me = session.me;
   if (!me) return;
+  // The delete form names the balance that would be given up.
+  await refreshBalance().catch(() => {});
+  if (signal.aborted) return;
   const passwordForm = /** @type {HTMLFormElement} */ (
     h(
       "form",
@@ -105,11 +108,58 @@ export const settingsView = ({ main }) => {
       h(
         "p",
         null,
-        "To get a copy of your data or to close your account, write to ",
-        h("a", { href: `mailto:${session.config.supportEmail}` }, session.config.supportEmail),
-        " from this email address. ",
+        "Everything we keep about you — account, sign-ins, keys, ledger, numbers and messages — as one JSON file. ",
         h("a", { href: "#/privacy" }, "How we handle your data"),
       ),
+      h("a", { class: "btn btn-secondary", href: "/api/v1/me/export", download: "" }, "Download my data"),
     ),
+    deleteAccount(),
+  );
+};
+
+/** Deleting the account: password, a typed confirmation, and giving up any balance left, explicitly. */
+const deleteAccount = () => {
+  const b = session.balance;
+  const form = /** @type {HTMLFormElement} */ (
+    h(
+      "form",
+      { class: "stack narrow" },
+      field({
+        label: "Password",
+        name: "password",
+        type: "password",
+        autocomplete: "current-password",
+        required: true,
+      }),
+      field({ label: "Type DELETE to confirm", name: "confirm", required: true, autocomplete: "off" }),
+      checkbox({
+        name: "forfeitBalance",
+        label:
+          b && b.available > 0
+            ? `I give up my remaining balance of ${money(b.available, b.currency)}.`
+            : "I give up any balance left on the account.",
+      }),
+      h("button", { type: "submit", class: "btn btn-danger" }, "Delete my account"),
+    )
+  );
+  onSubmit(form, "Deleting…", async (values) => {
+    await api.post("/api/v1/me/delete", {
+      password: values.password,
+      confirm: values.confirm,
+      forfeitBalance: values.forfeitBalance,
+    });
+    setMe(null);
+    navigate("/login?reason=deleted");
+  });
+  return h(
+    "section",
+    { class: "card" },
+    h("h2", { class: "label" }, "Delete account"),
+    h(
+      "p",
+      null,
+      "Your email, password, sessions, API keys, security log and message contents are deleted at once. Records of payments and of numbers bought stay for accounting, without anything that leads back to you. Numbers still live must be finished or cancelled first.",
+    ),
+    form,
   );
 };
