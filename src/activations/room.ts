@@ -6,7 +6,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { postHold, voidHold } from "../billing/ledger";
 import { createDb } from "../db/client";
-import type { Env } from "../env";
+import { type Env, int } from "../env";
 import { log } from "../lib/log";
 import { iso } from "../lib/time";
 import { getProvider } from "../providers";
@@ -44,6 +44,7 @@ type RoomRecord = NewActivation & {
   providerOps: Array<{ op: ProviderOp; attempts: number }>;
   retryAttempts: number;
   alarmAt: number | null;
+  contentPurged?: boolean; // SMS text and codes erased after the retention period
 };
 
 export type InboundRoomSms = { messageId: string; text: string; code: string | null; receivedAt: number };
@@ -65,6 +66,7 @@ export type LiveMessage =
   | { type: "event"; event: ActivationEvent };
 
 const PROVIDER_OP_ATTEMPTS = 8;
+const DAY_MS = 24 * 60 * 60 * 1000;
 const RETRY_BASE_MS = 5_000;
 const RETRY_MAX_MS = 5 * 60_000;
 
@@ -265,6 +267,8 @@ export class ActivationRoom extends DurableObject<Env> {
     const expiryDue = Date.now() >= rec.expiresAt || (rec.alarmAt ?? 0) >= rec.expiresAt;
     this.update({ alarmAt: null });
     if (expiryDue && isLive(rec.status)) this.expire(this.mustLoad());
+    const purgeAt = this.purgeAt(this.mustLoad());
+    if (purgeAt !== null && Date.now() >= purgeAt) this.purgeSmsContent();
     await this.settle();
   }
 
@@ -506,12 +510,29 @@ export class ActivationRoom extends DurableObject<Env> {
     this.update({ providerOps: this.mustLoad().providerOps.filter((o) => o.op !== op) });
   }
 
+  /** When this room's copy of the SMS content is due for erasure (the privacy policy's retention). */
+  private purgeAt(rec: RoomRecord): number | null {
+    if (rec.endedAt === null || rec.contentPurged) return null;
+    return rec.endedAt + int(this.env.SMS_RETENTION_DAYS, 30) * DAY_MS;
+  }
+
+  /** D1's copies are purged by the cron sweep; this erases the room's own. */
+  private purgeSmsContent(): void {
+    this.sql.exec("UPDATE sms SET text = NULL, code = NULL");
+    this.sql.exec(
+      "UPDATE events SET data = json_set(data, '$.code', NULL, '$.sms.text', NULL, '$.sms.code', NULL)",
+    );
+    this.update({ code: null, contentPurged: true });
+  }
+
   private async scheduleAlarm(): Promise<void> {
     const rec = this.mustLoad();
     const owed =
       rec.syncedSeq < rec.lastSeq || rec.hold === "post" || rec.hold === "void" || rec.providerOps.length > 0;
     const candidates: number[] = [];
     if (isLive(rec.status)) candidates.push(rec.expiresAt);
+    const purgeAt = this.purgeAt(rec);
+    if (purgeAt !== null) candidates.push(purgeAt);
     if (owed) candidates.push(Date.now() + Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** rec.retryAttempts));
     const at = candidates.length > 0 ? Math.min(...candidates) : null;
     if (at === rec.alarmAt) return;

@@ -1,13 +1,13 @@
 // The privacy policy's promises, as a customer would exercise them: export everything, delete the
 // account, and SMS content that disappears after the retention period.
-import { env } from "cloudflare:test";
+import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { verifyLedger } from "../../src/billing/ledger";
 import { createDb } from "../../src/db/client";
 import type { exportUserData } from "../../src/privacy/export";
 import { purgeExpiredSmsContent } from "../../src/privacy/retention";
 import { browser, logIn, signUp } from "../accounts/helpers";
-import { act, makeCancelable, sms } from "../activations/helpers";
+import { act, makeCancelable, room, sms } from "../activations/helpers";
 import { call } from "../support";
 import { seedCatalogForTests } from "../support-catalog";
 
@@ -178,5 +178,34 @@ describe("SMS retention", () => {
       expect.objectContaining({ code: null, text: null }),
       expect.objectContaining({ code: "22222", text: expect.stringContaining("22222") }),
     ]);
+  });
+});
+
+describe("SMS retention in the activation's own object", () => {
+  it("erases the room's copy of texts and codes once the retention period after the end has passed", async () => {
+    const c = await customerWithHistory();
+    await sms(c.activationId, "Your Telegram code is 55555");
+    await act(c.auth, c.activationId, "finish");
+    const days = Number(env.SMS_RETENTION_DAYS) + 1;
+    await runInDurableObject(room(c.activationId), (_instance, state) => {
+      state.storage.sql.exec(
+        "UPDATE record SET data = json_set(data, '$.endedAt', ?)",
+        Date.now() - days * 24 * 60 * 60 * 1000,
+      );
+    });
+    // The alarm set for the purge (or any pending one) now finds the period over.
+    await runInDurableObject(room(c.activationId), (_instance, state) => state.storage.setAlarm(Date.now()));
+    expect(await runDurableObjectAlarm(room(c.activationId))).toBe(true);
+
+    const waited = await call(`/api/v1/activations/${c.activationId}/wait?since=0&timeout=0`, {
+      headers: c.auth,
+    });
+    const body = (await waited.json()) as {
+      events: Array<{ code: string | null; sms: { text: string | null } | null }>;
+    };
+    const smsEvents = body.events.filter((e) => e.sms);
+    expect(smsEvents.length).toBe(1);
+    expect(smsEvents[0]?.sms?.text).toBeNull();
+    expect(body.events.every((e) => e.code === null)).toBe(true);
   });
 });
