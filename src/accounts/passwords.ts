@@ -1,5 +1,6 @@
 // Password hashing: PBKDF2-SHA256 from WebCrypto, peppered, stored self-describing as
 // `pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>` so the parameters can change without a migration.
+import { hmacSha256 } from "../lib/crypto";
 import { AppError } from "../lib/errors";
 import { isCommonPassword } from "./common-passwords";
 
@@ -11,23 +12,13 @@ export const PASSWORD_MAX_LENGTH = 1024;
 const ALGORITHM = "pbkdf2-sha256";
 const SALT_BYTES = 16;
 const HASH_BITS = 256;
-const encoder = new TextEncoder();
 
 const toBase64 = (bytes: Uint8Array): string => btoa(String.fromCharCode(...bytes));
 const fromBase64 = (text: string): Uint8Array => Uint8Array.from(atob(text), (ch) => ch.charCodeAt(0));
 
 // The pepper is an HMAC key rather than a suffix: a stolen database alone cannot be brute-forced
 // without the secret, and the PBKDF2 input has a fixed length whatever the password's length.
-const pepper = async (password: string, secret: string): Promise<ArrayBuffer> => {
-  const key = await crypto.subtle.importKey(
-    "raw",
-    encoder.encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  return crypto.subtle.sign("HMAC", key, encoder.encode(password));
-};
+const pepper = (password: string, secret: string): Promise<ArrayBuffer> => hmacSha256(secret, password);
 
 const derive = async (password: string, secret: string, salt: Uint8Array, iterations: number) => {
   const material = await crypto.subtle.importKey("raw", await pepper(password, secret), "PBKDF2", false, [

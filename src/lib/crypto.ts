@@ -18,7 +18,7 @@ export const randomToken = (byteLength = 32): string =>
 export const sha256Hex = async (text: string): Promise<string> =>
   toHex(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
 
-export const hmacSha256Hex = async (secret: string, message: string): Promise<string> => {
+export const hmacSha256 = async (secret: string, message: string): Promise<ArrayBuffer> => {
   const key = await crypto.subtle.importKey(
     "raw",
     encoder.encode(secret),
@@ -26,8 +26,11 @@ export const hmacSha256Hex = async (secret: string, message: string): Promise<st
     false,
     ["sign"],
   );
-  return toHex(await crypto.subtle.sign("HMAC", key, encoder.encode(message)));
+  return crypto.subtle.sign("HMAC", key, encoder.encode(message));
 };
+
+export const hmacSha256Hex = async (secret: string, message: string): Promise<string> =>
+  toHex(await hmacSha256(secret, message));
 
 /** Compares two strings without leaking where they differ. */
 export const timingSafeEqual = (a: string, b: string): boolean => {

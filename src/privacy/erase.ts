@@ -2,6 +2,7 @@
 // records without SMS content) stays, tied to an id that no longer leads to a person.
 import { and, eq, inArray } from "drizzle-orm";
 import { verifyPassword } from "../accounts/passwords";
+import { LIVE_STATUSES } from "../activations/view";
 import { debit } from "../billing/ledger";
 import type { Db } from "../db/client";
 import {
@@ -16,8 +17,6 @@ import {
 import { AppError, notFound } from "../lib/errors";
 import { now } from "../lib/time";
 import { scrubSmsOfUser } from "./retention";
-
-const LIVE_STATUSES = ["waiting", "received", "waiting_retry"] as const;
 
 export type EraseInput = { password: string; forfeitBalance: boolean };
 

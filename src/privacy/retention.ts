@@ -1,11 +1,11 @@
 // The privacy policy promises SMS content is kept only SMS_RETENTION_DAYS. Past that, every copy of
 // the text and the code in D1 is erased (the rows stay so history and money still add up).
-import { and, eq, inArray, isNotNull, lt, or, sql } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, lt, notInArray, or, sql } from "drizzle-orm";
+import { LIVE_STATUSES } from "../activations/view";
 import type { Db } from "../db/client";
 import { activationEvents, activations, smsMessages } from "../db/schema";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const LIVE_STATUSES = ["waiting", "received", "waiting_retry"] as const;
 
 // Events replay the SMS to watchers: they carry the latest code and the message itself.
 const scrubbedEventData = sql`json_set(${activationEvents.data}, '$.code', NULL, '$.sms.text', NULL, '$.sms.code', NULL)`;
@@ -47,7 +47,7 @@ export const purgeExpiredSmsContent = async (db: Db, at: number, retentionDays: 
         and(
           lt(activations.updatedAt, cutoff),
           isNotNull(activations.code),
-          sql`${activations.status} NOT IN ${LIVE_STATUSES}`,
+          notInArray(activations.status, [...LIVE_STATUSES]),
         ),
       ),
   ]);
