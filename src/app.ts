@@ -74,7 +74,8 @@ export const createApp = () => {
   app.route("/webhooks/providers", webhookRoutes);
   app.route("/simulator", simulatorRoutes);
   app.route("/stubs", compat);
-  app.route("/", docs);
+  // Last: the document describes every router mounted above.
+  app.route("/", docs(app));
 
   app.notFound((c) => c.json(errorBody("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}.`), 404));
 
