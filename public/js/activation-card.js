@@ -76,7 +76,7 @@ export const activationCard = (initial, { catalog, signal, link = false, onChang
     h("button", { type: "button", class: "btn btn-primary act-finish" }, "Finish")
   );
   const errors = errorBox();
-  const simulator = session.config.simulator ? simulatorForm(() => a, serviceName, errors) : null;
+  const simulator = session.simulatorIsProvider ? simulatorForm(() => a, serviceName, errors) : null;
 
   const title = `${serviceName} number`;
   const card = h(

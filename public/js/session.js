@@ -18,6 +18,8 @@ export const session = {
   me: null,
   /** @type {Balance | null} */
   balance: null,
+  /** Whether the numbers come from the local simulator, so the card can offer to send them an SMS. */
+  simulatorIsProvider: false,
 };
 
 /** @type {Set<() => void>} */
@@ -34,17 +36,23 @@ const changed = () => {
 
 export const loadConfig = async () => {
   session.config = await api.get("/api/v1/config");
+  if (session.config.simulator) {
+    // The simulator can be mounted while numbers come from a real provider: then it cannot reach them.
+    const status = await api.get("/simulator/api/status").catch(() => null);
+    session.simulatorIsProvider = status?.isProvider === true;
+  }
 };
 
 /** Asks the server who is signed in: the cookie is HttpOnly, so only the server knows. */
 export const loadMe = async () => {
+  const before = session.me?.id;
   try {
     session.me = await api.get("/api/v1/me", { quiet401: true });
   } catch (err) {
     if (/** @type {{ status?: number }} */ (err).status !== 401) throw err;
     session.me = null;
   }
-  session.balance = null;
+  if (session.me?.id !== before) session.balance = null;
   changed();
   return session.me;
 };

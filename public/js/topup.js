@@ -69,7 +69,11 @@ export const topUpForm = () => {
   };
 
   const checkout = async () => {
-    const { url } = await api.post("/api/v1/billing/checkout", { amount: amount() });
+    const { url } = await api.post(
+      "/api/v1/billing/checkout",
+      { amount: amount() },
+      { headers: { "Idempotency-Key": crypto.randomUUID() } },
+    );
     location.assign(url);
   };
   const demoTopUpNow = async () => {

@@ -216,6 +216,25 @@ const ledgerFor = async (page, reference) => {
   return body.items.filter((t) => t.reference === reference);
 };
 
+/**
+ * The newest link of one kind mailed to `to`: locally the email adapter logs every message, and the
+ * server's log is this suite's inbox.
+ * @param {string} to
+ * @param {"verify-email" | "reset-password"} kind
+ */
+const emailLink = async (to, kind) => {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const links = readFileSync(join(OUT, "server.log"), "utf8")
+      .split("\n")
+      .filter((line) => line.includes('"email_outbox"') && line.includes(`"to":"${to}"`))
+      .flatMap((line) => line.match(new RegExp(`http[^\\s"\\\\]+#/${kind}\\?token=[\\w-]+`, "g")) ?? []);
+    if (links.length > 0) return links.at(-1);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`No ${kind} email reached ${to}`);
+};
+
 /** @param {import("playwright-core").Page} page */
 const assertNoHorizontalScroll = async (page, screen) => {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -335,6 +354,7 @@ test("sign up, top up, buy, see the code arrive live in two tabs, finish: charge
   ]) {
     await page.getByRole("contentinfo").getByRole("link", { name: title }).click();
     await page.waitForURL(new RegExp(`#${path}$`));
+    await page.getByRole("heading", { name: title, level: 1 }).waitFor();
     const text = (await page.locator("main").textContent()) ?? "";
     assert.match(text, literally(config.brandName));
     assert.match(text, literally(config.supportEmail));
@@ -556,6 +576,41 @@ test("a customer downloads their data and deletes their account from Settings", 
   await page.getByRole("button", { name: "Log in" }).click();
   await page.getByRole("alert").waitFor();
   assert.equal((await apiGet(page, "/api/v1/me")).status, 401);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("the links from the emails verify the address and reset a forgotten password", async () => {
+  const context = await newContext();
+  const { page, problems } = await openPage(context);
+  const email = await signUp(page, "links");
+  await page.getByText("Please verify your email").waitFor();
+
+  await page.goto(await emailLink(email, "verify-email"));
+  await page.getByRole("heading", { name: "Email verified" }).waitFor();
+  await shot(page, "19-email-verified");
+  await page.getByRole("link", { name: "Go to the dashboard" }).click();
+  await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+  assert.equal(await page.getByText("Please verify your email").count(), 0);
+
+  await page.getByRole("button", { name: "Log out" }).click();
+  await page.getByRole("link", { name: "Forgot your password?" }).click();
+  await page.getByLabel("Email").fill(email);
+  await page.getByRole("button", { name: "Send reset link" }).click();
+  await page.getByText("a link to choose a new password is on its way").waitFor();
+  await shot(page, "20-forgot");
+
+  const newPassword = "second-otter-lantern-77";
+  await page.goto(await emailLink(email, "reset-password"));
+  await page.getByLabel("New password").fill(newPassword);
+  await page.getByRole("button", { name: "Set new password" }).click();
+  await page.getByText("Your password has been changed").waitFor();
+  await shot(page, "21-reset");
+  await page.getByRole("link", { name: "Log in with your new password" }).click();
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(newPassword);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.getByRole("heading", { name: "Dashboard" }).waitFor();
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -204,6 +204,8 @@ export const resetView = ({ main, query }) => {
   );
   onSubmit(form, "Saving…", async (values) => {
     await api.post("/api/v1/auth/reset-password", { token, password: values.password });
+    // A reset signs out every session, this browser's too if it had one.
+    await loadMe();
     form.hidden = true;
     done.hidden = false;
   });

@@ -47,7 +47,7 @@ const checkoutOutcome = (sessionId, signal) => {
         box.className = "alert alert-success";
         mount(
           box,
-          `Payment received: ${money(outcome.amount, balance.currency)} was added. Your balance is now ${money(balance.available, balance.currency)}.`,
+          `Payment received: ${money(outcome.amount, outcome.currency)} was added. Your balance is now ${money(balance.available, balance.currency)}.`,
         );
       } else if (outcome.status === "expired" || attempt >= CHECKOUT_POLLS) {
         mount(
