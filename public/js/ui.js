@@ -208,6 +208,8 @@ export const copyButton = (getText, what, label = "Copy") => {
   return button;
 };
 
+const MAX_TOASTS = 2;
+
 /**
  * @param {string} message
  * @param {"info" | "error"} [kind]
@@ -217,6 +219,8 @@ export const toast = (message, kind = "info") => {
   if (!host) return;
   const el = h("div", { class: `toast toast-${kind}` }, message);
   host.append(el);
+  // A burst of actions should not bury the page under notes: keep the newest few.
+  while (host.childElementCount > MAX_TOASTS) host.firstElementChild?.remove();
   setTimeout(() => el.remove(), 3500);
 };
 

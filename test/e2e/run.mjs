@@ -152,7 +152,9 @@ const literally = (text) => new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&
 
 /** @param {import("playwright-core").Page} page @param {string} name */
 const shot = async (page, name) => {
-  // From the top, so the sticky header sits where a person sees it; animations jump to their end.
+  // In front (a background tab's timers are throttled), from the top (so the sticky header sits
+  // where a person sees it), with animations at their end.
+  await page.bringToFront();
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true, animations: "disabled" });
 };
@@ -247,7 +249,9 @@ test("sign up, top up, buy, see the code arrive live in two tabs, finish: charge
   const context = await newContext();
   const { page, problems } = await openPage(context);
 
-  await page.goto("/");
+  const response = await page.goto("/");
+  // Static files skip the Worker: public/_headers must give them the same policy.
+  assert.match(response?.headers()["content-security-policy"] ?? "", /default-src 'self'/);
   await page.getByRole("heading", { name: "Log in" }).waitFor();
   await shot(page, "01-login");
   await page.getByRole("link", { name: "Create an account" }).click();
@@ -300,6 +304,16 @@ test("sign up, top up, buy, see the code arrive live in two tabs, finish: charge
   await shot(page, "06-activation-code");
   await shot(second.page, "06b-second-tab");
 
+  // Another SMS on the same number: the new code replaces the old one, which moves to "earlier".
+  await page.getByRole("button", { name: "Another SMS" }).click();
+  await page.getByText("Waiting for another SMS…").waitFor();
+  await simulateSms(page, "Telegram code: 551177");
+  await page.locator(".code-value", { hasText: "551177" }).waitFor();
+  await second.page.locator(".code-value", { hasText: "551177" }).waitFor();
+  await page.getByText("Earlier messages (1)").click();
+  await page.locator(".earlier .code-value", { hasText: "482913" }).waitFor();
+  await shot(page, "06c-another-sms");
+
   await page.getByRole("button", { name: "Finish" }).click();
   await page.locator(".status-finished").waitFor();
   await second.page.locator(".status-finished").waitFor();
@@ -318,7 +332,7 @@ test("sign up, top up, buy, see the code arrive live in two tabs, finish: charge
   await shot(page, "08-billing");
 
   await nav(page, "History");
-  await page.locator(".act-row", { hasText: "482913" }).waitFor();
+  await page.locator(".act-row", { hasText: "551177" }).waitFor();
   await shot(page, "09-history");
 
   await nav(page, "API keys");
@@ -380,24 +394,27 @@ test("cancelling a number with no code gives the whole price back", async () => 
   // While the early-cancel window is open the button is disabled and counts down. This server has
   // no window, so the page is shown an activation bought just now with the production window.
   const activation = await buyNumber(page);
+  await nav(page, "Dashboard");
+  await page.locator(".act-card .live-live").waitFor();
+  await shot(page, "15-home-active");
   await page.route(`**/api/v1/activations/${activation.id}`, async (route) => {
     const response = await route.fetch();
     const body = await response.json();
     body.cancelableAt = new Date(Date.now() + 120_000).toISOString();
     await route.fulfill({ response, json: body });
   });
-  await page.reload();
+  await page.locator(".act-card h2 a").click();
   const cancel = page.locator(".act-cancel");
   await cancel.filter({ hasText: /Cancel in 1:5\d|Cancel in 2:00/ }).waitFor();
   assert.equal(await cancel.isDisabled(), true);
-  await shot(page, "15-cancel-countdown");
+  await shot(page, "16-cancel-countdown");
   await page.unroute(`**/api/v1/activations/${activation.id}`);
   await page.reload();
 
   await page.getByRole("button", { name: "Cancel", exact: true }).click();
   await page.locator(".status-cancelled").waitFor();
   await page.locator(".price-note", { hasText: "Not charged" }).waitFor();
-  await shot(page, "16-cancelled");
+  await shot(page, "17-cancelled");
 
   assert.deepEqual(await balance(page), { available: 500, held: 0, currency: "USD" });
   const entries = await ledgerFor(page, activation.id);
@@ -545,7 +562,7 @@ test("the whole sign-up form works from the keyboard alone, with a visible focus
   const alert = page.getByRole("alert");
   await alert.waitFor();
   assert.ok(((await alert.textContent()) ?? "").length > 10);
-  await shot(page, "17-login-error");
+  await shot(page, "18-login-error");
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -569,7 +586,7 @@ test("a customer downloads their data and deletes their account from Settings", 
   await form.getByLabel("Type DELETE to confirm").fill("DELETE");
   await form.getByRole("button", { name: "Delete my account" }).click();
   await page.getByText("Your account has been deleted").waitFor();
-  await shot(page, "18-account-deleted");
+  await shot(page, "19-account-deleted");
 
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(PASSWORD);
@@ -588,7 +605,7 @@ test("the links from the emails verify the address and reset a forgotten passwor
 
   await page.goto(await emailLink(email, "verify-email"));
   await page.getByRole("heading", { name: "Email verified" }).waitFor();
-  await shot(page, "19-email-verified");
+  await shot(page, "20-email-verified");
   await page.getByRole("link", { name: "Go to the dashboard" }).click();
   await page.getByRole("heading", { name: "Dashboard" }).waitFor();
   assert.equal(await page.getByText("Please verify your email").count(), 0);
@@ -598,14 +615,14 @@ test("the links from the emails verify the address and reset a forgotten passwor
   await page.getByLabel("Email").fill(email);
   await page.getByRole("button", { name: "Send reset link" }).click();
   await page.getByText("a link to choose a new password is on its way").waitFor();
-  await shot(page, "20-forgot");
+  await shot(page, "21-forgot");
 
   const newPassword = "second-otter-lantern-77";
   await page.goto(await emailLink(email, "reset-password"));
   await page.getByLabel("New password").fill(newPassword);
   await page.getByRole("button", { name: "Set new password" }).click();
   await page.getByText("Your password has been changed").waitFor();
-  await shot(page, "21-reset");
+  await shot(page, "22-reset");
   await page.getByRole("link", { name: "Log in with your new password" }).click();
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(newPassword);
