@@ -16,7 +16,7 @@ import type { AppEnv } from "./env";
 import { AppError, errorBody, sendError } from "./lib/errors";
 import { log } from "./lib/log";
 import { validationDetails } from "./lib/openapi";
-import { opsRoutes } from "./ops/routes";
+import { privacyRoutes } from "./privacy/routes";
 import { simulatorRoutes } from "./providers/simulator-routes";
 import { webhookRoutes } from "./providers/webhook-routes";
 
@@ -69,7 +69,7 @@ export const createApp = () => {
   app.route("/api/v1/billing", billingRoutes);
   app.route("/api/v1/catalog", catalogRoutes);
   app.route("/api/v1/activations", activationsRoutes);
-  app.route("/api/v1/ops", opsRoutes);
+  app.route("/api/v1", privacyRoutes);
   app.route("/webhooks/stripe", stripeWebhook);
   app.route("/webhooks/providers", webhookRoutes);
   app.route("/simulator", simulatorRoutes);

@@ -17,7 +17,6 @@ const exportRoute = createRoute({
   path: "/me/export",
   tags: ["Privacy"],
   summary: "Download everything the service keeps about you, as JSON",
-  security: [{ session: [] }],
   responses: {
     200: jsonContent(z.object({}).passthrough().openapi("DataExport"), "Your data"),
     401: errorResponse("Not signed in"),
@@ -44,7 +43,6 @@ const deleteRoute = createRoute({
     'Needs your password and `confirm: "DELETE"`. Refused while a number is live. A non-empty balance ' +
     "must be given up explicitly with `forfeitBalance: true`. Ledger entries stay (accounting), tied to " +
     "an id that no longer leads to you; SMS content, sessions, keys and the security log are deleted.",
-  security: [{ session: [] }],
   request: {
     body: {
       required: true,

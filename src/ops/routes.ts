@@ -1,3 +1,0 @@
-import { createRouter } from "../lib/openapi";
-
-export const opsRoutes = createRouter();
