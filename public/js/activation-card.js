@@ -44,10 +44,9 @@ export const isFinal = (a) => FINAL.has(a.status);
 
 /**
  * @param {Activation} initial
- * @param {{ catalog: import("./catalog.js").Catalog, signal: AbortSignal, link?: boolean,
- *   onChange?: (a: Activation) => void }} opts
+ * @param {{ catalog: import("./catalog.js").Catalog, signal: AbortSignal, link?: boolean }} opts
  */
-export const activationCard = (initial, { catalog, signal, link = false, onChange }) => {
+export const activationCard = (initial, { catalog, signal, link = false }) => {
   let a = initial;
   const serviceName = catalog.serviceName(a.service);
   const country = catalog.country(a.country);
@@ -79,6 +78,7 @@ export const activationCard = (initial, { catalog, signal, link = false, onChang
   const simulator = session.simulatorIsProvider ? simulatorForm(() => a, serviceName, errors) : null;
 
   const title = `${serviceName} number`;
+  const cancelWindow = duration(Math.round((Date.parse(a.cancelableAt) - Date.parse(a.createdAt)) / 1000));
   const card = h(
     "article",
     { class: "act-card", "aria-labelledby": titleId, dataset: { activation: a.id } },
@@ -127,7 +127,6 @@ export const activationCard = (initial, { catalog, signal, link = false, onChang
     a = next;
     render();
     if (a.charged !== wasCharged) refreshBalance().catch(() => {});
-    onChange?.(a);
   };
 
   const render = () => {
@@ -181,7 +180,7 @@ export const activationCard = (initial, { catalog, signal, link = false, onChang
     if (a.status === "waiting" && wait > 0) {
       cancelButton.disabled = true;
       cancelButton.textContent = `Cancel in ${clock(wait)}`;
-      actionHint.textContent = `Cancelling opens ${duration(Math.round((Date.parse(a.cancelableAt) - Date.parse(a.createdAt)) / 1000))} after purchase, giving the SMS time to arrive; it returns the full price.`;
+      actionHint.textContent = `Cancelling opens ${cancelWindow} after purchase, giving the SMS time to arrive; it returns the full price.`;
     } else if (a.status === "waiting") {
       if (cancelButton.getAttribute("aria-busy") !== "true") {
         cancelButton.disabled = false;
@@ -243,7 +242,7 @@ const waitingContent = (a) => {
       "div",
       { class: "code-empty" },
       h("p", { class: "code-title" }, "No SMS arrived"),
-      h("p", { class: "muted" }, a.charged ? "" : "You were not charged for this number."),
+      a.charged ? null : h("p", { class: "muted" }, "You were not charged for this number."),
     );
   }
   return h(

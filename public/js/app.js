@@ -48,8 +48,28 @@ const NAV = [
 
 const main = $("#main");
 
+// The header is redrawn only when the screen or the signed-in person changes; a new balance only
+// changes the chip's text, so keyboard focus in the header survives the updates.
+let headerFor = "";
+
 const renderHeader = () => {
   const { path } = currentLocation();
+  const key = `${session.me?.id ?? ""} ${path}`;
+  if (key !== headerFor) {
+    headerFor = key;
+    renderNav(path);
+    renderSessionArea(path);
+  }
+  const chip = document.querySelector(".balance-chip");
+  const b = session.balance;
+  if (chip) {
+    chip.textContent = b ? money(b.available, b.currency) : "…";
+    chip.setAttribute("aria-label", b ? `Balance ${money(b.available, b.currency)}` : "Balance");
+  }
+};
+
+/** @param {string} path */
+const renderNav = (path) => {
   const nav = $("[data-nav]");
   nav.hidden = !session.me;
   mount(
@@ -62,6 +82,12 @@ const renderHeader = () => {
       ),
     ),
   );
+  // On a phone the nav scrolls sideways: keep the current screen's entry in sight.
+  nav.querySelector("[aria-current]")?.scrollIntoView({ block: "nearest", inline: "nearest" });
+};
+
+/** @param {string} path */
+const renderSessionArea = (path) => {
   const area = $("[data-session]");
   if (!session.me) {
     mount(
@@ -71,7 +97,6 @@ const renderHeader = () => {
     );
     return;
   }
-  const b = session.balance;
   const logout = h("button", { type: "button", class: "btn btn-small btn-ghost" }, "Log out");
   logout.addEventListener("click", async () => {
     try {
@@ -81,19 +106,7 @@ const renderHeader = () => {
       navigate("/login");
     }
   });
-  mount(
-    area,
-    h(
-      "a",
-      {
-        class: "balance-chip",
-        href: "#/billing",
-        "aria-label": b ? `Balance ${money(b.available, b.currency)}` : "Balance",
-      },
-      b ? money(b.available, b.currency) : "…",
-    ),
-    logout,
-  );
+  mount(area, h("a", { class: "balance-chip", href: "#/billing" }), logout);
 };
 
 const renderFooter = () => {

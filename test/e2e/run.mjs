@@ -143,6 +143,30 @@ const newContext = async (opts = {}) => {
   return context;
 };
 
+/**
+ * A test with its own browser context (own cookies), closed afterwards; when the test fails, every
+ * page it opened is photographed as FAILED-<n>-<page>.png so the failure can be seen, not guessed.
+ * @param {string} name
+ * @param {Parameters<typeof newContext>[0]} options
+ * @param {(context: import("playwright-core").BrowserContext) => Promise<void>} body
+ */
+const scenario = (name, options, body) =>
+  test(name, async () => {
+    const context = await newContext(options);
+    try {
+      await body(context);
+    } catch (err) {
+      const n = ++failures;
+      for (const [i, page] of context.pages().entries()) {
+        await page.screenshot({ path: join(OUT, `FAILED-${n}-${i}.png`), fullPage: true }).catch(() => {});
+      }
+      throw err;
+    } finally {
+      await context.close();
+    }
+  });
+let failures = 0;
+
 /** Follows a link of the main navigation. @param {import("playwright-core").Page} page @param {string} name */
 const nav = (page, name) =>
   page.getByRole("navigation", { name: "Main" }).getByRole("link", { name, exact: true }).click();
@@ -245,148 +269,149 @@ const assertNoHorizontalScroll = async (page, screen) => {
 
 // ── scenarios ────────────────────────────────────────────────────────────────────────────────────
 
-test("sign up, top up, buy, see the code arrive live in two tabs, finish: charged exactly once", async () => {
-  const context = await newContext();
-  const { page, problems } = await openPage(context);
+scenario(
+  "sign up, top up, buy, see the code arrive live in two tabs, finish: charged exactly once",
+  {},
+  async (context) => {
+    const { page, problems } = await openPage(context);
 
-  const response = await page.goto("/");
-  // Static files skip the Worker: public/_headers must give them the same policy.
-  assert.match(response?.headers()["content-security-policy"] ?? "", /default-src 'self'/);
-  await page.getByRole("heading", { name: "Log in" }).waitFor();
-  await shot(page, "01-login");
-  await page.getByRole("link", { name: "Create an account" }).click();
-  await page.getByRole("heading", { name: "Create your account" }).waitFor();
-  await shot(page, "02-signup");
+    const response = await page.goto("/");
+    // Static files skip the Worker: public/_headers must give them the same policy.
+    assert.match(response?.headers()["content-security-policy"] ?? "", /default-src 'self'/);
+    await page.getByRole("heading", { name: "Log in" }).waitFor();
+    await shot(page, "01-login");
+    await page.getByRole("link", { name: "Create an account" }).click();
+    await page.getByRole("heading", { name: "Create your account" }).waitFor();
+    await shot(page, "02-signup");
 
-  const email = await signUp(page);
-  await page.getByText("Please verify your email").waitFor();
-  await page.getByText("No active numbers").waitFor();
-  await shot(page, "03-home-empty");
+    const email = await signUp(page);
+    await page.getByText("Please verify your email").waitFor();
+    await page.getByText("No active numbers").waitFor();
+    await shot(page, "03-home-empty");
 
-  await demoTopUp(page, "10.00");
-  assert.deepEqual(await balance(page), { available: 1000, held: 0, currency: "USD" });
+    await demoTopUp(page, "10.00");
+    assert.deepEqual(await balance(page), { available: 1000, held: 0, currency: "USD" });
 
-  await nav(page, "Buy");
-  await page.locator(".service-option").first().waitFor();
-  await shot(page, "04-buy");
-  const activation = await buyNumber(page);
-  assert.equal(activation.status, "waiting");
-  assert.deepEqual(await balance(page), {
-    available: 1000 - activation.price,
-    held: activation.price,
-    currency: "USD",
-  });
+    await nav(page, "Buy");
+    await page.locator(".service-option").first().waitFor();
+    await shot(page, "04-buy");
+    const activation = await buyNumber(page);
+    assert.equal(activation.status, "waiting");
+    assert.deepEqual(await balance(page), {
+      available: 1000 - activation.price,
+      held: activation.price,
+      currency: "USD",
+    });
 
-  await page.getByText("Waiting for the SMS").waitFor();
-  await page.locator(".live-live").waitFor();
-  await shot(page, "05-activation-waiting");
+    await page.getByText("Waiting for the SMS").waitFor();
+    await page.locator(".live-live").waitFor();
+    await shot(page, "05-activation-waiting");
 
-  await page.getByRole("button", { name: "Copy phone number" }).click();
-  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), activation.phone);
+    await page.getByRole("button", { name: "Copy phone number" }).click();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), activation.phone);
 
-  // The second tab watches the same activation over its own WebSocket.
-  const second = await openPage(context);
-  await second.page.goto(`/#/activations/${activation.id}`);
-  await second.page.locator(".live-live").waitFor();
+    // The second tab watches the same activation over its own WebSocket.
+    const second = await openPage(context);
+    await second.page.goto(`/#/activations/${activation.id}`);
+    await second.page.locator(".live-live").waitFor();
 
-  // Marks this document: if the page reloaded to show the code, the mark would be gone.
-  await page.evaluate(() => {
-    Object.assign(window, { e2eMark: "no reload" });
-  });
-  const before = await page.locator(".act-meta").boundingBox();
-  await simulateSms(page, "Your Telegram code is 482913. Don't share it.");
-  await page.locator(".code-value", { hasText: "482913" }).waitFor();
-  await second.page.locator(".code-value", { hasText: "482913" }).waitFor();
-  assert.equal(await page.evaluate(() => /** @type {any} */ (window).e2eMark), "no reload");
-  await page.getByText("Your Telegram code is 482913. Don't share it.").waitFor();
-  const afterCode = await page.locator(".act-meta").boundingBox();
-  assert.equal(afterCode?.y, before?.y, "the lines below the code moved when it arrived");
-  await shot(page, "06-activation-code");
-  await shot(second.page, "06b-second-tab");
+    // Marks this document: if the page reloaded to show the code, the mark would be gone.
+    await page.evaluate(() => {
+      Object.assign(window, { e2eMark: "no reload" });
+    });
+    const before = await page.locator(".act-meta").boundingBox();
+    await simulateSms(page, "Your Telegram code is 482913. Don't share it.");
+    await page.locator(".code-value", { hasText: "482913" }).waitFor();
+    await second.page.locator(".code-value", { hasText: "482913" }).waitFor();
+    assert.equal(await page.evaluate(() => /** @type {any} */ (window).e2eMark), "no reload");
+    await page.getByText("Your Telegram code is 482913. Don't share it.").waitFor();
+    const afterCode = await page.locator(".act-meta").boundingBox();
+    assert.equal(afterCode?.y, before?.y, "the lines below the code moved when it arrived");
+    await shot(page, "06-activation-code");
+    await shot(second.page, "06b-second-tab");
 
-  // Another SMS on the same number: the new code replaces the old one, which moves to "earlier".
-  await page.getByRole("button", { name: "Another SMS" }).click();
-  await page.getByText("Waiting for another SMS…").waitFor();
-  await simulateSms(page, "Telegram code: 551177");
-  await page.locator(".code-value", { hasText: "551177" }).waitFor();
-  await second.page.locator(".code-value", { hasText: "551177" }).waitFor();
-  await page.getByText("Earlier messages (1)").click();
-  await page.locator(".earlier .code-value", { hasText: "482913" }).waitFor();
-  await shot(page, "06c-another-sms");
+    // Another SMS on the same number: the new code replaces the old one, which moves to "earlier".
+    await page.getByRole("button", { name: "Another SMS" }).click();
+    await page.getByText("Waiting for another SMS…").waitFor();
+    await simulateSms(page, "Telegram code: 551177");
+    await page.locator(".code-value", { hasText: "551177" }).waitFor();
+    await second.page.locator(".code-value", { hasText: "551177" }).waitFor();
+    await page.getByText("Earlier messages (1)").click();
+    await page.locator(".earlier .code-value", { hasText: "482913" }).waitFor();
+    await shot(page, "06c-another-sms");
 
-  await page.getByRole("button", { name: "Finish" }).click();
-  await page.locator(".status-finished").waitFor();
-  await second.page.locator(".status-finished").waitFor();
-  await shot(page, "07-activation-finished");
+    await page.getByRole("button", { name: "Finish" }).click();
+    await page.locator(".status-finished").waitFor();
+    await second.page.locator(".status-finished").waitFor();
+    await shot(page, "07-activation-finished");
 
-  assert.deepEqual(await balance(page), { available: 1000 - activation.price, held: 0, currency: "USD" });
-  const entries = await ledgerFor(page, activation.id);
-  assert.deepEqual(entries.map((e) => e.kind).sort(), ["hold", "post"]);
-  assert.equal(
-    entries.reduce((sum, e) => sum + e.amount, 0),
-    -activation.price,
-  );
+    assert.deepEqual(await balance(page), { available: 1000 - activation.price, held: 0, currency: "USD" });
+    const entries = await ledgerFor(page, activation.id);
+    assert.deepEqual(entries.map((e) => e.kind).sort(), ["hold", "post"]);
+    assert.equal(
+      entries.reduce((sum, e) => sum + e.amount, 0),
+      -activation.price,
+    );
 
-  await nav(page, "Balance");
-  await page.getByText("Charged for a code").waitFor();
-  await shot(page, "08-billing");
+    await nav(page, "Balance");
+    await page.getByText("Charged for a code").waitFor();
+    await shot(page, "08-billing");
 
-  await nav(page, "History");
-  await page.locator(".act-row", { hasText: "551177" }).waitFor();
-  await shot(page, "09-history");
+    await nav(page, "History");
+    await page.locator(".act-row", { hasText: "551177" }).waitFor();
+    await shot(page, "09-history");
 
-  await nav(page, "API keys");
-  await page.getByLabel("Key name").fill("e2e-bot");
-  await page.getByRole("button", { name: "Create key" }).click();
-  const key = await page.locator(".secret").textContent();
-  assert.match(key ?? "", /^sk_/);
-  await page.locator(".key-row", { hasText: "e2e-bot" }).waitFor();
-  await shot(page, "10-keys");
-  const keyStatus = await page.evaluate(
-    (k) =>
-      fetch("/api/v1/billing/balance", { headers: { Authorization: `Bearer ${k}` } }).then((r) => r.status),
-    key,
-  );
-  assert.equal(keyStatus, 200);
-  await page.getByRole("button", { name: "Revoke" }).click();
-  await page.getByRole("button", { name: "Confirm revoke" }).click();
-  await page.getByText("No API keys yet").waitFor();
+    await nav(page, "API keys");
+    await page.getByLabel("Key name").fill("e2e-bot");
+    await page.getByRole("button", { name: "Create key" }).click();
+    const key = await page.locator(".secret").textContent();
+    assert.match(key ?? "", /^sk_/);
+    await page.locator(".key-row", { hasText: "e2e-bot" }).waitFor();
+    await shot(page, "10-keys");
+    const keyStatus = await page.evaluate(
+      (k) =>
+        fetch("/api/v1/billing/balance", { headers: { Authorization: `Bearer ${k}` } }).then((r) => r.status),
+      key,
+    );
+    assert.equal(keyStatus, 200);
+    await page.getByRole("button", { name: "Revoke" }).click();
+    await page.getByRole("button", { name: "Confirm revoke" }).click();
+    await page.getByText("No API keys yet").waitFor();
 
-  await nav(page, "Security");
-  await page.getByText("API key revoked").waitFor();
-  await page.getByText("Account created").waitFor();
-  await shot(page, "11-security");
+    await nav(page, "Security");
+    await page.getByText("API key revoked").waitFor();
+    await page.getByText("Account created").waitFor();
+    await shot(page, "11-security");
 
-  await nav(page, "Settings");
-  await page.locator(".facts", { hasText: email }).waitFor();
-  await shot(page, "12-settings");
+    await nav(page, "Settings");
+    await page.locator(".facts", { hasText: email }).waitFor();
+    await shot(page, "12-settings");
 
-  const config = (await apiGet(page, "/api/v1/config")).body;
-  for (const [path, title, file] of [
-    ["/privacy", "Privacy Policy", "13-privacy"],
-    ["/terms", "Terms of Service", "14-terms"],
-  ]) {
-    await page.getByRole("contentinfo").getByRole("link", { name: title }).click();
-    await page.waitForURL(new RegExp(`#${path}$`));
-    await page.getByRole("heading", { name: title, level: 1 }).waitFor();
-    const text = (await page.locator("main").textContent()) ?? "";
-    assert.match(text, literally(config.brandName));
-    assert.match(text, literally(config.supportEmail));
-    assert.match(text, /Last updated \w+/);
-    await shot(page, file);
-  }
-  assert.match((await page.getByRole("contentinfo").textContent()) ?? "", literally(config.supportEmail));
+    const config = (await apiGet(page, "/api/v1/config")).body;
+    for (const [path, title, file] of [
+      ["/privacy", "Privacy Policy", "13-privacy"],
+      ["/terms", "Terms of Service", "14-terms"],
+    ]) {
+      await page.getByRole("contentinfo").getByRole("link", { name: title }).click();
+      await page.waitForURL(new RegExp(`#${path}$`));
+      await page.getByRole("heading", { name: title, level: 1 }).waitFor();
+      const text = (await page.locator("main").textContent()) ?? "";
+      assert.match(text, literally(config.brandName));
+      assert.match(text, literally(config.supportEmail));
+      assert.match(text, /Last updated \w+/);
+      await shot(page, file);
+    }
+    assert.match((await page.getByRole("contentinfo").textContent()) ?? "", literally(config.supportEmail));
 
-  await page.getByRole("button", { name: "Log out" }).click();
-  await page.getByRole("heading", { name: "Log in" }).waitFor();
-  assert.equal((await apiGet(page, "/api/v1/me")).status, 401);
+    await page.getByRole("button", { name: "Log out" }).click();
+    await page.getByRole("heading", { name: "Log in" }).waitFor();
+    assert.equal((await apiGet(page, "/api/v1/me")).status, 401);
 
-  assert.deepEqual([...problems, ...second.problems], []);
-  await context.close();
-});
+    assert.deepEqual([...problems, ...second.problems], []);
+  },
+);
 
-test("cancelling a number with no code gives the whole price back", async () => {
-  const context = await newContext();
+scenario("cancelling a number with no code gives the whole price back", {}, async (context) => {
   const { page, problems } = await openPage(context);
   await signUp(page, "cancel");
   await demoTopUp(page, "5.00");
@@ -425,11 +450,9 @@ test("cancelling a number with no code gives the whole price back", async () => 
   );
   await page.locator(".balance-chip", { hasText: "$5.00" }).waitFor();
   assert.deepEqual(problems, []);
-  await context.close();
 });
 
-test("the card catches up on what it missed while its connection was down", async () => {
-  const context = await newContext();
+scenario("the card catches up on what it missed while its connection was down", {}, async (context) => {
   const { page, problems } = await openPage(context);
   await signUp(page, "replay");
   await demoTopUp(page, "5.00");
@@ -476,99 +499,97 @@ test("the card catches up on what it missed while its connection was down", asyn
   assert.equal(last.searchParams.get("after"), String(activation.lastSeq));
   assert.ok(urls.length >= 3, "the page reconnected more than once while the connection was down");
   assert.deepEqual(problems, []);
-  await context.close();
 });
 
-test("at phone width, in dark mode, every main screen fits and works", async () => {
-  const context = await newContext({
-    viewport: { width: 390, height: 844 },
-    colorScheme: "dark",
-    isMobile: true,
-  });
-  const { page, problems } = await openPage(context);
-  await page.goto("/#/signup");
-  await page.getByRole("heading", { name: "Create your account" }).waitFor();
-  await assertNoHorizontalScroll(page, "signup");
-  await shot(page, "phone-01-signup");
-  await signUp(page, "phone");
-  await demoTopUp(page, "10.00");
-  await assertNoHorizontalScroll(page, "home");
-  await shot(page, "phone-02-home");
+scenario(
+  "at phone width, in dark mode, every main screen fits and works",
+  { viewport: { width: 390, height: 844 }, colorScheme: "dark", isMobile: true },
+  async (context) => {
+    const { page, problems } = await openPage(context);
+    await page.goto("/#/signup");
+    await page.getByRole("heading", { name: "Create your account" }).waitFor();
+    await assertNoHorizontalScroll(page, "signup");
+    await shot(page, "phone-01-signup");
+    await signUp(page, "phone");
+    await demoTopUp(page, "10.00");
+    await assertNoHorizontalScroll(page, "home");
+    await shot(page, "phone-02-home");
 
-  await nav(page, "Buy");
-  await page.locator(".service-option").first().waitFor();
-  await assertNoHorizontalScroll(page, "buy");
-  await shot(page, "phone-03-buy");
-  await buyNumber(page, "WhatsApp");
-  await simulateSms(page, "Your WhatsApp code: 123-456. Don't share this code with others");
-  await page.locator(".code-value").waitFor();
-  await assertNoHorizontalScroll(page, "activation");
-  await shot(page, "phone-04-activation");
+    await nav(page, "Buy");
+    await page.locator(".service-option").first().waitFor();
+    await assertNoHorizontalScroll(page, "buy");
+    await shot(page, "phone-03-buy");
+    await buyNumber(page, "WhatsApp");
+    await simulateSms(page, "Your WhatsApp code: 123-456. Don't share this code with others");
+    await page.locator(".code-value").waitFor();
+    await assertNoHorizontalScroll(page, "activation");
+    await shot(page, "phone-04-activation");
 
-  await page.goto("/#/");
-  await page.locator(".act-card").waitFor();
-  await assertNoHorizontalScroll(page, "home with a number");
-  await shot(page, "phone-05-home-active");
-  for (const [path, name] of [
-    ["/history", "phone-06-history"],
-    ["/billing", "phone-07-billing"],
-    ["/keys", "phone-08-keys"],
-    ["/privacy", "phone-09-privacy"],
-  ]) {
-    await page.goto(`/#${path}`);
-    await page.locator("main h1").waitFor();
-    await page.waitForLoadState("networkidle");
-    await assertNoHorizontalScroll(page, path);
-    await shot(page, name);
-  }
-  assert.deepEqual(problems, []);
-  await context.close();
-});
+    await page.goto("/#/");
+    await page.locator(".act-card").waitFor();
+    await assertNoHorizontalScroll(page, "home with a number");
+    await shot(page, "phone-05-home-active");
+    for (const [path, heading, name] of [
+      ["/history", "History", "phone-06-history"],
+      ["/billing", "Balance & transactions", "phone-07-billing"],
+      ["/keys", "API keys", "phone-08-keys"],
+      ["/privacy", "Privacy Policy", "phone-09-privacy"],
+    ]) {
+      await page.goto(`/#${path}`);
+      await page.getByRole("heading", { name: heading, level: 1 }).waitFor();
+      await page.waitForLoadState("networkidle");
+      await assertNoHorizontalScroll(page, path);
+      await shot(page, name);
+    }
+    assert.deepEqual(problems, []);
+  },
+);
 
-test("the whole sign-up form works from the keyboard alone, with a visible focus ring", async () => {
-  const context = await newContext();
-  const { page, problems } = await openPage(context);
-  await page.goto("/#/signup");
-  await page.getByRole("heading", { name: "Create your account" }).waitFor();
+scenario(
+  "the whole sign-up form works from the keyboard alone, with a visible focus ring",
+  {},
+  async (context) => {
+    const { page, problems } = await openPage(context);
+    await page.goto("/#/signup");
+    await page.getByRole("heading", { name: "Create your account" }).waitFor();
 
-  await page.keyboard.press("Tab");
-  assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Skip to content");
-  await page.getByLabel("Email").focus();
-  const ring = await page.evaluate(
-    () => getComputedStyle(/** @type {Element} */ (document.activeElement)).outlineStyle,
-  );
-  assert.notEqual(ring, "none");
+    await page.keyboard.press("Tab");
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Skip to content");
+    await page.getByLabel("Email").focus();
+    const ring = await page.evaluate(
+      () => getComputedStyle(/** @type {Element} */ (document.activeElement)).outlineStyle,
+    );
+    assert.notEqual(ring, "none");
 
-  await page.keyboard.type(uniqueEmail("keys"));
-  await page.keyboard.press("Tab");
-  await page.keyboard.type(PASSWORD);
-  await page.keyboard.press("Tab");
-  await page.keyboard.press("Space"); // 18+
-  await page.keyboard.press("Tab");
-  await page.keyboard.press("Space"); // terms
-  // Past the two policy links to the button.
-  await page.keyboard.press("Tab");
-  await page.keyboard.press("Tab");
-  await page.keyboard.press("Tab");
-  assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Create account");
-  await page.keyboard.press("Enter");
-  await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+    await page.keyboard.type(uniqueEmail("keys"));
+    await page.keyboard.press("Tab");
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Space"); // 18+
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Space"); // terms
+    // Past the two policy links to the button.
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Tab");
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Create account");
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { name: "Dashboard" }).waitFor();
 
-  // A wrong password shows the API's own message, plainly.
-  await page.getByRole("button", { name: "Log out" }).click();
-  await page.getByLabel("Email").fill(uniqueEmail("nobody"));
-  await page.getByLabel("Password").fill("not-the-password");
-  await page.getByRole("button", { name: "Log in" }).click();
-  const alert = page.getByRole("alert");
-  await alert.waitFor();
-  assert.ok(((await alert.textContent()) ?? "").length > 10);
-  await shot(page, "18-login-error");
-  assert.deepEqual(problems, []);
-  await context.close();
-});
+    // A wrong password shows the API's own message, plainly.
+    await page.getByRole("button", { name: "Log out" }).click();
+    await page.getByLabel("Email").fill(uniqueEmail("nobody"));
+    await page.getByLabel("Password").fill("not-the-password");
+    await page.getByRole("button", { name: "Log in" }).click();
+    const alert = page.getByRole("alert");
+    await alert.waitFor();
+    assert.ok(((await alert.textContent()) ?? "").length > 10);
+    await shot(page, "18-login-error");
+    assert.deepEqual(problems, []);
+  },
+);
 
-test("a customer downloads their data and deletes their account from Settings", async () => {
-  const context = await newContext();
+scenario("a customer downloads their data and deletes their account from Settings", {}, async (context) => {
   const { page, problems } = await openPage(context);
   const email = await signUp(page, "erase");
   await nav(page, "Settings");
@@ -594,40 +615,41 @@ test("a customer downloads their data and deletes their account from Settings", 
   await page.getByRole("alert").waitFor();
   assert.equal((await apiGet(page, "/api/v1/me")).status, 401);
   assert.deepEqual(problems, []);
-  await context.close();
 });
 
-test("the links from the emails verify the address and reset a forgotten password", async () => {
-  const context = await newContext();
-  const { page, problems } = await openPage(context);
-  const email = await signUp(page, "links");
-  await page.getByText("Please verify your email").waitFor();
+scenario(
+  "the links from the emails verify the address and reset a forgotten password",
+  {},
+  async (context) => {
+    const { page, problems } = await openPage(context);
+    const email = await signUp(page, "links");
+    await page.getByText("Please verify your email").waitFor();
 
-  await page.goto(await emailLink(email, "verify-email"));
-  await page.getByRole("heading", { name: "Email verified" }).waitFor();
-  await shot(page, "20-email-verified");
-  await page.getByRole("link", { name: "Go to the dashboard" }).click();
-  await page.getByRole("heading", { name: "Dashboard" }).waitFor();
-  assert.equal(await page.getByText("Please verify your email").count(), 0);
+    await page.goto(await emailLink(email, "verify-email"));
+    await page.getByRole("heading", { name: "Email verified" }).waitFor();
+    await shot(page, "20-email-verified");
+    await page.getByRole("link", { name: "Go to the dashboard" }).click();
+    await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+    assert.equal(await page.getByText("Please verify your email").count(), 0);
 
-  await page.getByRole("button", { name: "Log out" }).click();
-  await page.getByRole("link", { name: "Forgot your password?" }).click();
-  await page.getByLabel("Email").fill(email);
-  await page.getByRole("button", { name: "Send reset link" }).click();
-  await page.getByText("a link to choose a new password is on its way").waitFor();
-  await shot(page, "21-forgot");
+    await page.getByRole("button", { name: "Log out" }).click();
+    await page.getByRole("link", { name: "Forgot your password?" }).click();
+    await page.getByLabel("Email").fill(email);
+    await page.getByRole("button", { name: "Send reset link" }).click();
+    await page.getByText("a link to choose a new password is on its way").waitFor();
+    await shot(page, "21-forgot");
 
-  const newPassword = "second-otter-lantern-77";
-  await page.goto(await emailLink(email, "reset-password"));
-  await page.getByLabel("New password").fill(newPassword);
-  await page.getByRole("button", { name: "Set new password" }).click();
-  await page.getByText("Your password has been changed").waitFor();
-  await shot(page, "22-reset");
-  await page.getByRole("link", { name: "Log in with your new password" }).click();
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(newPassword);
-  await page.getByRole("button", { name: "Log in" }).click();
-  await page.getByRole("heading", { name: "Dashboard" }).waitFor();
-  assert.deepEqual(problems, []);
-  await context.close();
-});
+    const newPassword = "second-otter-lantern-77";
+    await page.goto(await emailLink(email, "reset-password"));
+    await page.getByLabel("New password").fill(newPassword);
+    await page.getByRole("button", { name: "Set new password" }).click();
+    await page.getByText("Your password has been changed").waitFor();
+    await shot(page, "22-reset");
+    await page.getByRole("link", { name: "Log in with your new password" }).click();
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill(newPassword);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+    assert.deepEqual(problems, []);
+  },
+);

@@ -1,5 +1,5 @@
 // Buying a number: find the service, pick a country by price and stock, buy.
-import { api } from "../api.js";
+import { ApiError, api } from "../api.js";
 import { reloadCatalog } from "../catalog.js";
 import { h, mount, nextId } from "../dom.js";
 import { money } from "../format.js";
@@ -223,6 +223,11 @@ export const buyView = async ({ main, signal, query }) => {
         refreshBalance().catch(() => {});
         navigate(`/activations/${activation.id}`);
       } catch (err) {
+        // The price or the stock changed since the page loaded: show the new ones with the message.
+        if (err instanceof ApiError && (err.code === "WRONG_MAX_PRICE" || err.code === "NO_NUMBERS")) {
+          catalog = await reloadCatalog().catch(() => catalog);
+          renderCountries();
+        }
         errors.show(err);
       }
     });
