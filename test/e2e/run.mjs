@@ -360,6 +360,10 @@ scenario(
     await nav(page, "History");
     await page.locator(".act-row", { hasText: "551177" }).waitFor();
     await shot(page, "09-history");
+    await page.getByLabel("Status").selectOption("cancelled");
+    await page.getByText("Nothing here yet").waitFor();
+    await page.getByLabel("Status").selectOption("finished");
+    await page.locator(".act-row", { hasText: "551177" }).waitFor();
 
     await nav(page, "API keys");
     await page.getByLabel("Key name").fill("e2e-bot");

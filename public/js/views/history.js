@@ -1,4 +1,4 @@
-// Every number bought, newest first, filterable by service, country and outcome.
+// Every number bought, newest first, filterable by service, country and status.
 import { api, query } from "../api.js";
 import { getCatalog } from "../catalog.js";
 import { h, mount, nextId } from "../dom.js";
@@ -30,7 +30,11 @@ const select = (label, name, options, value) => {
 /** @param {import("../router.js").ViewContext} ctx */
 export const historyView = async ({ main, signal, query: params }) => {
   const results = h("div", { class: "history" }, spinner());
-  mount(main, pageHeader("History", "Every number you have bought, newest first."), results);
+  mount(
+    main,
+    pageHeader("History", "Every number you have bought, live ones included, newest first."),
+    results,
+  );
   let catalog;
   try {
     catalog = await getCatalog();
@@ -69,13 +73,13 @@ export const historyView = async ({ main, signal, query: params }) => {
       filters.country,
     ),
     select(
-      "Outcome",
+      "Status",
       "status",
       [
-        ["", "Any outcome"],
-        ["finished", "Finished"],
-        ["cancelled", "Cancelled"],
-        ["expired", "Expired"],
+        ["", "Any status"],
+        ...["waiting", "received", "waiting_retry", "finished", "cancelled", "expired"].map(
+          (s) => /** @type {[string, string]} */ ([s, statusLabel(s)]),
+        ),
       ],
       filters.status,
     ),
@@ -121,7 +125,7 @@ export const historyView = async ({ main, signal, query: params }) => {
   };
 
   const fetchPage = () =>
-    api.get(`/api/v1/activations${query({ scope: "history", ...filters, cursor })}`, { signal });
+    api.get(`/api/v1/activations${query({ scope: "all", ...filters, cursor })}`, { signal });
 
   const load = async () => {
     cursor = null;
