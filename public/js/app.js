@@ -210,6 +210,11 @@ const start = async () => {
     navigate(`/login?reason=expired&next=${encodeURIComponent(here)}`);
   });
   window.addEventListener("hashchange", render);
+  // "#main" would be a route here: the skip link moves focus itself instead of changing the hash.
+  $(".skip-link").addEventListener("click", (event) => {
+    event.preventDefault();
+    main.focus();
+  });
   render();
   if (session.me) refreshBalance().catch(() => {});
 };

@@ -559,7 +559,11 @@ scenario(
 
     await page.keyboard.press("Tab");
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Skip to content");
-    await page.getByLabel("Email").focus();
+    await page.keyboard.press("Enter");
+    assert.equal(await page.evaluate(() => document.activeElement?.id), "main");
+    assert.match(page.url(), /#\/signup$/);
+    await page.keyboard.press("Tab");
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("name")), "email");
     const ring = await page.evaluate(
       () => getComputedStyle(/** @type {Element} */ (document.activeElement)).outlineStyle,
     );
