@@ -6,7 +6,7 @@ import { api } from "./api.js";
  * @typedef {{ brandName: string, supportEmail: string, policyVersion: string, policyLastUpdated: string,
  *   currency: string, demoTopUp: boolean, stripeEnabled: boolean, simulator: boolean,
  *   requireEmailVerification: boolean, topUpMin: number, topUpMax: number,
- *   earlyCancelSeconds: number, activationMinutes: number, smsRetentionDays?: number }} Config
+ *   earlyCancelSeconds: number, activationMinutes: number, smsRetentionDays: number }} Config
  * @typedef {{ id: string, email: string, emailVerified: boolean, createdAt: string }} Me
  * @typedef {{ available: number, held: number, currency: string }} Balance
  */

@@ -15,4 +15,5 @@ export const publicConfig = (env: Env) => ({
   topUpMax: int(env.TOPUP_MAX, 50_000),
   earlyCancelSeconds: int(env.EARLY_CANCEL_SECONDS, 120),
   activationMinutes: int(env.ACTIVATION_MINUTES, 20),
+  smsRetentionDays: int(env.SMS_RETENTION_DAYS, 30),
 });

@@ -437,6 +437,7 @@ routes.openapi(
             topUpMax: z.number().int(),
             earlyCancelSeconds: z.number().int(),
             activationMinutes: z.number().int(),
+            smsRetentionDays: z.number().int(),
           })
           .openapi("Config"),
         "The configuration",

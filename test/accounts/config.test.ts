@@ -21,6 +21,7 @@ describe("GET /api/v1/config", () => {
       topUpMax: Number(env.TOPUP_MAX),
       earlyCancelSeconds: Number(env.EARLY_CANCEL_SECONDS),
       activationMinutes: Number(env.ACTIVATION_MINUTES),
+      smsRetentionDays: Number(env.SMS_RETENTION_DAYS),
     });
   });
 });

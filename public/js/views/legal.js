@@ -86,9 +86,7 @@ export const privacyView = ({ main }) => {
       section(
         "How long we keep it",
         list(
-          smsRetentionDays
-            ? `The text of received SMS messages and the codes in them are deleted ${smsRetentionDays} days after they arrive.`
-            : "The text of received SMS messages and the codes in them are deleted after a short retention period.",
+          `The text of received SMS messages and the codes in them are deleted ${smsRetentionDays} days after they arrive.`,
           "Your account, ledger and security log are kept while your account exists.",
           "When you delete your account (in Settings), your email address, password hash, sessions, API keys, security log, account emails and all message contents are deleted at once. Records of payments and of numbers bought stay for accounting, without any message content and tied to an id that no longer leads to you.",
         ),
