@@ -18,6 +18,8 @@ const OUT = "test-output/e2e";
 const PASSWORD = "purple-otter-lantern-42";
 const START_TIMEOUT_MS = 120_000;
 
+// Each run starts from an empty folder, so every screenshot there is from this run.
+rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });
 const state = mkdtempSync(join(tmpdir(), "smsprof-e2e-"));
 
