@@ -249,6 +249,11 @@ export class ActivationRoom extends DurableObject<Env> {
     return { activation: this.view(this.mustLoad()), events, timedOut: events.length === 0 };
   }
 
+  /** The customer deleted their account: erase this room's copy of SMS texts and codes now. */
+  async eraseSmsContent(): Promise<void> {
+    if (this.load()) this.purgeSmsContent();
+  }
+
   /** For the cron sweep: ends an activation whose alarm was missed and retries what is owed. */
   async sweep(): Promise<"missing" | ActivationStatus> {
     const rec = this.load();

@@ -14,17 +14,18 @@ import {
   sessions,
   users,
 } from "../db/schema";
+import type { Env } from "../env";
 import { AppError, notFound } from "../lib/errors";
 import { now } from "../lib/time";
 import { scrubSmsOfUser } from "./retention";
 
 export type EraseInput = { password: string; forfeitBalance: boolean };
 
-export const eraseAccount = async (db: Db, pepper: string, userId: string, input: EraseInput) => {
+export const eraseAccount = async (env: Env, db: Db, userId: string, input: EraseInput) => {
   const user = await db.select().from(users).where(eq(users.id, userId)).get();
   if (!user || user.deletedAt != null) throw notFound("Account");
 
-  const { ok } = await verifyPassword(input.password, user.passwordHash, pepper);
+  const { ok } = await verifyPassword(input.password, user.passwordHash, env.PASSWORD_PEPPER);
   if (!ok) throw new AppError(403, "WRONG_PASSWORD", "The password is not right.");
 
   const live = await db
@@ -58,6 +59,10 @@ export const eraseAccount = async (db: Db, pepper: string, userId: string, input
     });
   }
 
+  const roomIds = await db
+    .select({ id: activations.id })
+    .from(activations)
+    .where(eq(activations.userId, userId));
   const erasedAt = now();
   await db.batch([
     db
@@ -76,5 +81,9 @@ export const eraseAccount = async (db: Db, pepper: string, userId: string, input
     db.delete(emailOutbox).where(eq(emailOutbox.to, user.email)),
     ...scrubSmsOfUser(db, userId),
   ]);
+  // Each activation's Durable Object keeps its own copy of the messages it received.
+  for (const { id } of roomIds) {
+    await env.ACTIVATION_ROOM.get(env.ACTIVATION_ROOM.idFromName(id)).eraseSmsContent();
+  }
   return { erasedAt };
 };

@@ -70,7 +70,7 @@ const deleteRoute = createRoute({
 
 privacyRoutes.openapi(deleteRoute, async (c) => {
   const input = c.req.valid("json");
-  const { erasedAt } = await eraseAccount(c.get("db"), c.env.PASSWORD_PEPPER, c.get("user").id, input);
+  const { erasedAt } = await eraseAccount(c.env, c.get("db"), c.get("user").id, input);
   clearSessionCookie(c);
   return c.json({ ok: true as const, erasedAt: iso(erasedAt) }, 200);
 });

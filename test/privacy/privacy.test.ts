@@ -139,6 +139,13 @@ describe("account deletion", () => {
       .bind(c.userId, c.email, c.activationId)
       .first();
     expect(leftovers).toEqual({ sessions: 0, keys: 0, security: 0, emails: 0, sms: 0 });
+    // The activation's own object no longer has the message either.
+    const stored = await runInDurableObject(room(c.activationId), (_instance, state) =>
+      state.storage.sql
+        .exec("SELECT count(*) AS n FROM sms WHERE text IS NOT NULL OR code IS NOT NULL")
+        .one(),
+    );
+    expect(stored.n).toBe(0);
     expect((await verifyLedger(createDb(env.DB))).ok).toBe(true);
   });
 });
