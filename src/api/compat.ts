@@ -3,7 +3,7 @@
 //
 // Conventions of the protocol kept here:
 // - GET or POST; parameters from the query string and from a form body (urlencoded or multipart).
-//   When both carry a parameter the body wins, as PHP's $_REQUEST does.
+//   When both carry a parameter the body wins, as PHP's $_REQUEST does. HEAD is 405: GETs here act.
 // - Authentication by `api_key` alone; cookies are never read, so browser protections do not apply.
 // - Every protocol error is HTTP 200 with the error word as a plain-text body.
 // - The per-key rate limit is shared with REST and answered with the word TOO_MANY_REQUESTS.
@@ -68,6 +68,9 @@ const answer = async (c: Context<AppEnv>): Promise<string | object> => {
 };
 
 const handler = async (c: Context<AppEnv>) => {
+  // Hono answers HEAD with the GET handler, and a GET here can act (getNumber rents a number and holds
+  // money): a HEAD is refused before anything is read or run.
+  if (c.req.method === "HEAD") return c.body(null, 405, { Allow: "GET, POST" });
   let result: string | object;
   try {
     result = await answer(c);

@@ -187,7 +187,8 @@ const compatActions = () => h`<div id="handler-api">
 <h3>Actions</h3>
 <p>Existing sms-activate clients work by changing their base URL to this site. Send <code>api_key</code> and
 <code>action</code> (plus the action's parameters) in the query string or a form body, by GET or POST; when both
-carry a parameter the body wins. Answers are plain text, or JSON where the action answers JSON; errors are HTTP 200
+carry a parameter the body wins. A <code>HEAD</code> runs nothing and is answered 405 (<code>Allow: GET, POST</code>).
+Answers are plain text, or JSON where the action answers JSON; errors are HTTP 200
 with the error word as the body. Activation ids are numbers and only ever refer to your own activations. Amounts
 are decimals in the account currency, times <code>YYYY-MM-DD HH:MM:SS</code> in UTC.</p>
 <p>On every action: <code>BAD_KEY</code> (missing or wrong key), <code>BAD_ACTION</code> (unknown action),

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { signUp } from "../accounts/helpers";
 import { call } from "../support";
 import { seedCatalogForTests } from "../support-catalog";
-import { customer, HANDLER, handler } from "./helpers";
+import { balanceOf, customer, HANDLER, handler } from "./helpers";
 
 beforeAll(() => seedCatalogForTests(env));
 
@@ -62,6 +62,20 @@ describe("parameters", () => {
     const { key } = await customer(2_500);
     const answer = await handler({ api_key: key, action: "getBalance", lang: "en", ref: "1234", foo: "bar" });
     expect(answer.text).toBe("ACCESS_BALANCE:25.00");
+  });
+});
+
+describe("HEAD", () => {
+  it("is refused with 405 and Allow: GET, POST, without running the action", async () => {
+    const { key, userId } = await customer(2_500);
+    const res = await call(`${HANDLER}?api_key=${key}&action=getNumber&service=tg&country=0`, {
+      method: "HEAD",
+    });
+    expect(res.status).toBe(405);
+    expect(res.headers.get("Allow")).toBe("GET, POST");
+    expect(await balanceOf(userId)).toEqual({ available: 2_500, held: 0 });
+    const active = await handler({ api_key: key, action: "getActiveActivations" });
+    expect(active.text).toBe("NO_ACTIVATIONS");
   });
 });
 
