@@ -157,7 +157,8 @@ export KEY=sk_…
 curl -s -H "Authorization: Bearer $KEY" $BASE/api/v1/billing/balance
 curl -s -X POST -H "Authorization: Bearer $KEY" -H "Content-Type: application/json" \\
      -H "Idempotency-Key: order-1" -d '{"service":"tg","country":187}' $BASE/api/v1/activations
-curl -s -H "Authorization: Bearer $KEY" "$BASE/api/v1/activations/act_…/wait?timeout=60"
+# since = the lastSeq of that answer: the wait returns at once if the code already came, else the moment it does
+curl -s -H "Authorization: Bearer $KEY" "$BASE/api/v1/activations/act_…/wait?timeout=60&amp;since=&lt;lastSeq&gt;"
 curl -s -X POST -H "Authorization: Bearer $KEY" $BASE/api/v1/activations/act_…/finish
 
 # The same with the sms-activate protocol (handler_api.php)

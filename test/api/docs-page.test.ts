@@ -20,6 +20,14 @@ describe("GET /docs", () => {
     expect(html).toContain("$BASE/stubs/handler_api.php?api_key=$KEY&amp;action=getNumber&amp;service=tg");
   });
 
+  it("waits for the code from the order's lastSeq, so a code that already came is answered at once", async () => {
+    const { html } = await page();
+    const waits = html.match(/\/wait\?[^"]*/g) ?? [];
+    expect(waits.length).toBeGreaterThan(0);
+    for (const wait of waits) expect(wait).toContain("since=&lt;lastSeq&gt;");
+    expect(html).toContain("since = the lastSeq of that answer");
+  });
+
   it("documents every operation of the OpenAPI document", async () => {
     const doc = (await (await call("/api/v1/openapi.json")).json()) as {
       paths: Record<string, Record<string, unknown>>;
