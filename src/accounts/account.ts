@@ -13,7 +13,7 @@ import { limitByEmail, limitByIpAndEmail } from "./rate-limit";
 import type { RequestMeta } from "./request-meta";
 import { securityEvent } from "./security-log";
 import { createSession, revokeAllSessions, revokeSession } from "./sessions";
-import { consumeToken, issueToken } from "./tokens";
+import { consumeToken, invalidToken, issueToken, spendTokens, tokenOwner, tryConsumeToken } from "./tokens";
 
 export type AccountContext = { db: Db; env: Env; meta: RequestMeta; requestId?: string };
 
@@ -124,15 +124,32 @@ export const getUser = async (db: Db, userId: string): Promise<PublicUser> => {
   return publicUser(row);
 };
 
+/**
+ * Confirms the email of the token's owner. A link of an account confirmed since (an older email, or
+ * the same link opened twice) answers like a success but changes and logs nothing.
+ */
 export const verifyEmail = async (ctx: AccountContext, token: string) => {
-  const userId = await consumeToken(ctx.db, token, "verify_email");
-  await ctx.db.batch([
-    ctx.db
-      .update(users)
-      .set({ emailVerifiedAt: now() })
-      .where(and(eq(users.id, userId), isNull(users.emailVerifiedAt))),
-    securityEvent(ctx.db, userId, "email_verified", ctx.meta),
-  ]);
+  const userId = await tryConsumeToken(ctx.db, token, "verify_email");
+  if (!userId) {
+    const owner = await tokenOwner(ctx.db, token, "verify_email");
+    const user = owner ? await getUser(ctx.db, owner) : null;
+    if (user?.emailVerified) return user;
+    throw invalidToken();
+  }
+  const at = now();
+  // Conditional, so two links used at once log one confirmation.
+  const confirmed = await ctx.db
+    .update(users)
+    .set({ emailVerifiedAt: at })
+    .where(and(eq(users.id, userId), isNull(users.emailVerifiedAt)))
+    .returning({ id: users.id })
+    .get();
+  if (confirmed) {
+    await ctx.db.batch([
+      spendTokens(ctx.db, userId, "verify_email", at),
+      securityEvent(ctx.db, userId, "email_verified", ctx.meta),
+    ]);
+  }
   return getUser(ctx.db, userId);
 };
 
@@ -177,6 +194,7 @@ export const resetPassword = async (ctx: AccountContext, input: { token: string;
   await ctx.db.batch([
     ctx.db.update(users).set({ passwordHash }).where(eq(users.id, userId)),
     revokeAllSessions(ctx.db, userId),
+    spendTokens(ctx.db, userId, "reset_password"),
     securityEvent(ctx.db, userId, "password_reset", ctx.meta),
   ]);
 };
@@ -200,6 +218,7 @@ export const changePassword = async (
   await ctx.db.batch([
     ctx.db.update(users).set({ passwordHash }).where(eq(users.id, userId)),
     revokeAllSessions(ctx.db, userId),
+    spendTokens(ctx.db, userId, "reset_password"),
     securityEvent(ctx.db, userId, "password_changed", ctx.meta),
   ]);
   return createSession(ctx.db, ctx.env, userId, ctx.meta);

@@ -7,6 +7,7 @@ import {
   browser,
   count,
   emailedToken,
+  emailedTokens,
   logIn,
   me,
   PASSWORD,
@@ -46,9 +47,31 @@ describe("email verification", () => {
     expect(await (await me(cookie)).json()).toMatchObject({ emailVerified: true });
     expect((await securityKinds(userId)).at(-1)).toBe("email_verified");
 
+    // Opened again: the account is confirmed already, so it answers the same and logs nothing more.
     const again = await post("/auth/verify-email", { token });
-    expect(again.status).toBe(400);
-    expect(await again.json()).toMatchObject({ error: { code: "INVALID_TOKEN" } });
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ user: { id: userId, emailVerified: true } });
+    expect((await securityKinds(userId)).filter((k) => k === "email_verified")).toHaveLength(1);
+  });
+
+  it("spends the older links once the address is confirmed, and logs one confirmation", async () => {
+    const { email, userId, cookie } = await signUp();
+    expect((await post("/auth/resend-verification", undefined, cookie)).status).toBe(200);
+    const [newest, oldest] = await emailedTokens(email, "verify-email");
+    expect(oldest).toBeDefined();
+
+    expect((await post("/auth/verify-email", { token: newest })).status).toBe(200);
+    expect(
+      await count(
+        "email_tokens",
+        "token_hash = ? AND used_at IS NOT NULL",
+        await sha256Hex(oldest as string),
+      ),
+    ).toBe(1);
+    const older = await post("/auth/verify-email", { token: oldest });
+    expect(older.status).toBe(200);
+    expect(await older.json()).toMatchObject({ user: { id: userId, emailVerified: true } });
+    expect((await securityKinds(userId)).filter((k) => k === "email_verified")).toHaveLength(1);
   });
 
   it("refuses an expired token and leaves the address unconfirmed", async () => {
@@ -126,6 +149,25 @@ describe("password reset", () => {
     expect(await passwordHash(userId)).toBe(hash);
   });
 
+  it("spends every other outstanding reset link once one of them is used", async () => {
+    const { email } = await signUp();
+    for (let i = 0; i < 5; i++) {
+      expect((await post("/auth/request-password-reset", { email })).status).toBe(200);
+    }
+    const [newest, ...older] = await emailedTokens(email, "reset-password");
+    expect(older).toHaveLength(4);
+
+    expect(
+      (await post("/auth/reset-password", { token: newest, password: "a brand new passphrase" })).status,
+    ).toBe(200);
+    for (const token of older) {
+      const res = await post("/auth/reset-password", { token, password: "an attacker's passphrase" });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ error: { code: "INVALID_TOKEN" } });
+    }
+    expect((await logIn(email, "a brand new passphrase")).status).toBe(200);
+  });
+
   it("refuses an expired token and keeps the old password", async () => {
     const { email, userId, cookie } = await signUp();
     await post("/auth/request-password-reset", { email });
@@ -189,6 +231,23 @@ describe("password change", () => {
     expect((await me(other)).status).toBe(401);
     expect((await logIn(email, "a brand new passphrase")).status).toBe(200);
     expect(await securityKinds(userId)).toContain("password_changed");
+  });
+
+  it("spends the reset links asked for before the change", async () => {
+    const { email, cookie } = await signUp();
+    await post("/auth/request-password-reset", { email });
+    const token = await emailedToken(email, "reset-password");
+    const changed = await post(
+      "/me/password",
+      { currentPassword: PASSWORD, newPassword: "a brand new passphrase" },
+      cookie,
+    );
+    expect(changed.status).toBe(200);
+
+    const res = await post("/auth/reset-password", { token, password: "an attacker's passphrase" });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: { code: "INVALID_TOKEN" } });
+    expect((await logIn(email, "a brand new passphrase")).status).toBe(200);
   });
 
   it("refuses a wrong current password, a weak new one and bad input, changing nothing", async () => {

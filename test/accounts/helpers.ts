@@ -68,18 +68,22 @@ export const count = async (table: string, where = "1 = 1", ...binds: unknown[])
   return row?.n ?? 0;
 };
 
-/** The token in the newest email to this address whose link goes to the given dashboard route. */
-export const emailedToken = async (to: string, route: "verify-email" | "reset-password") => {
+/** The tokens in the emails to this address whose link goes to the given dashboard route, newest first. */
+export const emailedTokens = async (to: string, route: "verify-email" | "reset-password") => {
   const { results } = await env.DB.prepare(
     "SELECT body FROM email_outbox WHERE to_address = ? ORDER BY created_at DESC, rowid DESC",
   )
     .bind(to)
     .all<{ body: string }>();
-  for (const { body } of results) {
-    const m = new RegExp(`${ORIGIN}/#/${route}\\?token=([A-Za-z0-9_-]+)`).exec(body);
-    if (m?.[1]) return m[1];
-  }
-  throw new Error(`no ${route} email to ${to}`);
+  const link = new RegExp(`${ORIGIN}/#/${route}\\?token=([A-Za-z0-9_-]+)`);
+  return results.flatMap(({ body }) => link.exec(body)?.[1] ?? []);
+};
+
+/** The token in the newest email to this address whose link goes to the given dashboard route. */
+export const emailedToken = async (to: string, route: "verify-email" | "reset-password") => {
+  const [newest] = await emailedTokens(to, route);
+  if (!newest) throw new Error(`no ${route} email to ${to}`);
+  return newest;
 };
 
 export const securityKinds = async (userId: string) => {
