@@ -139,14 +139,14 @@ const releaseClaim = (db: Db, userId: string, key: string, activationId: string)
     )
     .run();
 
+// A conflict with the customer's own state, not a rate limit: waiting does not help, and a 429 would
+// send generic retry logic round in circles (there is no Retry-After to give).
 const tooManyActive = (max: number) =>
   new AppError(
-    429,
+    409,
     "TOO_MANY_ACTIVE",
-    `At most ${max} activations can be active at once; finish or cancel one.`,
-    {
-      max,
-    },
+    `You already have ${max} live numbers, the most at once: finish or cancel one of them, then order again.`,
+    { max },
   );
 
 const placeOrder = async (

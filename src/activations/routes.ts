@@ -164,9 +164,10 @@ routes.openapi(
       402: errorResponse("NO_BALANCE"),
       403: errorResponse("ACCOUNT_FROZEN, EMAIL_NOT_VERIFIED or CSRF_REJECTED"),
       409: errorResponse(
-        "NO_NUMBERS, WRONG_MAX_PRICE (details.minPrice), IDEMPOTENCY_MISMATCH or ORDER_IN_PROGRESS",
+        "NO_NUMBERS, WRONG_MAX_PRICE (details.minPrice), TOO_MANY_ACTIVE (details.max: finish or cancel a " +
+          "live number first), IDEMPOTENCY_MISMATCH or ORDER_IN_PROGRESS",
       ),
-      429: errorResponse("TOO_MANY_ACTIVE or RATE_LIMITED"),
+      429: limited,
       503: errorResponse("PROVIDER_UNAVAILABLE: nothing was charged"),
     },
   }),

@@ -31,7 +31,7 @@ const priceOf = async (service: string, country: number) =>
   )?.price ?? 0;
 
 const expectError = async (res: Response, status: number, code: string) => {
-  const body = await res.json<{ error: { code: string; details?: unknown } }>();
+  const body = await res.json<{ error: { code: string; message: string; details?: unknown } }>();
   expect({ status: res.status, code: body.error.code }).toEqual({ status, code });
   return body.error;
 };
@@ -135,8 +135,12 @@ describe("refused orders charge nothing", () => {
     const { userId, auth } = await customer();
     const max = Number(env.MAX_ACTIVE_ACTIVATIONS);
     for (let i = 0; i < max; i++) await ordered(auth, "ok", 1);
-    const error = await expectError(await order(auth, { service: "ok", country: 1 }), 429, "TOO_MANY_ACTIVE");
+    const res = await order(auth, { service: "ok", country: 1 });
+    // Not a rate limit: retrying later does not help until a number is finished or cancelled.
+    expect(res.headers.get("Retry-After")).toBeNull();
+    const error = await expectError(res, 409, "TOO_MANY_ACTIVE");
     expect(error.details).toEqual({ max });
+    expect(error.message).toMatch(/finish or cancel/);
     expect(await holdsOf(userId)).toHaveLength(max);
   });
 });

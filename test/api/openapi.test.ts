@@ -132,6 +132,16 @@ describe("GET /api/v1/openapi.json", () => {
     }
   });
 
+  it("documents TOO_MANY_ACTIVE as a 409 conflict, leaving 429 to the rate limit", async () => {
+    const doc = await fetchDocument();
+    const responses = doc.paths["/api/v1/activations"]?.post?.responses as Record<
+      string,
+      { description: string }
+    >;
+    expect(responses["409"]?.description).toContain("TOO_MANY_ACTIVE");
+    expect(responses["429"]?.description).not.toContain("TOO_MANY_ACTIVE");
+  });
+
   it("documents the handler_api.php protocol too", async () => {
     const doc = await fetchDocument();
     expect(Object.keys(doc.paths["/stubs/handler_api.php"] ?? {}).sort()).toEqual(["get", "post"]);
