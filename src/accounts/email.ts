@@ -1,5 +1,5 @@
-// The email adapter. Every message is recorded in email_outbox; with EMAIL_API_URL set it is also
-// POSTed to that HTTP email API, otherwise it is printed to the log so `npm start` shows the links.
+// The email adapter. Every message is recorded in email_outbox; with EMAIL_API_URL set it is POSTed
+// to that HTTP email API, otherwise it is printed to the log so `npm start` shows the links.
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { emailOutbox } from "../db/schema";
@@ -9,6 +9,9 @@ import { log } from "../lib/log";
 import { now } from "../lib/time";
 
 export type EmailMessage = { to: string; subject: string; body: string };
+
+// The text carries live sign-in links: once a real email API has it, the outbox keeps only the envelope.
+export const REDACTED_BODY = "(not kept: the text was handed to the email API)";
 
 /** Records and delivers one message; returns whether delivery succeeded. Never throws on delivery. */
 export const sendEmail = async (
@@ -20,7 +23,13 @@ export const sendEmail = async (
   const id = newId("eml");
   await db
     .insert(emailOutbox)
-    .values({ id, to: message.to, subject: message.subject, body: message.body, createdAt: now() })
+    .values({
+      id,
+      to: message.to,
+      subject: message.subject,
+      body: env.EMAIL_API_URL ? REDACTED_BODY : message.body,
+      createdAt: now(),
+    })
     .run();
   const delivered = env.EMAIL_API_URL
     ? await deliverOverHttp(env, id, message, requestId)

@@ -1,3 +1,4 @@
+import { purgeAccountRecords } from "../accounts/purge";
 import { sweepActivations } from "../activations/sweep";
 import { expireHolds } from "../billing/ledger";
 import { createDb } from "../db/client";
@@ -12,4 +13,5 @@ export const runScheduledSweeps = async (env: Env, at: number): Promise<void> =>
   // After the activations had their chance: a hold still pending past its expiry is voided here.
   await expireHolds(createDb(env.DB), at);
   await purgeExpiredSmsContent(createDb(env.DB), at, int(env.SMS_RETENTION_DAYS, 30));
+  await purgeAccountRecords(createDb(env.DB), at);
 };

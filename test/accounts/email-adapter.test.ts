@@ -1,7 +1,8 @@
-// The email adapter: always an outbox row; over HTTP when EMAIL_API_URL is set, else the log.
+// The email adapter: always an outbox row (the text only when it is not sent over HTTP); over HTTP
+// when EMAIL_API_URL is set, else the log.
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { sendEmail } from "../../src/accounts/email";
+import { REDACTED_BODY, sendEmail } from "../../src/accounts/email";
 import { createDb } from "../../src/db/client";
 import { uniqueEmail } from "../support";
 import { FAKE_EMAIL_HOST, FAKE_EMAIL_KEY } from "./fake-email-api";
@@ -28,13 +29,18 @@ describe("sendEmail", () => {
     const to = uniqueEmail();
     const http = { ...env, EMAIL_API_URL: `http://${FAKE_EMAIL_HOST}/send`, EMAIL_API_KEY: FAKE_EMAIL_KEY };
     expect(await sendEmail(http, createDb(env.DB), message(to))).toBe(true);
-    expect((await outboxRow(to))?.sent_at).toEqual(expect.any(Number));
+    // The API has the text; the outbox keeps the envelope only, never the link.
+    expect(await outboxRow(to)).toEqual({
+      subject: "Hello",
+      body: REDACTED_BODY,
+      sent_at: expect.any(Number),
+    });
   });
 
   it("keeps the message unsent, without throwing, when the email API refuses it", async () => {
     const to = uniqueEmail();
     const http = { ...env, EMAIL_API_URL: `http://${FAKE_EMAIL_HOST}/send`, EMAIL_API_KEY: "wrong key" };
     expect(await sendEmail(http, createDb(env.DB), message(to))).toBe(false);
-    expect(await outboxRow(to)).toMatchObject({ subject: "Hello", sent_at: null });
+    expect(await outboxRow(to)).toEqual({ subject: "Hello", body: REDACTED_BODY, sent_at: null });
   });
 });
