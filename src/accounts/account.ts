@@ -199,27 +199,58 @@ export const resetPassword = async (ctx: AccountContext, input: { token: string;
   ]);
 };
 
+export type PasswordCheckFailure = "password_check_failed" | "password_change_failed";
+
+/**
+ * Confirms that the signed-in person knows the account's password before a sensitive change, under
+ * the same per-email limit as sign-in; a wrong password is logged as `failure` and refused.
+ */
+export const checkPasswordAttempt = async (
+  env: Env,
+  db: Db,
+  user: { id: string; email: string },
+  password: string,
+  meta: RequestMeta,
+  failure: PasswordCheckFailure = "password_check_failed",
+): Promise<void> => {
+  await limitByEmail(env, user.email);
+  const row = await db
+    .select({ passwordHash: users.passwordHash })
+    .from(users)
+    .where(and(eq(users.id, user.id), isNull(users.deletedAt)))
+    .get();
+  if (!row) throw notFound("User");
+  const { ok } = await verifyPassword(password, row.passwordHash, env.PASSWORD_PEPPER);
+  if (!ok) {
+    await securityEvent(db, user.id, failure, meta).run();
+    throw new AppError(403, "WRONG_PASSWORD", "The password is not right.");
+  }
+};
+
 /**
  * Changes the password and revokes every session, then opens a fresh one for the person who made the
  * change, so a stolen cookie dies while the current tab stays signed in.
  */
 export const changePassword = async (
   ctx: AccountContext,
-  userId: string,
+  user: { id: string; email: string },
   input: { currentPassword: string; newPassword: string },
 ) => {
-  const user = await ctx.db.select().from(users).where(eq(users.id, userId)).get();
-  if (!user) throw notFound("User");
-  await limitByEmail(ctx.env, user.email);
-  const { ok } = await verifyPassword(input.currentPassword, user.passwordHash, ctx.env.PASSWORD_PEPPER);
-  if (!ok) throw new AppError(403, "WRONG_PASSWORD", "The current password is not right.");
+  await checkPasswordAttempt(
+    ctx.env,
+    ctx.db,
+    user,
+    input.currentPassword,
+    ctx.meta,
+    "password_change_failed",
+  );
   assertAcceptablePassword(input.newPassword);
   const passwordHash = await hashPassword(input.newPassword, ctx.env.PASSWORD_PEPPER);
   await ctx.db.batch([
-    ctx.db.update(users).set({ passwordHash }).where(eq(users.id, userId)),
-    revokeAllSessions(ctx.db, userId),
-    spendTokens(ctx.db, userId, "reset_password"),
-    securityEvent(ctx.db, userId, "password_changed", ctx.meta),
+    ctx.db.update(users).set({ passwordHash }).where(eq(users.id, user.id)),
+    revokeAllSessions(ctx.db, user.id),
+    spendTokens(ctx.db, user.id, "reset_password"),
+    securityEvent(ctx.db, user.id, "password_changed", ctx.meta),
   ]);
-  return createSession(ctx.db, ctx.env, userId, ctx.meta);
+  return createSession(ctx.db, ctx.env, user.id, ctx.meta);
 };

@@ -288,7 +288,7 @@ routes.openapi(
     },
   }),
   async (c) => {
-    const session = await account.changePassword(ctx(c), c.get("user").id, c.req.valid("json"));
+    const session = await account.changePassword(ctx(c), c.get("user"), c.req.valid("json"));
     setSessionCookie(c, session.token);
     return c.json({ ok: true as const }, 200);
   },

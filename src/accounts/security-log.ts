@@ -13,6 +13,8 @@ export type SecurityEventKind =
   | "logout"
   | "logout_all"
   | "password_changed"
+  | "password_change_failed"
+  | "password_check_failed"
   | "password_reset"
   | "key_created"
   | "key_revoked"
