@@ -172,6 +172,7 @@ export const requestPasswordReset = async (ctx: AccountContext, rawEmail: string
     .where(and(eq(users.email, email), isNull(users.deletedAt)))
     .get();
   if (!user) return;
+  await securityEvent(ctx.db, user.id, "password_reset_requested", ctx.meta).run();
   const token = await issueToken(ctx.db, user.id, "reset_password");
   await sendEmail(
     ctx.env,

@@ -12,6 +12,9 @@ import { securityEvent } from "./security-log";
 export const MAX_KEYS_PER_USER = 20;
 const PREFIX_LENGTH = 10;
 
+// Names the key in the security log the way the key list shows it.
+const keyDetail = (key: { name: string; prefix: string }) => `${key.name} (${key.prefix}…)`;
+
 export const createApiKey = async (db: Db, meta: RequestMeta, userId: string, name: string) => {
   const key = `sk_${randomToken(32)}`;
   const id = newId("key");
@@ -29,7 +32,7 @@ export const createApiKey = async (db: Db, meta: RequestMeta, userId: string, na
       `An account can have at most ${MAX_KEYS_PER_USER} API keys; revoke one you no longer use.`,
     );
   }
-  await securityEvent(db, userId, "key_created", meta).run();
+  await securityEvent(db, userId, "key_created", meta, keyDetail({ name, prefix })).run();
   return { id, name, prefix, key, createdAt: iso(createdAt) };
 };
 
@@ -56,8 +59,8 @@ export const revokeApiKey = async (db: Db, meta: RequestMeta, userId: string, ke
     .update(apiKeys)
     .set({ revokedAt: now() })
     .where(and(eq(apiKeys.id, keyId), eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt)))
-    .returning({ id: apiKeys.id })
+    .returning({ name: apiKeys.name, prefix: apiKeys.prefix })
     .get();
   if (!revoked) throw notFound("API key");
-  await securityEvent(db, userId, "key_revoked", meta).run();
+  await securityEvent(db, userId, "key_revoked", meta, keyDetail(revoked)).run();
 };

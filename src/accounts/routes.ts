@@ -306,7 +306,14 @@ routes.openapi(
         z.object({
           items: z.array(
             z.object({
-              kind: z.string().openapi({ example: "login_ok" }),
+              kind: z.string().openapi({ example: "key_created" }),
+              detail: z
+                .string()
+                .nullable()
+                .openapi({
+                  description: "What it was about, e.g. which API key",
+                  example: "my script (sk_AbCdEfG…)",
+                }),
               ip: z.string().nullable(),
               userAgent: z.string().nullable(),
               createdAt: z.string().openapi({ format: "date-time" }),

@@ -16,6 +16,7 @@ export type SecurityEventKind =
   | "password_change_failed"
   | "password_check_failed"
   | "password_reset"
+  | "password_reset_requested"
   | "key_created"
   | "key_revoked"
   | "email_verified";
@@ -23,11 +24,18 @@ export type SecurityEventKind =
 const LIST_LIMIT = 100;
 
 /** The insert as a query, so callers can put it in the same batch as the change it records. */
-export const securityEvent = (db: Db, userId: string | null, kind: SecurityEventKind, meta: RequestMeta) =>
+export const securityEvent = (
+  db: Db,
+  userId: string | null,
+  kind: SecurityEventKind,
+  meta: RequestMeta,
+  detail: string | null = null,
+) =>
   db.insert(securityEvents).values({
     id: newId("sev"),
     userId,
     kind,
+    detail,
     ip: meta.ip,
     userAgent: meta.userAgent,
     createdAt: now(),
@@ -44,6 +52,7 @@ export const listSecurityEvents = async (db: Db, userId: string) => {
     .all();
   return rows.map((row) => ({
     kind: row.kind,
+    detail: row.detail,
     ip: row.ip,
     userAgent: row.userAgent,
     createdAt: iso(row.createdAt),

@@ -97,6 +97,7 @@ export const securityEvents = sqliteTable(
     id: text("id").primaryKey(),
     userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
     kind: text("kind").notNull(), // signup, login_ok, login_failed, logout, password_changed, …
+    detail: text("detail"), // what the event was about, e.g. which API key
     ip: text("ip"),
     userAgent: text("user_agent"),
     createdAt: integer("created_at").notNull(),

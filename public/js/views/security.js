@@ -27,7 +27,7 @@ export const securityView = async ({ main, signal }) => {
             { class: "rows" },
             items.map(
               (
-                /** @type {{ kind: string, ip: string | null, userAgent: string | null, createdAt: string }} */ e,
+                /** @type {{ kind: string, detail: string | null, ip: string | null, userAgent: string | null, createdAt: string }} */ e,
               ) =>
                 h(
                   "li",
@@ -35,7 +35,12 @@ export const securityView = async ({ main, signal }) => {
                   h(
                     "div",
                     { class: "row-main" },
-                    h("span", { class: "row-title" }, securityLabel(e.kind)),
+                    h(
+                      "span",
+                      { class: "row-title" },
+                      securityLabel(e.kind),
+                      e.detail && h("bdi", null, ` · ${e.detail}`),
+                    ),
                     h("span", { class: "muted small" }, dateTime(e.createdAt)),
                   ),
                   h(
