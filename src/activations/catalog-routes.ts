@@ -51,7 +51,10 @@ const route = createRoute({
   },
   responses: {
     200: jsonContent(CatalogSchema, "The catalog, or the part of it the filters select"),
-    400: errorResponse("Unknown service or country, or a malformed filter"),
+    400: errorResponse(
+      "BAD_SERVICE or BAD_COUNTRY (the codes ordering uses; details.known lists the valid values), or " +
+        "VALIDATION_FAILED for a malformed filter",
+    ),
   },
 });
 
@@ -69,12 +72,12 @@ catalogRoutes.openapi(route, async (c) => {
   const services = allServices.filter((s) => service === undefined || s.code === service);
   const countries = allCountries.filter((k) => country === undefined || k.id === country);
   if (service !== undefined && services.length === 0) {
-    throw new AppError(400, "UNKNOWN_SERVICE", `There is no service with code "${service}".`, {
+    throw new AppError(400, "BAD_SERVICE", `There is no service with code "${service}".`, {
       known: allServices.map((s) => s.code),
     });
   }
   if (country !== undefined && countries.length === 0) {
-    throw new AppError(400, "UNKNOWN_COUNTRY", `There is no country with id ${country}.`, {
+    throw new AppError(400, "BAD_COUNTRY", `There is no country with id ${country}.`, {
       known: allCountries.map((k) => k.id),
     });
   }

@@ -88,12 +88,18 @@ describe("GET /api/v1/catalog", () => {
   it("answers an unknown service or country with 400 and says which", async () => {
     const service = await catalog("?service=zz");
     expect(service.status).toBe(400);
-    expect(service.body.error).toMatchObject({ code: "UNKNOWN_SERVICE" });
+    expect(service.body.error).toMatchObject({
+      code: "BAD_SERVICE",
+      details: { known: expect.arrayContaining(["tg"]) },
+    });
     expect(service.body.error?.message).toContain('"zz"');
 
     const country = await catalog("?country=999");
     expect(country.status).toBe(400);
-    expect(country.body.error).toMatchObject({ code: "UNKNOWN_COUNTRY" });
+    expect(country.body.error).toMatchObject({
+      code: "BAD_COUNTRY",
+      details: { known: expect.arrayContaining([0, 187]) },
+    });
     expect(country.body.error?.message).toContain("999");
   });
 
