@@ -197,10 +197,9 @@ routes.openapi(
         country: z.coerce.number().int().min(0).optional(),
         cursor: z
           .string()
-          .min(1)
           .max(200)
           .optional()
-          .openapi({ description: "nextCursor of the previous page" }),
+          .openapi({ description: "nextCursor of the previous page; absent or empty for the first page" }),
         limit: z.coerce.number().int().min(1).max(MAX_PAGE).optional().openapi({ example: 20 }),
       }),
     },
@@ -209,7 +208,9 @@ routes.openapi(
         z.object({ items: z.array(Activation), nextCursor: z.string().nullable() }),
         "One page of activations",
       ),
-      400: errorResponse("VALIDATION_FAILED or BAD_CURSOR"),
+      400: errorResponse(
+        "VALIDATION_FAILED, or BAD_CURSOR for a cursor that is not a nextCursor we handed out",
+      ),
       401: notSignedIn,
       429: limited,
     },

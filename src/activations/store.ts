@@ -88,7 +88,11 @@ const decodeCursor = (cursor: string): { createdAt: number; id: string } => {
   } catch {
     // Falls through to the error below.
   }
-  throw new AppError(400, "BAD_CURSOR", "This cursor is not one we handed out.");
+  throw new AppError(
+    400,
+    "BAD_CURSOR",
+    "This cursor is not one we handed out: pass nextCursor back unchanged, or none for the first page.",
+  );
 };
 
 export const listOwned = async (

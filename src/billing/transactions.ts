@@ -27,7 +27,7 @@ const decodeCursor = (cursor: string): { createdAt: number; id: string } => {
   }
   const m = /^(\d+):(txn_[a-z0-9]+)$/.exec(text);
   if (!m) {
-    throw new AppError(400, "VALIDATION_FAILED", "Some fields are missing or invalid.", [
+    throw new AppError(400, "VALIDATION_FAILED", "Unknown cursor: pass nextCursor back as it came.", [
       { path: "cursor", message: "This cursor was not issued by this API." },
     ]);
   }

@@ -136,6 +136,25 @@ describe("the list", () => {
     const { auth } = await customer();
     const res = await call("/api/v1/activations?cursor=bm9wZQ", { headers: auth });
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ error: { code: "BAD_CURSOR" } });
+    expect(await res.json()).toMatchObject({
+      error: { code: "BAD_CURSOR", message: expect.stringContaining("nextCursor") },
+    });
+  });
+
+  it("takes an empty cursor for the first page, as the transaction list does", async () => {
+    const { auth } = await customer();
+    const { id } = await ordered(auth, "tg", 7);
+    expect((await list(auth, "?cursor=")).items.map((a) => a.id)).toEqual([id]);
+    expect((await call("/api/v1/billing/transactions?cursor=", { headers: auth })).status).toBe(200);
+  });
+
+  it("answers a forged cursor 400 with a message about the cursor, here and in the transaction list", async () => {
+    const { auth } = await customer();
+    for (const path of ["/api/v1/activations", "/api/v1/billing/transactions"]) {
+      const res = await call(`${path}?cursor=bm9wZQ`, { headers: auth });
+      expect(res.status, path).toBe(400);
+      const { error } = await res.json<{ error: { message: string } }>();
+      expect(error.message, path).toMatch(/cursor/i);
+    }
   });
 });
