@@ -49,6 +49,9 @@ export const wordForError = (err: AppError): string | null => {
       return "BAD_STATUS";
     case "IDEMPOTENCY_MISMATCH":
       return "ORDER_ALREADY_EXISTS";
+    // A parameter the service refused (e.g. an orderId over 255 characters): the protocol's own word.
+    case "VALIDATION_FAILED":
+      return "BAD_DATA";
     // From the client's side both mean "no number now, try later".
     case "PROVIDER_UNAVAILABLE":
       return "NO_NUMBERS";
@@ -68,11 +71,14 @@ const numericId = (params: Params): number => {
   return id;
 };
 
-/** A decimal cap in currency units → minor units, rounded down so the cap is never exceeded. */
+/**
+ * A decimal cap in currency units → minor units, rounded down so the cap is never exceeded. PHP
+ * clients send floats as they print them: ".82" and "1." are decimals too.
+ */
 const maxPriceOf = (value: string | undefined): number | undefined => {
   if (value === undefined || value === "") return undefined;
   const amount = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !Number.isFinite(amount))
+  if (!/^(\d+\.?\d*|\.\d+)$/.test(value.trim()) || !Number.isFinite(amount))
     throw new ProtocolWord("BAD_MAX_PRICE");
   return Math.floor(Math.round(amount * 1e6) / 1e4);
 };
@@ -137,10 +143,11 @@ export const ACTIONS: Record<string, Action> = {
     },
   },
   getNumberV2: {
-    params: "as getNumber, and orderId? (idempotency key)",
+    params: "as getNumber, and orderId? (idempotency key: 1 to 255 visible ASCII characters)",
     answers:
       "JSON {activationId, phoneNumber, activationCost, currency, countryCode, canGetAnotherSms, " +
-      "activationTime, activationEndTime, activationOperator} · ORDER_ALREADY_EXISTS · the getNumber errors",
+      "activationTime, activationEndTime, activationOperator} · ORDER_ALREADY_EXISTS · " +
+      "BAD_DATA (an orderId that is not 1 to 255 visible ASCII characters) · the getNumber errors",
     run: async (actor, params) => numberV2(await order(actor, params, params.orderId || undefined)),
   },
   getStatus: {
@@ -182,7 +189,9 @@ export const ACTIONS: Record<string, Action> = {
   },
   getPrices: {
     params: "service?, country?",
-    answers: 'JSON {"<country id>": {"<service>": {"cost": <decimal>, "count": <stock>}}}',
+    answers:
+      'JSON {"<country id>": {"<service>": {"cost": <decimal>, "count": <stock>}}}; {} when nothing matches ' +
+      "(also for a country that is not an id)",
     run: async (actor, params) => pricesAnswer(actor.db, params),
   },
   getCountries: {
@@ -197,7 +206,7 @@ export const ACTIONS: Record<string, Action> = {
   },
   getNumbersStatus: {
     params: "country (default 0)",
-    answers: 'JSON {"<service>_0": <stock>, …}',
+    answers: 'JSON {"<service>_0": <stock>, …}; {} for a country we do not serve',
     run: async (actor, params) => numbersStatusAnswer(actor.db, params),
   },
 };

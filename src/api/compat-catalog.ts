@@ -5,19 +5,28 @@ import { decimalNumber, ProtocolWord } from "./compat-format";
 
 type Params = Record<string, string | undefined>;
 
-/** A numeric country id; `fallback` when the parameter is absent (the protocol's default is 0). */
+const isCountryId = (value: string) => /^\d+$/.test(value.trim()) && Number.isSafeInteger(Number(value));
+
+/** An order's numeric country id; `fallback` when the parameter is absent (the protocol's default is 0). */
 export const countryParam = (value: string | undefined, fallback: number | undefined) => {
   if (value === undefined || value === "") return fallback;
-  const id = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(id)) throw new ProtocolWord("BAD_COUNTRY");
-  return id;
+  if (!isCountryId(value)) throw new ProtocolWord("BAD_COUNTRY");
+  return Number(value);
+};
+
+/**
+ * The catalog reads' country filter; null when the value names no country. The protocol gives these
+ * reads no error word, so a malformed country is answered like an unknown one: nothing matches, `{}`.
+ */
+const countryFilter = (value: string | undefined, fallback: number | undefined) => {
+  if (value === undefined || value === "") return fallback;
+  return isCountryId(value) ? Number(value) : null;
 };
 
 export const pricesAnswer = async (db: Db, params: Params) => {
-  const rows = await listPrices(db, {
-    service: params.service || undefined,
-    country: countryParam(params.country, undefined),
-  });
+  const country = countryFilter(params.country, undefined);
+  if (country === null) return {};
+  const rows = await listPrices(db, { service: params.service || undefined, country });
   const answer: Record<string, Record<string, { cost: number; count: number }>> = {};
   for (const row of rows) {
     answer[row.country] = {
@@ -52,7 +61,9 @@ export const servicesListAnswer = async (db: Db) => ({
 });
 
 export const numbersStatusAnswer = async (db: Db, params: Params) => {
-  const rows = await listPrices(db, { country: countryParam(params.country, 0) });
+  const country = countryFilter(params.country, 0);
+  if (country === null) return {};
+  const rows = await listPrices(db, { country });
   // "_0" is the protocol's "without call forwarding", the only kind of number there is here.
   return Object.fromEntries(rows.map((row) => [`${row.service}_0`, row.stock]));
 };

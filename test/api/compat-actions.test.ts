@@ -107,6 +107,19 @@ describe("getNumber", () => {
     ).toBe("BAD_MAX_PRICE");
   });
 
+  it("reads a maxPrice written without a leading zero, as PHP prints 0.82", async () => {
+    const { key } = await customer();
+    const { price } = await catalogPrice("am", 0);
+    expect(price).toBeLessThan(100);
+    const cents = String(price).padStart(2, "0");
+    expect(
+      await word({ api_key: key, action: "getNumber", service: "am", country: 0, maxPrice: ".01" }),
+    ).toBe(`WRONG_MAX_PRICE:0.${cents}`);
+    expect(
+      await word({ api_key: key, action: "getNumber", service: "am", country: 0, maxPrice: `.${cents}` }),
+    ).toMatch(/^ACCESS_NUMBER:/);
+  });
+
   it("answers NO_NUMBERS when the upstream has none, or is down", async () => {
     const { key, userId } = await customer();
     await simulator("/api/stock", { service: "ds", country: 0, stock: 0 });
@@ -171,6 +184,15 @@ describe("getNumberV2", () => {
     expect(available + held).toBe(STARTING_BALANCE);
     expect(await word({ ...params, service: "tw" })).toBe("ORDER_ALREADY_EXISTS");
     expect(await balanceOf(userId)).toEqual({ available, held });
+  });
+
+  it("answers BAD_DATA, a protocol word, for an orderId over 255 characters, and orders nothing", async () => {
+    const { key, userId } = await customer();
+    const orderId = "o".repeat(256);
+    expect(await word({ api_key: key, action: "getNumberV2", service: "fb", country: 0, orderId })).toBe(
+      "BAD_DATA",
+    );
+    expect(await balanceOf(userId)).toEqual({ available: STARTING_BALANCE, held: 0 });
   });
 });
 
@@ -351,7 +373,15 @@ describe("the catalog actions", () => {
     for (const services of Object.values(tgOnly)) expect(Object.keys(services)).toEqual(["tg"]);
     const russia = await handlerJson({ api_key: key, action: "getPrices", country: 0 });
     expect(Object.keys(russia)).toEqual(["0"]);
-    expect(await word({ api_key: key, action: "getPrices", country: "x" })).toBe("BAD_COUNTRY");
+  });
+
+  it("getPrices and getNumbersStatus answer {} for a country that names none, malformed or unknown alike", async () => {
+    const { key } = await customer();
+    for (const action of ["getPrices", "getNumbersStatus"]) {
+      for (const country of ["999", "1,2", "x"]) {
+        expect(await handlerJson({ api_key: key, action, country }), `${action} ${country}`).toEqual({});
+      }
+    }
   });
 
   it("getCountries answers every country with the protocol's fields", async () => {
