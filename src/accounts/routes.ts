@@ -307,13 +307,10 @@ routes.openapi(
           items: z.array(
             z.object({
               kind: z.string().openapi({ example: "key_created" }),
-              detail: z
-                .string()
-                .nullable()
-                .openapi({
-                  description: "What it was about, e.g. which API key",
-                  example: "my script (sk_AbCdEfG…)",
-                }),
+              detail: z.string().nullable().openapi({
+                description: "What it was about, e.g. which API key",
+                example: "my script (sk_AbCdEfG…)",
+              }),
               ip: z.string().nullable(),
               userAgent: z.string().nullable(),
               createdAt: z.string().openapi({ format: "date-time" }),
@@ -339,6 +336,18 @@ const KeyId = z.object({
     .openapi({ param: { name: "id", in: "path" } }),
 });
 
+// Control characters corrupt logs and terminals; bidirectional overrides and isolates make a name
+// display as something else (the dashboard and the security log show it).
+// Cc: U+0000–U+001F, U+007F–U+009F. Bidi_Control: U+061C, U+200E–U+200F, U+202A–U+202E, U+2066–U+2069.
+const UNSAFE_NAME_CHARACTERS = /[\p{Cc}\p{Bidi_Control}]/u;
+const KeyName = z
+  .string()
+  .trim()
+  .min(1, "Give the key a name.")
+  .max(64, "Use at most 64 characters.")
+  .refine((name) => !UNSAFE_NAME_CHARACTERS.test(name), "Use no control characters or text-direction marks.")
+  .openapi({ example: "my script" });
+
 routes.openapi(
   createRoute({
     method: "post",
@@ -346,7 +355,7 @@ routes.openapi(
     tags: ["API keys"],
     summary: "Create an API key (the key is shown only in this answer)",
     middleware: [requireSession] as const,
-    request: { body: jsonBody(z.object({ name: z.string().trim().min(1).max(64) })) },
+    request: { body: jsonBody(z.object({ name: KeyName })) },
     responses: {
       201: jsonContent(
         z.object({

@@ -119,6 +119,31 @@ describe("API keys", () => {
     expect(await count("api_keys", "user_id = ?", userId)).toBe(0);
   });
 
+  it("refuses names with control characters or text-direction marks, and nothing is created", async () => {
+    const { cookie, userId } = await signUp();
+    const unsafe = ["\u0000", "\u001F", "\u007F", "\u200E", "\u200F", "\u202A", "\u202E", "\u2066", "\u2069"];
+    for (const ch of unsafe) {
+      const res = await call("/api/v1/keys", browser("POST", { cookie, body: { name: `my${ch}bot` } }));
+      expect(res.status, JSON.stringify(ch)).toBe(400);
+      expect(await res.json()).toMatchObject({
+        error: {
+          code: "VALIDATION_FAILED",
+          details: [{ path: "name", message: "Use no control characters or text-direction marks." }],
+        },
+      });
+    }
+    expect(await count("api_keys", "user_id = ?", userId)).toBe(0);
+  });
+
+  it("accepts names of 64 characters and any script, trimmed", async () => {
+    const { cookie } = await signUp();
+    for (const name of ["x".repeat(64), "ключ для бота", "مفتاح", "deploy – prod ✓"]) {
+      const { res, body } = await createKey(cookie, `\t${name} \n`);
+      expect(res.status).toBe(201);
+      expect(body.name).toBe(name);
+    }
+  });
+
   it("allows at most 20 live keys; revoking one frees a slot", async () => {
     const { cookie, userId } = await signUp();
     const made = await Promise.all(Array.from({ length: 20 }, (_, i) => createKey(cookie, `k${i}`)));
