@@ -245,7 +245,13 @@ export const changePassword = async (
     ctx.meta,
     "password_change_failed",
   );
-  assertAcceptablePassword(input.newPassword);
+  // Otherwise it would sign every other session out for nothing.
+  if (input.newPassword === input.currentPassword) {
+    throw new AppError(400, "SAME_PASSWORD", "The new password is the same as the current one.", [
+      { path: "newPassword", message: "Choose a password different from the current one." },
+    ]);
+  }
+  assertAcceptablePassword(input.newPassword, "newPassword");
   const passwordHash = await hashPassword(input.newPassword, ctx.env.PASSWORD_PEPPER);
   await ctx.db.batch([
     ctx.db.update(users).set({ passwordHash }).where(eq(users.id, user.id)),

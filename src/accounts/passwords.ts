@@ -76,11 +76,14 @@ export const verifyPassword = async (
   };
 };
 
-/** The rules a new password must meet beyond its length (which the request schemas check). */
-export const assertAcceptablePassword = (password: string) => {
+/**
+ * The rules a new password must meet beyond its length (which the request schemas check); `field` is
+ * the request field the password came in, for the error's details.
+ */
+export const assertAcceptablePassword = (password: string, field = "password") => {
   if (isCommonPassword(password.toLowerCase())) {
     throw new AppError(400, "WEAK_PASSWORD", "This password is too common; choose a less guessable one.", [
-      { path: "password", message: "Too common or too easy to guess." },
+      { path: field, message: "Too common or too easy to guess." },
     ]);
   }
 };

@@ -281,7 +281,7 @@ routes.openapi(
     request: { body: jsonBody(z.object({ currentPassword: AnyPassword, newPassword: NewPassword })) },
     responses: {
       200: jsonContent(Ok, "Changed"),
-      400: errorResponse("WEAK_PASSWORD or VALIDATION_FAILED"),
+      400: errorResponse("SAME_PASSWORD, WEAK_PASSWORD or VALIDATION_FAILED (field paths in details)"),
       401: notSignedIn,
       403: errorResponse("WRONG_PASSWORD, CSRF_REJECTED or SESSION_REQUIRED"),
       429: limited,

@@ -264,7 +264,9 @@ describe("password change", () => {
 
     const weak = await post("/me/password", { currentPassword: PASSWORD, newPassword: "1234567890" }, cookie);
     expect(weak.status).toBe(400);
-    expect(await weak.json()).toMatchObject({ error: { code: "WEAK_PASSWORD" } });
+    expect(await weak.json()).toMatchObject({
+      error: { code: "WEAK_PASSWORD", details: [{ path: "newPassword" }] },
+    });
 
     const missing = await post("/me/password", { currentPassword: PASSWORD }, cookie);
     expect(missing.status).toBe(400);
@@ -274,6 +276,23 @@ describe("password change", () => {
 
     expect(await passwordHash(userId)).toBe(hash);
     expect((await me(cookie)).status).toBe(200);
+  });
+
+  it("refuses the current password as the new one, signing nobody out", async () => {
+    const { email, userId, cookie } = await signUp();
+    const other = sessionCookie(await logIn(email, PASSWORD)) as string;
+    const hash = await passwordHash(userId);
+
+    const res = await post("/me/password", { currentPassword: PASSWORD, newPassword: PASSWORD }, cookie);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({
+      error: { code: "SAME_PASSWORD", details: [{ path: "newPassword" }] },
+    });
+    expect(sessionCookie(res)).toBeNull();
+    expect((await me(cookie)).status).toBe(200);
+    expect((await me(other)).status).toBe(200);
+    expect(await passwordHash(userId)).toBe(hash);
+    expect(await securityKinds(userId)).not.toContain("password_changed");
   });
 
   it("cannot be done with an API key", async () => {
