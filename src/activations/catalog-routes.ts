@@ -37,7 +37,7 @@ const CatalogSchema = z
 const route = createRoute({
   method: "get",
   path: "/",
-  tags: ["catalog"],
+  tags: ["Catalog"],
   summary: "Services, countries and prices",
   description:
     "Filter by `service` (code) and/or `country` (numeric id): the lists then hold only the matching " +

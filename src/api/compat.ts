@@ -122,8 +122,8 @@ for (const method of ["get", "post"] as const) {
     tags: [COMPAT_TAG],
     summary: `sms-activate protocol (${method.toUpperCase()})`,
     description:
-      "Parameters from the query string or a form body (the body wins when both carry one). " +
-      "See the action table on /docs.",
+      "Parameters from the query string or a form body, urlencoded or multipart (the body wins when both " +
+      "carry one). See the action table on /docs.",
     request:
       method === "get"
         ? { query: protocolQuery }

@@ -10,6 +10,7 @@ export type OpenApiDocument = ReturnType<OpenAPIHono<AppEnv>["getOpenAPI31Docume
 
 type Response = { description: string; content?: Record<string, unknown> };
 type Operation = {
+  operationId?: string;
   tags?: string[];
   security?: Record<string, string[]>[];
   parameters?: unknown[];
@@ -104,19 +105,54 @@ const completed = (op: Operation, guard: Guard | null): Operation => {
   return { ...op, security: op.security ?? (guard ? GUARDS[guard].security : undefined), responses };
 };
 
+const capitalised = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
+
+/**
+ * camelCase from the method and the path, so client generators get stable names:
+ * "post /api/v1/activations/{id}/cancel" → postActivationsByIdCancel.
+ */
+export const operationIdOf = (method: string, path: string): string =>
+  method.toLowerCase() +
+  path
+    .replace(/^\/api\/v1(?=\/|$)/, "")
+    .split("/")
+    .filter(Boolean)
+    .map((segment) => {
+      const param = /^\{(.+)\}$/.exec(segment)?.[1];
+      const words = (param ?? segment).split(/[^A-Za-z0-9]+/).filter(Boolean);
+      return (param ? "By" : "") + words.map(capitalised).join("");
+    })
+    .join("");
+
+const withOperationIds = (paths: NonNullable<OpenApiDocument["paths"]>) => {
+  const seen = new Map<string, string>();
+  for (const [path, item] of Object.entries(paths)) {
+    for (const [method, op] of Object.entries(item) as [string, Operation][]) {
+      op.operationId ??= operationIdOf(method, path);
+      const other = seen.get(op.operationId);
+      // Two routes spelling the same name would break generated clients: name one of them by hand.
+      if (other) throw new Error(`operationId ${op.operationId} of ${method} ${path} is also ${other}'s`);
+      seen.set(op.operationId, `${method} ${path}`);
+    }
+  }
+  return paths;
+};
+
 const completePaths = (paths: OpenApiDocument["paths"], routes: AppRoute[]) =>
-  Object.fromEntries(
-    Object.entries(paths ?? {}).map(([path, item]) => [
-      path,
-      Object.fromEntries(
-        Object.entries(item).map(([method, op]) =>
-          // The protocol at /stubs answers in its own words, not in the error envelope.
-          path.startsWith("/api/")
-            ? [method, completed(op as Operation, guardOf(routes, method, path))]
-            : [method, op],
+  withOperationIds(
+    Object.fromEntries(
+      Object.entries(paths ?? {}).map(([path, item]) => [
+        path,
+        Object.fromEntries(
+          Object.entries(item).map(([method, op]) =>
+            // The protocol at /stubs answers in its own words, not in the error envelope.
+            path.startsWith("/api/")
+              ? [method, completed(op as Operation, guardOf(routes, method, path))]
+              : [method, { ...(op as Operation) }],
+          ),
         ),
-      ),
-    ]),
+      ]),
+    ),
   );
 
 const tagsOf = (paths: OpenApiDocument["paths"]) => {

@@ -11,7 +11,7 @@ import { listTransactions } from "./transactions";
 
 export const routes = createRouter();
 
-const TAGS = ["billing"];
+const TAGS = ["Billing"];
 const security: Record<string, string[]>[] = [{ bearerAuth: [] }, { cookieAuth: [] }];
 
 // With DEMO_TOPUP off the route does not exist: the same 404 as any unknown path, before sign-in.

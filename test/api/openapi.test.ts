@@ -5,6 +5,7 @@ import { createApp } from "../../src/app";
 import { call } from "../support";
 
 type Operation = {
+  operationId?: string;
   tags?: string[];
   security?: Record<string, string[]>[];
   requestBody?: unknown;
@@ -142,8 +143,31 @@ describe("GET /api/v1/openapi.json", () => {
     expect(responses["429"]?.description).not.toContain("TOO_MANY_ACTIVE");
   });
 
-  it("documents the handler_api.php protocol too", async () => {
+  it("documents the handler_api.php protocol too, its POST body urlencoded or multipart", async () => {
     const doc = await fetchDocument();
     expect(Object.keys(doc.paths["/stubs/handler_api.php"] ?? {}).sort()).toEqual(["get", "post"]);
+    const body = doc.paths["/stubs/handler_api.php"]?.post?.requestBody as {
+      content: Record<string, unknown>;
+    };
+    expect(Object.keys(body.content).sort()).toEqual([
+      "application/x-www-form-urlencoded",
+      "multipart/form-data",
+    ]);
+  });
+
+  it("gives every operation a unique camelCase operationId made from its method and path", async () => {
+    const doc = await fetchDocument();
+    const ids = operations(doc).map(({ op }) => op.operationId);
+    for (const id of ids) expect(id).toMatch(/^(get|post|put|patch|delete)[A-Z][A-Za-z0-9]*$/);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(doc.paths["/api/v1/activations/{id}/cancel"]?.post?.operationId).toBe("postActivationsByIdCancel");
+    expect(doc.paths["/api/v1/activations"]?.get?.operationId).toBe("getActivations");
+    expect(doc.paths["/stubs/handler_api.php"]?.get?.operationId).toBe("getStubsHandlerApiPhp");
+  });
+
+  it("capitalises every tag alike (the protocol keeps its file name)", async () => {
+    const doc = await fetchDocument();
+    for (const { name } of doc.tags) if (name !== "handler_api.php") expect(name).toMatch(/^[A-Z]/);
+    expect(doc.tags.map((t) => t.name)).toEqual(expect.arrayContaining(["Billing", "Catalog"]));
   });
 });
