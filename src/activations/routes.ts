@@ -4,7 +4,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { checkOrigin, requireUser } from "../accounts/auth";
 import type { AppEnv } from "../env";
-import { createRouter, errorResponse, jsonContent } from "../lib/openapi";
+import { AppError } from "../lib/errors";
+import { createRouter, errorResponse, jsonContent, validationDetails } from "../lib/openapi";
 import {
   type Actor,
   cancelActivation,
@@ -312,9 +313,30 @@ routes.openapi(
   },
 );
 
+// Spelled as the room reads it: a seq it would not read would quietly turn a replay into a snapshot.
+const LiveQuery = z.object({
+  after: z
+    .string()
+    .regex(/^\d{0,9}$/, "A sequence number: the seq of the last event you received")
+    .optional()
+    .openapi({
+      example: "3",
+      description: "The seq of the last event you received; absent or empty for a snapshot first",
+    }),
+});
+
 // The WebSocket is accepted by the activation's Durable Object (hibernation API), so this handler only
-// checks who is asking and forwards the upgrade untouched.
+// checks the request and who is asking, and forwards the upgrade untouched.
 routes.get("/:id/live", requireUser, async (c) => {
+  const query = LiveQuery.safeParse(c.req.query());
+  if (!query.success) {
+    throw new AppError(
+      400,
+      "VALIDATION_FAILED",
+      "Some fields are missing or invalid.",
+      validationDetails(query.error),
+    );
+  }
   if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
     return c.json(
       {
@@ -340,12 +362,10 @@ routes.openAPIRegistry.registerPath({
     'Upgrade to a WebSocket (session cookie or Authorization: Bearer). On connect the server sends {"type":"snapshot",' +
     '"activation":{…}}, then {"type":"event","event":{…}} for every change. Reconnect with ?after=<seq> to receive ' +
     'exactly the events after seq instead of the snapshot. Send "ping" to get "pong".',
-  request: {
-    params: IdParam,
-    query: z.object({ after: z.coerce.number().int().min(0).optional().openapi({ example: 3 }) }),
-  },
+  request: { params: IdParam, query: LiveQuery },
   responses: {
     101: { description: "Switching protocols: the live stream" },
+    400: invalid,
     401: notSignedIn,
     403: forbidden,
     404: notFound,

@@ -81,6 +81,21 @@ describe("the live stream", () => {
     watcher.ws.close();
   });
 
+  it("refuses an after that is not a sequence number with 400, before any upgrade", async () => {
+    const { auth } = await customer();
+    const { id } = await ordered(auth, "wa", 6);
+    for (const after of ["abc", "-1", "1.5"]) {
+      const res = await call(`/api/v1/activations/${id}/live?after=${after}`, {
+        headers: { ...auth, Upgrade: "websocket" },
+      });
+      expect(res.status, after).toBe(400);
+      expect(res.webSocket).toBeNull();
+      expect(await res.json()).toMatchObject({
+        error: { code: "VALIDATION_FAILED", details: [expect.objectContaining({ path: "after" })] },
+      });
+    }
+  });
+
   it("gives every watcher every event", async () => {
     const { auth } = await customer();
     const { id } = await ordered(auth, "go", 6);
