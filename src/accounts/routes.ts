@@ -168,6 +168,8 @@ routes.openapi(
     path: "/auth/verify-email",
     tags: ["Accounts"],
     summary: "Confirm the email address with the token from the emailed link",
+    description:
+      "Spends every other confirmation link of the account. A link of an account confirmed already answers 200 again and changes nothing.",
     middleware: [sameOriginOnly] as const,
     request: { body: jsonBody(z.object({ token: Token })) },
     responses: {
