@@ -1,7 +1,8 @@
 // "Delete my account": personal data goes; what accounting must keep (ledger entries, activation
 // records without SMS content) stays, tied to an id that no longer leads to a person.
 import { and, eq, inArray } from "drizzle-orm";
-import { verifyPassword } from "../accounts/passwords";
+import { checkPasswordAttempt } from "../accounts/account";
+import type { RequestMeta } from "../accounts/request-meta";
 import { LIVE_STATUSES } from "../activations/view";
 import { debit } from "../billing/ledger";
 import type { Db } from "../db/client";
@@ -21,12 +22,19 @@ import { scrubSmsOfUser } from "./retention";
 
 export type EraseInput = { password: string; forfeitBalance: boolean };
 
-export const eraseAccount = async (env: Env, db: Db, userId: string, input: EraseInput) => {
+export const eraseAccount = async (
+  env: Env,
+  db: Db,
+  account: { id: string; email: string },
+  input: EraseInput,
+  meta: RequestMeta,
+) => {
+  const userId = account.id;
   const user = await db.select().from(users).where(eq(users.id, userId)).get();
   if (!user || user.deletedAt != null) throw notFound("Account");
 
-  const { ok } = await verifyPassword(input.password, user.passwordHash, env.PASSWORD_PEPPER);
-  if (!ok) throw new AppError(403, "WRONG_PASSWORD", "The password is not right.");
+  // Rate limited and logged like every other password prompt: a stolen session cannot guess freely.
+  await checkPasswordAttempt(env, db, account, input.password, meta);
 
   const live = await db
     .select({ id: activations.id })

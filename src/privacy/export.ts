@@ -79,6 +79,7 @@ export const exportUserData = async (db: Db, userId: string, brandName: string) 
     })),
     securityLog: securityRows.map((e) => ({
       kind: e.kind,
+      detail: e.detail,
       ip: e.ip,
       userAgent: e.userAgent,
       createdAt: iso(e.createdAt),

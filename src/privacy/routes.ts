@@ -1,6 +1,7 @@
 // /api/v1/me/export and /api/v1/me/delete: the data rights the privacy policy promises.
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireSession } from "../accounts/auth";
+import { requestMeta } from "../accounts/request-meta";
 import { clearSessionCookie } from "../accounts/sessions";
 import { createRouter, errorResponse, jsonContent } from "../lib/openapi";
 import { iso } from "../lib/time";
@@ -62,6 +63,7 @@ const deleteRoute = createRoute({
     400: errorResponse("Missing confirmation"),
     401: errorResponse("Not signed in"),
     403: errorResponse("Wrong password, or not a browser session"),
+    429: errorResponse("Too many password attempts for this account; try again in a minute"),
     409: errorResponse(
       "A number is still live (ACTIVE_ACTIVATIONS) or the balance is not empty (BALANCE_REMAINING)",
     ),
@@ -70,7 +72,7 @@ const deleteRoute = createRoute({
 
 privacyRoutes.openapi(deleteRoute, async (c) => {
   const input = c.req.valid("json");
-  const { erasedAt } = await eraseAccount(c.env, c.get("db"), c.get("user").id, input);
+  const { erasedAt } = await eraseAccount(c.env, c.get("db"), c.get("user"), input, requestMeta(c));
   clearSessionCookie(c);
   return c.json({ ok: true as const, erasedAt: iso(erasedAt) }, 200);
 });

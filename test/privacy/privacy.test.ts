@@ -6,7 +6,7 @@ import { verifyLedger } from "../../src/billing/ledger";
 import { createDb } from "../../src/db/client";
 import type { exportUserData } from "../../src/privacy/export";
 import { purgeExpiredSmsContent } from "../../src/privacy/retention";
-import { browser, logIn, signUp } from "../accounts/helpers";
+import { browser, inOneRateLimitWindow, logIn, signUp } from "../accounts/helpers";
 import { act, makeCancelable, room, sms } from "../activations/helpers";
 import { call } from "../support";
 import { seedCatalogForTests } from "../support-catalog";
@@ -89,6 +89,26 @@ describe("account deletion", () => {
     });
     expect(wrong.status).toBe(403);
     expect((await call("/api/v1/me", browser("GET", { cookie: c.cookie }))).status).toBe(200);
+  });
+
+  it("limits password guesses and logs each wrong one", async () => {
+    const { c, statuses } = await inOneRateLimitWindow(async () => {
+      const c = await customerWithHistory();
+      const statuses: number[] = [];
+      for (let i = 0; i < 12; i++) {
+        statuses.push((await erase(c.cookie, { password: `guess number ${i}`, confirm: "DELETE" })).status);
+      }
+      return { c, statuses };
+    });
+    // Signing up counted once against the per-email budget of 10 a minute.
+    expect(statuses.filter((s) => s === 403).length).toBeGreaterThanOrEqual(8);
+    expect(statuses.at(-1)).toBe(429);
+    const failed = await env.DB.prepare(
+      "SELECT count(*) AS n FROM security_events WHERE user_id = ? AND kind = 'password_check_failed'",
+    )
+      .bind(c.userId)
+      .first<{ n: number }>();
+    expect(failed?.n).toBe(statuses.filter((s) => s === 403).length);
   });
 
   it("asks the customer to give up a remaining balance explicitly", async () => {
