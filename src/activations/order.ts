@@ -156,14 +156,16 @@ const placeOrder = async (
   idem: { key: string; fp: string } | null,
 ): Promise<ActivationView> => {
   const { env, db, user } = a;
-  const maxActive = int(env.MAX_ACTIVE_ACTIVATIONS, 10);
-  if ((await countLive(db, user.id)) >= maxActive) throw tooManyActive(maxActive);
+  // Everything that can be refused without money is refused before the hold, the request's own faults
+  // first: only a provider's refusal (or losing a race for the last free slot) leaves a hold and its void.
   const offer = await offerFor(db, input);
   if (input.maxPrice !== undefined && offer.price > input.maxPrice) {
     throw new AppError(409, "WRONG_MAX_PRICE", "The price is above your maxPrice.", {
       minPrice: offer.price,
     });
   }
+  const maxActive = int(env.MAX_ACTIVE_ACTIVATIONS, 10);
+  if ((await countLive(db, user.id)) >= maxActive) throw tooManyActive(maxActive);
   const provider = providerOf(env, offer);
   const windowMs = int(env.ACTIVATION_MINUTES, 20) * 60_000;
   const { holdId } = await placeHold(db, {

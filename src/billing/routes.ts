@@ -40,6 +40,11 @@ const Transaction = z
     reference: z
       .string()
       .openapi({ description: "What it is for: act_… (an activation), cs_…/demo_… (a top-up)" }),
+    activationExists: z.boolean().openapi({
+      description:
+        "Whether reference is an activation you can open; false for top-ups and for an order the provider " +
+        "refused, whose hold was voided before any number was rented",
+    }),
     createdAt: z.string().openapi({ format: "date-time" }),
   })
   .openapi("Transaction");

@@ -1,7 +1,7 @@
 // The customer's statement: ledger entries, newest first, with an opaque cursor.
-import { and, desc, eq, lt, or } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, lt, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { ledgerEntries } from "../db/schema";
+import { activations, ledgerEntries } from "../db/schema";
 import { AppError } from "../lib/errors";
 import { iso } from "../lib/time";
 
@@ -12,6 +12,7 @@ export type Transaction = {
   heldDelta: number;
   currency: string;
   reference: string;
+  activationExists: boolean;
   createdAt: string;
 };
 
@@ -41,7 +42,11 @@ export const listTransactions = async (
 ): Promise<{ items: Transaction[]; nextCursor: string | null }> => {
   const after = opts.cursor ? decodeCursor(opts.cursor) : null;
   const rows = await db
-    .select()
+    .select({
+      ...getTableColumns(ledgerEntries),
+      // An order the provider refused leaves a hold and its void naming an act_… id that never existed.
+      activationExists: sql<number>`EXISTS (SELECT 1 FROM ${activations} WHERE ${activations.id} = ${ledgerEntries.reference})`,
+    })
     .from(ledgerEntries)
     .where(
       and(
@@ -67,6 +72,7 @@ export const listTransactions = async (
       heldDelta: e.heldDelta,
       currency: e.currency,
       reference: e.reference,
+      activationExists: Boolean(e.activationExists),
       createdAt: iso(e.createdAt),
     })),
     nextCursor: rows.length > opts.limit && last ? encodeCursor(last.createdAt, last.id) : null,

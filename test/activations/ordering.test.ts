@@ -30,6 +30,14 @@ const priceOf = async (service: string, country: number) =>
       .first<{ price: number }>()
   )?.price ?? 0;
 
+type Txn = { kind: string; reference: string; activationExists: boolean };
+
+const transactions = async (auth: { Authorization: string }) => {
+  const res = await call("/api/v1/billing/transactions?limit=100", { headers: auth });
+  expect(res.status).toBe(200);
+  return (await res.json<{ items: Txn[] }>()).items.filter((t) => t.reference.startsWith("act_"));
+};
+
 const expectError = async (res: Response, status: number, code: string) => {
   const body = await res.json<{ error: { code: string; message: string; details?: unknown } }>();
   expect({ status: res.status, code: body.error.code }).toEqual({ status, code });
@@ -95,6 +103,39 @@ describe("refused orders charge nothing", () => {
     const { userId, auth } = await customer(1);
     await expectError(await order(auth, { service: "tg", country: 0 }), 402, "NO_BALANCE");
     expect(await balance(userId)).toEqual({ available: 1, held: 0 });
+  });
+
+  it("refusals that need no provider leave no trace in the transaction list", async () => {
+    const { userId, auth } = await customer();
+    const max = Number(env.MAX_ACTIVE_ACTIVATIONS);
+    for (let i = 0; i < max; i++) await ordered(auth, "mm", 1);
+    const before = await transactions(auth);
+    await expectError(await order(auth, { service: "mm", country: 1 }), 409, "TOO_MANY_ACTIVE");
+    await expectError(await order(auth, { service: "nope", country: 1 }), 400, "BAD_SERVICE");
+    await expectError(await order(auth, { service: "mm", country: 9999 }), 400, "BAD_COUNTRY");
+    await expectError(await order(auth, { service: "mm", country: 1, maxPrice: 0 }), 409, "WRONG_MAX_PRICE");
+    expect(await transactions(auth)).toEqual(before);
+    expect(await holdsOf(userId)).toHaveLength(max);
+  });
+
+  it("a provider's refusal shows as a hold and its void for an order that never got a number", async () => {
+    const { auth } = await customer();
+    const rented = await ordered(auth, "tg", 0);
+    await simulatorMode("no_numbers");
+    try {
+      await expectError(await order(auth, { service: "tg", country: 0 }), 409, "NO_NUMBERS");
+    } finally {
+      await simulatorMode("normal");
+    }
+    const entries = await transactions(auth);
+    const failed = entries.filter((t) => t.reference !== rented.id);
+    expect(failed.map((t) => t.kind).sort()).toEqual(["hold", "void"]);
+    expect(failed.map((t) => t.activationExists)).toEqual([false, false]);
+    const [reference] = new Set(failed.map((t) => t.reference));
+    expect((await call(`/api/v1/activations/${reference}`, { headers: auth })).status).toBe(404);
+    expect(entries.filter((t) => t.reference === rented.id)).toEqual([
+      expect.objectContaining({ kind: "hold", activationExists: true }),
+    ]);
   });
 
   it("NO_NUMBERS when the provider has none, with the hold voided", async () => {

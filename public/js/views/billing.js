@@ -7,7 +7,13 @@ import { topUpForm } from "../topup.js";
 import { emptyState, errorBox, pageHeader, spinner, whileBusy } from "../ui.js";
 import { balanceFigures } from "./home.js";
 
-/** @typedef {{ id: string, kind: string, amount: number, heldDelta?: number, currency: string, reference: string, createdAt: string }} Txn */
+/** @typedef {{ id: string, kind: string, amount: number, heldDelta?: number, currency: string, reference: string, activationExists?: boolean, createdAt: string }} Txn */
+
+/**
+ * An entry for a number the provider never gave: the order failed after its price was set aside.
+ * @param {Txn} t
+ */
+const orderFailed = (t) => t.reference.startsWith("act_") && t.activationExists === false;
 
 /**
  * What an entry did, in words: holds and their resolution move money between "available" and
@@ -18,11 +24,15 @@ const explain = (t) => {
   const reserved = money(Math.abs(t.heldDelta ?? t.amount), t.currency);
   switch (t.kind) {
     case "hold":
-      return `${reserved} set aside until a code arrives`;
+      return orderFailed(t)
+        ? `${reserved} set aside for an order`
+        : `${reserved} set aside until a code arrives`;
     case "post":
       return `The reserved ${reserved} was charged; your available balance does not change again`;
     case "void":
-      return `No code: the reserved ${reserved} went back to your balance`;
+      return orderFailed(t)
+        ? `No number could be rented: the reserved ${reserved} went back to your balance`
+        : `No code: the reserved ${reserved} went back to your balance`;
     default:
       return "";
   }
@@ -107,9 +117,11 @@ export const billingView = ({ main, signal, query: params }) => {
           "span",
           { class: "muted small" },
           `${dateTime(t.createdAt)} · `,
-          t.reference.startsWith("act_")
-            ? h("a", { href: `#/activations/${t.reference}`, translate: "no" }, "see the number")
-            : h("span", { translate: "no" }, t.reference),
+          orderFailed(t)
+            ? "order not completed"
+            : t.reference.startsWith("act_")
+              ? h("a", { href: `#/activations/${t.reference}`, translate: "no" }, "see the number")
+              : h("span", { translate: "no" }, t.reference),
         ),
       ),
       h(
