@@ -3,7 +3,15 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
-import { createRouter, errorResponse, jsonContent } from "../lib/openapi";
+import {
+  createRouter,
+  errorResponse,
+  invalidInput,
+  jsonBody,
+  jsonContent,
+  notSignedIn,
+  rateLimited,
+} from "../lib/openapi";
 import * as account from "./account";
 import { checkOrigin, requireSession, requireUser } from "./auth";
 import { publicConfig } from "./config";
@@ -54,15 +62,7 @@ const User = z
 const UserEnvelope = z.object({ user: User });
 const Ok = z.object({ ok: z.literal(true) }).openapi("Ok");
 
-const jsonBody = <T extends z.ZodType>(schema: T) => ({
-  required: true,
-  content: { "application/json": { schema } },
-});
-
-const invalid = errorResponse("VALIDATION_FAILED (field paths in details), BAD_REQUEST for malformed JSON");
-const notSignedIn = errorResponse("UNAUTHORIZED: no valid session cookie or API key");
 const sessionOnly = errorResponse("CSRF_REJECTED, or SESSION_REQUIRED when called with an API key");
-const limited = errorResponse("RATE_LIMITED (see Retry-After)");
 
 // ── sign up, in and out ─────────────────────────────────────────────────────────────────────────
 
@@ -90,7 +90,7 @@ routes.openapi(
       400: errorResponse("VALIDATION_FAILED, WEAK_PASSWORD or BAD_REQUEST"),
       403: errorResponse("CSRF_REJECTED: Origin of another site"),
       409: errorResponse("EMAIL_TAKEN"),
-      429: limited,
+      429: rateLimited,
     },
   }),
   async (c) => {
@@ -114,10 +114,10 @@ routes.openapi(
     },
     responses: {
       200: jsonContent(UserEnvelope, "Signed in; the session cookie is set"),
-      400: invalid,
+      400: invalidInput,
       401: errorResponse("INVALID_CREDENTIALS, the same for an unknown email and a wrong password"),
       403: errorResponse("CSRF_REJECTED: Origin of another site"),
-      429: limited,
+      429: rateLimited,
     },
   }),
   async (c) => {
@@ -196,7 +196,7 @@ routes.openapi(
       401: notSignedIn,
       403: sessionOnly,
       409: errorResponse("EMAIL_ALREADY_VERIFIED"),
-      429: limited,
+      429: rateLimited,
     },
   }),
   async (c) => {
@@ -219,9 +219,9 @@ routes.openapi(
         z.object({ ok: z.literal(true), message: z.string() }),
         "If the account exists, a link is on its way",
       ),
-      400: invalid,
+      400: invalidInput,
       403: errorResponse("CSRF_REJECTED: Origin of another site"),
-      429: limited,
+      429: rateLimited,
     },
   }),
   async (c) => {
@@ -266,7 +266,7 @@ routes.openapi(
     responses: {
       200: jsonContent(User, "The account"),
       401: notSignedIn,
-      429: limited,
+      429: rateLimited,
     },
   }),
   async (c) => c.json(await account.getUser(c.get("db"), c.get("user").id), 200),
@@ -286,7 +286,7 @@ routes.openapi(
       400: errorResponse("SAME_PASSWORD, WEAK_PASSWORD or VALIDATION_FAILED (field paths in details)"),
       401: notSignedIn,
       403: errorResponse("WRONG_PASSWORD, CSRF_REJECTED or SESSION_REQUIRED"),
-      429: limited,
+      429: rateLimited,
     },
   }),
   async (c) => {
@@ -322,7 +322,7 @@ routes.openapi(
         "The log",
       ),
       401: notSignedIn,
-      429: limited,
+      429: rateLimited,
     },
   }),
   async (c) => c.json({ items: await listSecurityEvents(c.get("db"), c.get("user").id) }, 200),
@@ -369,7 +369,7 @@ routes.openapi(
         }),
         "Created",
       ),
-      400: invalid,
+      400: invalidInput,
       401: notSignedIn,
       403: sessionOnly,
       409: errorResponse("TOO_MANY_KEYS (20 live keys at most)"),

@@ -5,7 +5,15 @@ import type { Context } from "hono";
 import { checkOrigin, requireUser } from "../accounts/auth";
 import type { AppEnv } from "../env";
 import { AppError } from "../lib/errors";
-import { createRouter, errorResponse, jsonContent, validationDetails } from "../lib/openapi";
+import {
+  createRouter,
+  errorResponse,
+  invalidInput,
+  jsonContent,
+  notSignedIn,
+  rateLimited,
+  validationDetails,
+} from "../lib/openapi";
 import {
   type Actor,
   cancelActivation,
@@ -90,11 +98,8 @@ const IdParam = z.object({
     .openapi({ param: { name: "id", in: "path" }, example: "act_0123456789abcdefghij" }),
 });
 
-const invalid = errorResponse("VALIDATION_FAILED (field paths in details)");
-const notSignedIn = errorResponse("UNAUTHORIZED or BAD_KEY");
 const forbidden = errorResponse("CSRF_REJECTED (cookie sessions only)");
 const notFound = errorResponse("NOT_FOUND: no such activation among yours");
-const limited = errorResponse("RATE_LIMITED (see Retry-After)");
 
 const action = (
   verb: "cancel" | "retry" | "finish",
@@ -112,12 +117,12 @@ const action = (
     request: { params: IdParam },
     responses: {
       200: jsonContent(Activation, "The activation after the action"),
-      400: invalid,
+      400: invalidInput,
       401: notSignedIn,
       403: forbidden,
       404: notFound,
       409: errorResponse(conflicts),
-      429: limited,
+      429: rateLimited,
     },
   });
 
@@ -168,7 +173,7 @@ routes.openapi(
         "NO_NUMBERS, WRONG_MAX_PRICE (details.minPrice), TOO_MANY_ACTIVE (details.max: finish or cancel a " +
           "live number first), IDEMPOTENCY_MISMATCH or ORDER_IN_PROGRESS",
       ),
-      429: limited,
+      429: rateLimited,
       503: errorResponse("PROVIDER_UNAVAILABLE: nothing was charged"),
     },
   }),
@@ -213,7 +218,7 @@ routes.openapi(
         "VALIDATION_FAILED, or BAD_CURSOR for a cursor that is not a nextCursor we handed out",
       ),
       401: notSignedIn,
-      429: limited,
+      429: rateLimited,
     },
   }),
   async (c) => c.json(await listActivations(actor(c), c.req.valid("query")), 200),
@@ -229,10 +234,10 @@ routes.openapi(
     request: { params: IdParam },
     responses: {
       200: jsonContent(Activation, "The activation"),
-      400: invalid,
+      400: invalidInput,
       401: notSignedIn,
       404: notFound,
-      429: limited,
+      429: rateLimited,
     },
   }),
   async (c) => c.json(await getActivation(actor(c), c.req.valid("param").id), 200),
@@ -297,10 +302,10 @@ routes.openapi(
         z.object({ activation: Activation, events: z.array(Event), timedOut: z.boolean() }),
         "The events after since (oldest first) and the activation as it is now",
       ),
-      400: invalid,
+      400: invalidInput,
       401: notSignedIn,
       404: notFound,
-      429: limited,
+      429: rateLimited,
     },
   }),
   async (c) => {
@@ -333,7 +338,7 @@ routes.get("/:id/live", requireUser, async (c) => {
     throw new AppError(
       400,
       "VALIDATION_FAILED",
-      "Some fields are missing or invalid.",
+      "Some fields are missing or invalidInput.",
       validationDetails(query.error),
     );
   }
@@ -365,11 +370,11 @@ routes.openAPIRegistry.registerPath({
   request: { params: IdParam, query: LiveQuery },
   responses: {
     101: { description: "Switching protocols: the live stream" },
-    400: invalid,
+    400: invalidInput,
     401: notSignedIn,
     403: forbidden,
     404: notFound,
     426: errorResponse("UPGRADE_REQUIRED: not a WebSocket handshake"),
-    429: limited,
+    429: rateLimited,
   },
 });

@@ -4,7 +4,14 @@ import type { MiddlewareHandler } from "hono";
 import { requireUser, requireVerifiedEmail } from "../accounts/auth";
 import { type AppEnv, flag } from "../env";
 import { AppError } from "../lib/errors";
-import { createRouter, errorResponse, jsonContent } from "../lib/openapi";
+import {
+  createRouter,
+  errorResponse,
+  invalidInput,
+  jsonBody,
+  jsonContent,
+  notSignedIn,
+} from "../lib/openapi";
 import { getBalance } from "./ledger";
 import { checkoutStatus, checkTopUpAmount, createCheckout, demoTopUp } from "./topups";
 import { listTransactions } from "./transactions";
@@ -73,13 +80,6 @@ const TopUpStatus = z
   })
   .openapi("TopUpStatus");
 
-const jsonBody = <T extends z.ZodType>(schema: T) => ({
-  required: true,
-  content: { "application/json": { schema } },
-});
-
-const notSignedIn = errorResponse("UNAUTHORIZED / BAD_KEY: no valid session cookie or API key");
-const invalid = errorResponse("VALIDATION_FAILED (field paths in details), BAD_REQUEST for malformed JSON");
 const unverified = errorResponse("EMAIL_NOT_VERIFIED when the server requires a confirmed email to pay");
 
 // ── reading ─────────────────────────────────────────────────────────────────────────────────────
@@ -120,7 +120,7 @@ routes.openapi(
           .openapi("TransactionPage"),
         "One page of entries",
       ),
-      400: invalid,
+      400: invalidInput,
       401: notSignedIn,
     },
   }),
@@ -146,7 +146,7 @@ routes.openapi(
     request: { body: jsonBody(TopUpAmount), headers: IdempotencyHeader },
     responses: {
       200: jsonContent(z.object({ url: z.string().url(), sessionId: z.string() }), "Where to pay"),
-      400: invalid,
+      400: invalidInput,
       401: notSignedIn,
       403: unverified,
       409: errorResponse("IDEMPOTENCY_KEY_REUSED"),
@@ -201,7 +201,7 @@ routes.openapi(
         z.object({ applied: z.boolean(), topUpId: z.string(), balance: Balance }),
         "applied is false when this Idempotency-Key was already credited",
       ),
-      400: invalid,
+      400: invalidInput,
       401: notSignedIn,
       403: unverified,
       404: errorResponse("NOT_FOUND: demo top-ups are off on this server"),

@@ -26,10 +26,7 @@ export const sendError = (c: Context, err: AppError) => {
 };
 
 // Shorthands for the errors every feature raises.
-export const badRequest = (message: string, details?: unknown) =>
-  new AppError(400, "BAD_REQUEST", message, details);
 export const unauthorized = (message = "Sign in or send an API key.") =>
   new AppError(401, "UNAUTHORIZED", message);
 export const forbidden = (code: string, message: string) => new AppError(403, code, message);
 export const notFound = (what = "Resource") => new AppError(404, "NOT_FOUND", `${what} not found.`);
-export const conflict = (code: string, message: string) => new AppError(409, code, message);

@@ -43,3 +43,16 @@ export const jsonContent = <T extends z.ZodType>(schema: T, description: string)
   description,
   content: { "application/json": { schema } },
 });
+
+/** A required JSON request body. */
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { "application/json": { schema } },
+});
+
+// Error responses most routes share, described once.
+export const invalidInput = errorResponse(
+  "VALIDATION_FAILED (field paths in details), BAD_REQUEST for malformed JSON",
+);
+export const notSignedIn = errorResponse("UNAUTHORIZED / BAD_KEY: no valid session cookie or API key");
+export const rateLimited = errorResponse("RATE_LIMITED (see Retry-After)");

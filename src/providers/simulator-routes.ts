@@ -6,7 +6,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Db } from "../db/client";
 import { type Env, flag, int } from "../env";
 import { errorBody } from "../lib/errors";
-import { createRouter, errorResponse, jsonContent } from "../lib/openapi";
+import { createRouter, errorResponse, jsonBody, jsonContent } from "../lib/openapi";
 import {
   acquire,
   deliverDue,
@@ -36,11 +36,6 @@ const CountryId = z.number().int().min(0);
 const RefBody = z.object({ ref: z.string().min(1) });
 const Ok = z.object({ ok: z.literal(true) });
 const Rental = z.object({ ref: z.string(), phone: z.string(), cost: z.number().int(), status: z.string() });
-
-const jsonBody = <T extends z.ZodType>(schema: T) => ({
-  required: true,
-  content: { "application/json": { schema } },
-});
 
 const errors = {
   400: errorResponse("Invalid request"),
