@@ -3,7 +3,7 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Context, MiddlewareHandler } from "hono";
 import { apiKeys, users } from "../db/schema";
-import { type AppEnv, type CurrentUser, flag } from "../env";
+import { type AppEnv, type CurrentUser, type Env, flag } from "../env";
 import { sha256Hex } from "../lib/crypto";
 import { AppError, forbidden, unauthorized } from "../lib/errors";
 import { now } from "../lib/time";
@@ -117,8 +117,11 @@ export const requireSession: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 
 /** For top-ups and orders: when REQUIRE_EMAIL_VERIFICATION is on, an unconfirmed email may not pay. */
-export const requireVerifiedEmail = (c: Context<AppEnv>) => {
-  if (flag(c.env.REQUIRE_EMAIL_VERIFICATION) && !c.get("user").emailVerified) {
+export const assertEmailVerifiedIfRequired = (env: Env, user: CurrentUser) => {
+  if (flag(env.REQUIRE_EMAIL_VERIFICATION) && !user.emailVerified) {
     throw forbidden("EMAIL_NOT_VERIFIED", "Confirm your email address first; we sent you a link.");
   }
 };
+
+export const requireVerifiedEmail = (c: Context<AppEnv>) =>
+  assertEmailVerifiedIfRequired(c.env, c.get("user"));

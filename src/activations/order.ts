@@ -1,10 +1,11 @@
 // Ordering a number: validate → price from the catalog → hold → provider acquire (bounded) →
 // activation row → its Durable Object. Whatever fails after the hold voids it: nothing is charged.
 import { and, eq, sql } from "drizzle-orm";
+import { assertEmailVerifiedIfRequired } from "../accounts/auth";
 import { placeHold, voidHold } from "../billing/ledger";
 import type { Db } from "../db/client";
 import { countries, orderClaims, services } from "../db/schema";
-import { type CurrentUser, type Env, flag, int } from "../env";
+import { type CurrentUser, type Env, int } from "../env";
 import { AppError, forbidden } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { log } from "../lib/log";
@@ -44,10 +45,7 @@ export const createActivation = async (a: Actor, input: OrderInput): Promise<Act
 const assertMayOrder = (a: Actor) => {
   if (a.user.frozen)
     throw forbidden("ACCOUNT_FROZEN", "This account is frozen; new orders are not possible.");
-  // Same rule as accounts' requireVerifiedEmail, which needs a request context this layer does not have.
-  if (flag(a.env.REQUIRE_EMAIL_VERIFICATION) && !a.user.emailVerified) {
-    throw forbidden("EMAIL_NOT_VERIFIED", "Confirm your email address first; we sent you a link.");
-  }
+  assertEmailVerifiedIfRequired(a.env, a.user);
 };
 
 const assertInput = (input: OrderInput) => {
