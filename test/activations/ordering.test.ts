@@ -1,8 +1,9 @@
 // Ordering a number: every way it can be refused, each with nothing charged, and Idempotency-Key
 // semantics including two identical orders racing.
-import { env } from "cloudflare:test";
+import { createExecutionContext, env } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ActivationView } from "../../src/activations/service";
+import { createApp } from "../../src/app";
 import { call, json } from "../support";
 import { seedCatalogForTests } from "../support-catalog";
 import {
@@ -170,6 +171,25 @@ describe("refused orders charge nothing", () => {
       .run();
     await expectError(await order(auth, { service: "tg", country: 0 }), 403, "ACCOUNT_FROZEN");
     expect(await holdsOf(userId)).toEqual([]);
+  });
+
+  it("EMAIL_NOT_VERIFIED when the server requires a confirmed email and this one is not", async () => {
+    const { userId, auth } = await customer();
+    const strict = { ...env, REQUIRE_EMAIL_VERIFICATION: "true" };
+    const orderWith = (serverEnv: typeof env) =>
+      createApp().request(
+        "/api/v1/activations",
+        json({ service: "tg", country: 0 }, auth),
+        serverEnv,
+        createExecutionContext(),
+      );
+    await expectError(await orderWith(strict), 403, "EMAIL_NOT_VERIFIED");
+    expect(await holdsOf(userId)).toEqual([]);
+
+    await env.DB.prepare("UPDATE users SET email_verified_at = ? WHERE id = ?")
+      .bind(Date.now(), userId)
+      .run();
+    expect((await orderWith(strict)).status).toBe(201);
   });
 
   it("TOO_MANY_ACTIVE beyond the configured number of live activations", async () => {
