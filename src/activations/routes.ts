@@ -338,7 +338,7 @@ routes.get("/:id/live", requireUser, async (c) => {
     throw new AppError(
       400,
       "VALIDATION_FAILED",
-      "Some fields are missing or invalidInput.",
+      "Some fields are missing or invalid.",
       validationDetails(query.error),
     );
   }

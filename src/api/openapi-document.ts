@@ -43,7 +43,6 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   activations: "Renting a number and receiving its codes.",
   privacy: "Your data: export and erasure.",
   service: "The service itself: public configuration and this description.",
-  ops: "Operators' administration (operator accounts only).",
   "handler_api.php": "The sms-activate protocol, for existing clients and bots.",
 };
 

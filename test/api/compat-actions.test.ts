@@ -133,7 +133,7 @@ describe("getNumber", () => {
     expect(await balanceOf(userId)).toEqual({ available: STARTING_BALANCE, held: 0 });
   });
 
-  it("answers BANNED:<until> for a frozen account", async () => {
+  it("answers BANNED:unknown for a frozen account (a freeze has no end date)", async () => {
     const { key, userId } = await customer();
     await env.DB.prepare("UPDATE users SET frozen_at = ?, frozen_reason = 'dispute' WHERE id = ?")
       .bind(Date.now(), userId)
