@@ -48,8 +48,6 @@ declare global {
       STRIPE_API_BASE?: string; // only for tests: where the Stripe SDK sends its requests
       EMAIL_API_URL?: string;
       EMAIL_API_KEY?: string;
-      SMS_ACTIVATE_API_KEY?: string;
-      SMS_ACTIVATE_WEBHOOK_TOKEN?: string;
 
       // Only in tests (vitest.config.ts)
       TEST_MIGRATIONS?: import("cloudflare:test").D1Migration[];
