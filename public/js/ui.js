@@ -21,9 +21,9 @@ export const pageHeader = (title, lead, actions) =>
 export const messageOf = (err) =>
   err instanceof Error ? err.message : "Something went wrong. Please try again.";
 
-/** An alert region that shows an API error message as it is. */
+/** An alert region that shows an API error message as it is; focusable so a failed action can move focus to it. */
 export const errorBox = () => {
-  const el = h("div", { class: "alert alert-error", role: "alert", hidden: true });
+  const el = h("div", { class: "alert alert-error", role: "alert", tabindex: "-1", hidden: true });
   return Object.assign(el, {
     /** @param {unknown} err */
     show(err) {
@@ -106,15 +106,19 @@ export const whileBusy = async (button, busyLabel, work) => {
 };
 
 /**
- * Wires a form: native validation first, then `handler(values)`; shows the API's message and
- * per-field details next to the matching fields.
+ * Wires a form: native validation first, then `handler(values)`. An error that names a field (the
+ * API's per-field details, or a code listed in `fieldFor`) is shown once, next to that field, which
+ * gets focus; any other error goes in the form's alert, which gets focus instead.
  * @param {HTMLFormElement} form
  * @param {string} busyLabel
  * @param {(values: Record<string, string | boolean>) => Promise<void>} handler
+ * @param {{ fieldFor?: Record<string, string>, errorsAt?: "start" | "end" }} [options]
+ *   fieldFor: error code → field name; errorsAt: where the alert sits (an inline form wants it below)
  */
-export const onSubmit = (form, busyLabel, handler) => {
+export const onSubmit = (form, busyLabel, handler, { fieldFor = {}, errorsAt = "start" } = {}) => {
   const errors = errorBox();
-  form.prepend(errors);
+  if (errorsAt === "end") form.append(errors);
+  else form.prepend(errors);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     errors.clear();
@@ -123,8 +127,19 @@ export const onSubmit = (form, busyLabel, handler) => {
     try {
       await whileBusy(button, busyLabel, () => handler(formValues(form)));
     } catch (err) {
-      errors.show(err);
-      if (err instanceof ApiError) showFieldErrors(form, err.details);
+      const field = err instanceof ApiError ? fieldFor[err.code] : undefined;
+      const details = field
+        ? [{ path: field, message: messageOf(err) }]
+        : err instanceof ApiError
+          ? err.details
+          : null;
+      const invalid = showFieldErrors(form, details);
+      if (invalid) {
+        invalid.focus();
+      } else {
+        errors.show(err);
+        errors.focus();
+      }
     }
   });
   return form;
@@ -154,19 +169,29 @@ const clearFieldErrors = (form) => {
  * VALIDATION_FAILED details are [{ path, message }]: put each next to its field.
  * @param {HTMLFormElement} form
  * @param {unknown} details
+ * @returns {HTMLInputElement | null} the first field marked invalid, or null when some error has no
+ *   field here (then the form's alert must say it)
  */
 const showFieldErrors = (form, details) => {
-  if (!Array.isArray(details)) return;
-  for (const item of details) {
-    const wrap = form.querySelector(`[data-field="${CSS.escape(String(item?.path ?? ""))}"]`);
-    if (!wrap) continue;
+  /** @type {HTMLInputElement | null} */
+  let first = null;
+  if (!Array.isArray(details) || details.length === 0) return null;
+  const wraps = details.map((item) =>
+    form.querySelector(`[data-field="${CSS.escape(String(item?.path ?? ""))}"]`),
+  );
+  if (wraps.some((wrap) => !wrap)) return null;
+  for (const [i, item] of details.entries()) {
+    const wrap = /** @type {Element} */ (wraps[i]);
     const slot = wrap.querySelector(".field-error");
     if (slot) {
       slot.textContent = String(item.message ?? "");
       slot.removeAttribute("hidden");
     }
-    wrap.querySelector("input")?.setAttribute("aria-invalid", "true");
+    const input = wrap.querySelector("input");
+    input?.setAttribute("aria-invalid", "true");
+    first ??= input;
   }
+  return first;
 };
 
 /** @param {string} text */

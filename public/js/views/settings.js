@@ -37,14 +37,19 @@ export const settingsView = async ({ main, signal }) => {
       h("button", { type: "submit", class: "btn btn-primary" }, "Change password"),
     )
   );
-  onSubmit(passwordForm, "Saving…", async (values) => {
-    await api.post("/api/v1/me/password", {
-      currentPassword: values.currentPassword,
-      newPassword: values.newPassword,
-    });
-    passwordForm.reset();
-    toast("Password changed. Other sessions were signed out.");
-  });
+  onSubmit(
+    passwordForm,
+    "Saving…",
+    async (values) => {
+      await api.post("/api/v1/me/password", {
+        currentPassword: values.currentPassword,
+        newPassword: values.newPassword,
+      });
+      passwordForm.reset();
+      toast("Password changed. Other sessions were signed out.");
+    },
+    { fieldFor: { WRONG_PASSWORD: "currentPassword" } },
+  );
 
   const everywhere = /** @type {HTMLButtonElement} */ (
     h("button", { type: "button", class: "btn btn-danger" }, "Log out everywhere")
@@ -142,15 +147,20 @@ const deleteAccount = () => {
       h("button", { type: "submit", class: "btn btn-danger" }, "Delete my account"),
     )
   );
-  onSubmit(form, "Deleting…", async (values) => {
-    await api.post("/api/v1/me/delete", {
-      password: values.password,
-      confirm: values.confirm,
-      forfeitBalance: values.forfeitBalance,
-    });
-    setMe(null);
-    navigate("/login?reason=deleted");
-  });
+  onSubmit(
+    form,
+    "Deleting…",
+    async (values) => {
+      await api.post("/api/v1/me/delete", {
+        password: values.password,
+        confirm: values.confirm,
+        forfeitBalance: values.forfeitBalance,
+      });
+      setMe(null);
+      navigate("/login?reason=deleted");
+    },
+    { fieldFor: { WRONG_PASSWORD: "password" } },
+  );
   return h(
     "section",
     { class: "card" },
