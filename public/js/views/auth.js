@@ -1,5 +1,5 @@
 // Signing up, signing in, and the two email links (verify, reset password).
-import { api } from "../api.js";
+import { ApiError, api } from "../api.js";
 import { h, mount } from "../dom.js";
 import { navigate } from "../router.js";
 import { loadMe, session } from "../session.js";
@@ -202,8 +202,22 @@ export const resetView = ({ main, query }) => {
     "Your password has been changed and every other session was signed out. ",
     h("a", { href: "#/login" }, "Log in with your new password"),
   );
+  const expired = h(
+    "div",
+    { class: "alert alert-error", role: "alert", tabindex: "-1", hidden: true },
+    "This link has expired or was already used: reset links work once and only for a short time. ",
+    h("a", { href: "#/forgot" }, "Request a new reset email"),
+  );
   onSubmit(form, "Saving…", async (values) => {
-    await api.post("/api/v1/auth/reset-password", { token, password: values.password });
+    try {
+      await api.post("/api/v1/auth/reset-password", { token, password: values.password });
+    } catch (err) {
+      if (!(err instanceof ApiError && err.code === "INVALID_TOKEN")) throw err;
+      form.hidden = true;
+      expired.hidden = false;
+      expired.focus();
+      return;
+    }
     // A reset signs out every session, this browser's too if it had one.
     await loadMe();
     form.hidden = true;
@@ -215,7 +229,7 @@ export const resetView = ({ main, query }) => {
       "Choose a new password",
       "This link works once.",
       token
-        ? [form, done]
+        ? [form, done, expired]
         : h(
             "p",
             { class: "alert alert-error" },
