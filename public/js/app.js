@@ -4,7 +4,7 @@ import { api, onUnauthorized } from "./api.js";
 import { $, h, mount } from "./dom.js";
 import { money } from "./format.js";
 import { currentLocation, navigate, resolve } from "./router.js";
-import { loadConfig, loadMe, onSessionChange, refreshBalance, session, setMe } from "./session.js";
+import { loadConfig, loadMe, onSessionChange, session, setMe } from "./session.js";
 import { errorBox, messageOf, pageHeader } from "./ui.js";
 import { activationView } from "./views/activation.js";
 import { forgotView, loginView, resetView, signupView, verifyEmailView } from "./views/auth.js";
@@ -216,7 +216,6 @@ const start = async () => {
     main.focus();
   });
   render();
-  if (session.me) refreshBalance().catch(() => {});
 };
 
 start();

@@ -52,7 +52,11 @@ export const loadMe = async () => {
     if (/** @type {{ status?: number }} */ (err).status !== 401) throw err;
     session.me = null;
   }
-  if (session.me?.id !== before) session.balance = null;
+  if (session.me?.id !== before) {
+    session.balance = null;
+    // Whichever screen comes next, the header shows the newly signed-in person's balance.
+    if (session.me) refreshBalance().catch(() => {});
+  }
   changed();
   return session.me;
 };
