@@ -52,7 +52,8 @@ export const activationCard = (initial, { catalog, signal, link = false }) => {
   const country = catalog.country(a.country);
   const titleId = nextId("act-title");
 
-  const status = h("span", { class: "status" });
+  // Focusable so that focus can land here when an action hides the button that was pressed.
+  const status = h("span", { class: "status", tabindex: "-1" });
   const liveState = h("span", { class: "live-state", role: "status" });
   const codeArea = h("div", { class: "code-area", "aria-live": "polite" });
   const earlier = h("details", { class: "earlier", hidden: true });
@@ -123,10 +124,13 @@ export const activationCard = (initial, { catalog, signal, link = false }) => {
   const update = (next) => {
     // The POST answer and the live event for the same change can arrive in either order.
     if (next.id !== a.id || next.lastSeq < a.lastSeq) return;
-    const wasCharged = a.charged;
+    const before = a;
     a = next;
     render();
-    if (a.charged !== wasCharged) refreshBalance().catch(() => {});
+    // A charge, or an end without one (the reservation goes back), changes the balance in the header.
+    if (a.charged !== before.charged || (a.status !== before.status && isFinal(a))) {
+      refreshBalance().catch(() => {});
+    }
   };
 
   const render = () => {
@@ -178,12 +182,13 @@ export const activationCard = (initial, { catalog, signal, link = false }) => {
     expiry.classList.toggle("urgent", !isFinal(a) && left < 60_000);
     const wait = Date.parse(a.cancelableAt) - now;
     if (a.status === "waiting" && wait > 0) {
-      cancelButton.disabled = true;
+      // aria-disabled, not disabled: the button stays focusable so keyboard users hear why it waits.
+      cancelButton.setAttribute("aria-disabled", "true");
       cancelButton.textContent = `Cancel in ${clock(wait)}`;
       actionHint.textContent = `Cancelling opens ${cancelWindow} after purchase, giving the SMS time to arrive; it returns the full price.`;
     } else if (a.status === "waiting") {
       if (cancelButton.getAttribute("aria-busy") !== "true") {
-        cancelButton.disabled = false;
+        cancelButton.removeAttribute("aria-disabled");
         cancelButton.textContent = "Cancel";
       }
       actionHint.textContent = "No code yet? Cancel and the full price goes back to your balance.";
@@ -202,6 +207,7 @@ export const activationCard = (initial, { catalog, signal, link = false }) => {
    */
   const act = (button, busy, action) =>
     button.addEventListener("click", async () => {
+      if (button.getAttribute("aria-disabled") === "true") return;
       errors.clear();
       try {
         const next = await whileBusy(button, busy, () => api.post(`/api/v1/activations/${a.id}/${action}`));
@@ -211,6 +217,8 @@ export const activationCard = (initial, { catalog, signal, link = false }) => {
         errors.show(err);
       }
       render();
+      // The pressed button is usually gone now (Finish → finished): keep focus on the card's news.
+      if (button.hidden) status.focus();
     });
   act(finishButton, "Finishing…", "finish");
   act(retryButton, "Asking…", "retry");
