@@ -34,6 +34,22 @@ export const getCatalog = () => {
   return cached;
 };
 
+/** The code of the catch-all service, for anything not listed. */
+export const OTHER_SERVICE = "ot";
+
+/**
+ * Alphabetical is the order people scan fastest; the catch-all service goes last.
+ * @param {Service[]} services
+ */
+export const sortServices = (services) =>
+  [...services].sort(
+    (a, b) =>
+      Number(a.code === OTHER_SERVICE) - Number(b.code === OTHER_SERVICE) || a.name.localeCompare(b.name),
+  );
+
+/** @param {Country[]} countries */
+export const sortCountries = (countries) => [...countries].sort((a, b) => a.name.localeCompare(b.name));
+
 /** Fresh prices and stock, for the buy screen. */
 export const reloadCatalog = () => {
   cached = null;

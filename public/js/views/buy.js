@@ -1,6 +1,6 @@
 // Buying a number: find the service, pick a country by price and stock, buy.
 import { ApiError, api } from "../api.js";
-import { reloadCatalog } from "../catalog.js";
+import { OTHER_SERVICE, reloadCatalog, sortServices } from "../catalog.js";
 import { h, mount, nextId } from "../dom.js";
 import { money } from "../format.js";
 import { navigate } from "../router.js";
@@ -83,12 +83,9 @@ export const buyView = async ({ main, signal, query }) => {
   const noService = h(
     "p",
     { class: "muted", hidden: true },
-    "No service matches. Try “Other” for anything not listed.",
+    `No service matches. Try “${catalog.serviceName(OTHER_SERVICE)}” for anything not listed.`,
   );
-  // Alphabetical is the order people scan fastest; the catch-all service goes last.
-  const services = [...catalog.services].sort(
-    (a, b) => Number(a.code === "ot") - Number(b.code === "ot") || a.name.localeCompare(b.name),
-  );
+  const services = sortServices(catalog.services);
   const serviceOptions = services.map((s) => {
     const info = summary.get(s.code);
     const input = h("input", { type: "radio", name: "service", value: s.code, checked: s.code === service });
@@ -97,13 +94,7 @@ export const buyView = async ({ main, signal, query }) => {
       country = Number.NaN;
       rememberChoice();
       renderCountries();
-      // On a phone the countries are below a long list: bring them into view.
-      if (matchMedia("(max-width: 860px)").matches) {
-        countryPicker.scrollIntoView({
-          behavior: matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth",
-          block: "start",
-        });
-      }
+      showCountries("smooth");
     });
     return h(
       "label",
@@ -185,6 +176,12 @@ export const buyView = async ({ main, signal, query }) => {
     h("legend", null, h("span", { class: "step" }, "2"), "Country"),
     countryPanel,
   );
+  /** On a phone the countries are below a long list: bring them into view. @param {ScrollBehavior} how */
+  const showCountries = (how) => {
+    if (!matchMedia("(max-width: 860px)").matches) return;
+    const still = matchMedia("(prefers-reduced-motion: reduce)").matches;
+    countryPicker.scrollIntoView({ behavior: still ? "auto" : how, block: "start" });
+  };
 
   // ── order ──
   const order = h("div", { class: "order" });
@@ -208,6 +205,7 @@ export const buyView = async ({ main, signal, query }) => {
       )
     );
     const balance = session.balance;
+    const shortfall = balance ? offer.price - balance.available : 0;
     button.addEventListener("click", async () => {
       errors.clear();
       try {
@@ -244,16 +242,16 @@ export const buyView = async ({ main, signal, query }) => {
         { class: "hint" },
         `The number is yours for ${session.config.activationMinutes} minutes. The price is reserved now and charged only when a code arrives; cancel or let it expire and it comes back.`,
       ),
-      balance && balance.available < offer.price
-        ? h(
-            "p",
-            { class: "alert alert-info" },
-            `Your balance is ${money(balance.available, balance.currency)}. `,
-            h("a", { href: "#/billing" }, "Top up"),
-            " to buy this number.",
-          )
-        : null,
-      button,
+      balance && shortfall > 0
+        ? [
+            h(
+              "p",
+              { class: "alert alert-info shortfall" },
+              `Your balance is ${money(balance.available, balance.currency)}: you need ${money(shortfall, balance.currency)} more for this number.`,
+            ),
+            h("a", { class: "btn btn-primary btn-large btn-block", href: "#/billing" }, "Top up"),
+          ]
+        : button,
     );
   };
 
@@ -274,9 +272,13 @@ export const buyView = async ({ main, signal, query }) => {
     ),
   );
   renderCountries();
-  // The header balance arrives a moment later; the order line uses it for its warning.
+  // A link to a service lands on its countries, as picking it would.
+  if (service) showCountries("auto");
+  // The header balance arrives a moment later; the order uses it to offer Buy or a top-up. Redrawn
+  // only if it changed, so a Buy button already in use is not swapped under the pointer.
+  const shownBalance = session.balance?.available;
   refreshBalance().then(
-    () => signal.aborted || renderOrder(),
+    (fresh) => signal.aborted || fresh.available === shownBalance || renderOrder(),
     () => {},
   );
 };

@@ -1,6 +1,6 @@
 // Every number bought, newest first, filterable by service, country and status.
 import { api, query } from "../api.js";
-import { getCatalog } from "../catalog.js";
+import { getCatalog, sortCountries, sortServices } from "../catalog.js";
 import { h, mount, nextId } from "../dom.js";
 import { dateTime, money, statusLabel } from "../format.js";
 import { emptyState, errorBox, pageHeader, serviceBadge, spinner, whileBusy } from "../ui.js";
@@ -59,7 +59,7 @@ export const historyView = async ({ main, signal, query: params }) => {
       "service",
       [
         ["", "All services"],
-        ...catalog.services.map((s) => /** @type {[string, string]} */ ([s.code, s.name])),
+        ...sortServices(catalog.services).map((s) => /** @type {[string, string]} */ ([s.code, s.name])),
       ],
       filters.service,
     ),
@@ -68,7 +68,9 @@ export const historyView = async ({ main, signal, query: params }) => {
       "country",
       [
         ["", "All countries"],
-        ...catalog.countries.map((c) => /** @type {[string, string]} */ ([String(c.id), c.name])),
+        ...sortCountries(catalog.countries).map(
+          (c) => /** @type {[string, string]} */ ([String(c.id), c.name]),
+        ),
       ],
       filters.country,
     ),
@@ -84,12 +86,21 @@ export const historyView = async ({ main, signal, query: params }) => {
       filters.status,
     ),
   );
+  const applyFilters = () => {
+    history.replaceState(null, "", `#/history${query(filters)}`);
+    load();
+  };
   form.addEventListener("change", (event) => {
     const target = /** @type {HTMLSelectElement} */ (event.target);
     filters[/** @type {"service" | "country" | "status"} */ (target.name)] = target.value;
-    history.replaceState(null, "", `#/history${query(filters)}`);
-    load();
+    applyFilters();
   });
+  const clearFilters = () => {
+    for (const select of Array.from(form.querySelectorAll("select"))) select.value = "";
+    Object.assign(filters, { service: "", country: "", status: "" });
+    applyFilters();
+    form.querySelector("select")?.focus();
+  };
 
   const list = h("ol", { class: "rows" });
   const more = /** @type {HTMLButtonElement} */ (
@@ -99,6 +110,8 @@ export const historyView = async ({ main, signal, query: params }) => {
   const status = h("div", { role: "status" });
   /** @type {string | null} */
   let cursor = null;
+  // Filters can change faster than pages arrive: only the newest load may touch the list.
+  let generation = 0;
 
   /** @param {Activation} a */
   const row = (a) => {
@@ -127,7 +140,20 @@ export const historyView = async ({ main, signal, query: params }) => {
   const fetchPage = () =>
     api.get(`/api/v1/activations${query({ scope: "all", ...filters, cursor })}`, { signal });
 
+  const nothingFound = () => {
+    if (!filters.service && !filters.country && !filters.status) {
+      return emptyState(
+        "Nothing here yet.",
+        h("a", { class: "btn btn-secondary", href: "#/buy" }, "Buy a number"),
+      );
+    }
+    const clear = h("button", { type: "button", class: "btn btn-secondary" }, "Clear filters");
+    clear.addEventListener("click", clearFilters);
+    return emptyState("No numbers match these filters.", clear);
+  };
+
   const load = async () => {
+    const mine = ++generation;
     cursor = null;
     errors.clear();
     mount(status, spinner());
@@ -135,28 +161,22 @@ export const historyView = async ({ main, signal, query: params }) => {
     more.hidden = true;
     try {
       const page = await fetchPage();
-      if (signal.aborted) return;
-      mount(
-        status,
-        page.items.length === 0
-          ? emptyState(
-              "Nothing here yet.",
-              h("a", { class: "btn btn-secondary", href: "#/buy" }, "Buy a number"),
-            )
-          : null,
-      );
-      list.append(...page.items.map(row));
+      if (signal.aborted || mine !== generation) return;
+      mount(status, page.items.length === 0 ? nothingFound() : null);
+      list.replaceChildren(...page.items.map(row));
       cursor = page.nextCursor;
       more.hidden = !cursor;
     } catch (err) {
-      if (signal.aborted) return;
+      if (signal.aborted || mine !== generation) return;
       status.replaceChildren();
       errors.show(err);
     }
   };
   more.addEventListener("click", async () => {
+    const mine = generation;
     try {
       const page = await whileBusy(more, "Loading…", fetchPage);
+      if (mine !== generation) return;
       list.append(...page.items.map(row));
       cursor = page.nextCursor;
       more.hidden = !cursor;
