@@ -1,6 +1,6 @@
 // Adding money: Stripe Checkout when it is configured, the demo top-up locally. Both go through the
 // same ledger on the server; this only asks for the amount.
-import { ApiError, api } from "./api.js";
+import { api } from "./api.js";
 import { h, nextId } from "./dom.js";
 import { money, parseMoney, plainAmount } from "./format.js";
 import { refreshBalance, session } from "./session.js";
@@ -9,13 +9,17 @@ import { errorBox, toast, whileBusy } from "./ui.js";
 /** Amounts offered as one-tap choices, in minor units; those outside the configured range are dropped. */
 const PRESETS = [500, 1000, 2500, 5000];
 
-export const topUpForm = () => {
+/**
+ * @param {{ onCredited?: () => void }} [options]  onCredited: runs after demo credit was added
+ */
+export const topUpForm = ({ onCredited } = {}) => {
   const { currency, topUpMin, topUpMax, stripeEnabled, demoTopUp } = session.config;
   if (!stripeEnabled && !demoTopUp) {
     return h("p", { class: "muted" }, "Top-ups are not available right now. Please contact support.");
   }
   const id = nextId("amount");
   const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
   const input = /** @type {HTMLInputElement} */ (
     h("input", {
       id,
@@ -24,9 +28,17 @@ export const topUpForm = () => {
       autocomplete: "off",
       required: true,
       value: plainAmount(Math.max(topUpMin, Math.min(1000, topUpMax)), currency),
-      "aria-describedby": hintId,
+      "aria-describedby": `${hintId} ${errorId}`,
     })
   );
+  const fieldError = h("p", { class: "field-error", id: errorId, hidden: true });
+  /** @param {string | null} message */
+  const setFieldError = (message) => {
+    fieldError.textContent = message ?? "";
+    fieldError.hidden = message === null;
+    if (message === null) input.removeAttribute("aria-invalid");
+    else input.setAttribute("aria-invalid", "true");
+  };
   const errors = errorBox();
   const presets = PRESETS.filter((p) => p >= topUpMin && p <= topUpMax).map((p) =>
     h(
@@ -56,28 +68,35 @@ export const topUpForm = () => {
         )
       : null;
 
+  /** The amount in minor units, or null after saying at the field what is wrong with it. */
   const amount = () => {
-    const minor = parseMoney(input.value, currency);
-    if (minor === null || minor < topUpMin || minor > topUpMax) {
-      throw new ApiError(
-        400,
-        "BAD_AMOUNT",
-        `Enter an amount between ${money(topUpMin, currency)} and ${money(topUpMax, currency)}.`,
-      );
-    }
-    return minor;
+    // People type the amount the way prices are written: "$10", "10 USD".
+    const typed = input.value.replace(/\p{Sc}/gu, "").replace(new RegExp(`\\b${currency}\\b`, "i"), "");
+    const minor = parseMoney(typed, currency);
+    const problem =
+      minor === null
+        ? `Enter an amount like 10 or ${plainAmount(1250, currency)}.`
+        : minor < topUpMin || minor > topUpMax
+          ? `Enter an amount between ${money(topUpMin, currency)} and ${money(topUpMax, currency)}.`
+          : null;
+    setFieldError(problem);
+    if (problem) input.focus();
+    return problem ? null : minor;
   };
 
   const checkout = async () => {
+    const minor = amount();
+    if (minor === null) return;
     const { url } = await api.post(
       "/api/v1/billing/checkout",
-      { amount: amount() },
+      { amount: minor },
       { headers: { "Idempotency-Key": crypto.randomUUID() } },
     );
     location.assign(url);
   };
   const demoTopUpNow = async () => {
     const minor = amount();
+    if (minor === null) return;
     await api.post(
       "/api/v1/billing/demo-topup",
       { amount: minor },
@@ -85,6 +104,7 @@ export const topUpForm = () => {
     );
     await refreshBalance();
     toast(`Added ${money(minor, currency)} of demo credit.`);
+    onCredited?.();
   };
 
   /** @param {HTMLButtonElement} button @param {string} busy @param {() => Promise<void>} work */
@@ -94,6 +114,7 @@ export const topUpForm = () => {
       await whileBusy(button, busy, work);
     } catch (err) {
       errors.show(err);
+      errors.focus();
     }
   };
 
@@ -102,6 +123,7 @@ export const topUpForm = () => {
     { class: "topup" },
     h("label", { for: id }, `Amount (${currency})`),
     h("div", { class: "inline-form" }, input, primary, demo),
+    fieldError,
     h("div", { class: "chips", role: "group", "aria-label": "Quick amounts" }, presets),
     h(
       "p",

@@ -131,19 +131,31 @@ export const billingView = ({ main, signal, query: params }) => {
       ),
     );
 
+  // A reload after a top-up can overtake a "Load more": only the newest first page may reset the list.
+  let generation = 0;
   /** @param {boolean} first */
   const load = async (first) => {
+    if (first) cursor = null;
+    const mine = first ? ++generation : generation;
     const page = await api.get(`/api/v1/billing/transactions${query({ cursor })}`, { signal });
-    if (signal.aborted) return;
-    if (first)
+    if (signal.aborted || mine !== generation) return;
+    if (first) {
       mount(
         status,
         page.items.length === 0 ? emptyState("No transactions yet. Top up to get started.") : null,
       );
+      list.replaceChildren();
+    }
     list.append(...page.items.map(row));
     cursor = page.nextCursor;
     more.hidden = !cursor;
   };
+  const reload = () =>
+    load(true).catch((err) => {
+      if (signal.aborted) return;
+      status.replaceChildren();
+      errors.show(err);
+    });
   more.addEventListener("click", () =>
     whileBusy(more, "Loading…", () => load(false)).catch((err) => errors.show(err)),
   );
@@ -156,7 +168,12 @@ export const billingView = ({ main, signal, query: params }) => {
       "section",
       { class: "card balance-card", "aria-label": "Balance" },
       balanceFigures(signal),
-      h("div", { class: "balance-topup" }, h("h2", { class: "label" }, "Top up"), topUpForm()),
+      h(
+        "div",
+        { class: "balance-topup" },
+        h("h2", { class: "label" }, "Top up"),
+        topUpForm({ onCredited: reload }),
+      ),
     ),
     h(
       "section",
@@ -174,9 +191,5 @@ export const billingView = ({ main, signal, query: params }) => {
     ),
   );
   refreshBalance().catch(() => {});
-  load(true).catch((err) => {
-    if (signal.aborted) return;
-    status.replaceChildren();
-    errors.show(err);
-  });
+  reload();
 };

@@ -1,4 +1,5 @@
-// Home: the balance, a top-up, and every number that is still live.
+// Home: every number that is still live (first, so a returning customer sees the code at once), the
+// balance and a top-up.
 import { activationCard } from "../activation-card.js";
 import { api } from "../api.js";
 import { getCatalog } from "../catalog.js";
@@ -70,15 +71,15 @@ export const homeView = async ({ main, signal }) => {
     verifyNotice(),
     h(
       "section",
-      { class: "card balance-card", "aria-label": "Balance" },
-      balanceFigures(signal),
-      h("div", { class: "balance-topup" }, h("h2", { class: "label" }, "Top up"), topUpForm()),
+      { class: "active-numbers", "aria-labelledby": "active-title" },
+      h("h2", { id: "active-title", class: "section-title" }, "Active numbers"),
+      list,
     ),
     h(
       "section",
-      { "aria-labelledby": "active-title" },
-      h("h2", { id: "active-title", class: "section-title" }, "Active numbers"),
-      list,
+      { class: "card balance-card", "aria-label": "Balance" },
+      balanceFigures(signal),
+      h("div", { class: "balance-topup" }, h("h2", { class: "label" }, "Top up"), topUpForm()),
     ),
   );
   refreshBalance().catch(() => {});
