@@ -116,13 +116,19 @@ const securityLabels = {
   logout: "Signed out",
   logout_all: "Signed out everywhere",
   password_changed: "Password changed",
+  password_change_failed: "Failed password change (wrong current password)",
+  password_check_failed: "Wrong password entered to confirm a change",
   password_reset: "Password reset",
+  password_reset_requested: "Password reset email requested",
   key_created: "API key created",
   key_revoked: "API key revoked",
   email_verified: "Email verified",
 };
 /** @param {string} kind */
 export const securityLabel = (kind) => securityLabels[kind] ?? kind.replaceAll("_", " ");
+
+/** Failures are what someone else trying the account leaves behind. @param {string} kind */
+export const isSecurityFailure = (kind) => kind.endsWith("_failed");
 
 /** @type {[RegExp, string][]} */
 const browsers = [

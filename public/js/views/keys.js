@@ -24,7 +24,7 @@ export const keysView = ({ main, signal }) => {
   const form = /** @type {HTMLFormElement} */ (
     h(
       "form",
-      { class: "inline-form key-form" },
+      { class: "key-form" },
       field({
         label: "Key name",
         name: "name",
@@ -86,7 +86,9 @@ export const keysView = ({ main, signal }) => {
       try {
         await whileBusy(revoke, "Revoking…", () => api.del(`/api/v1/keys/${encodeURIComponent(key.id)}`));
         toast(`Revoked “${key.name}”.`);
-        load();
+        await load();
+        // The row and its button are gone: land on the list they were in.
+        document.getElementById("keys-title")?.focus();
       } catch (err) {
         errors.show(err);
       }
@@ -114,7 +116,9 @@ export const keysView = ({ main, signal }) => {
         "span",
         { class: "muted small" },
         `Last used ${ago(key.lastUsedAt)}`,
-        key.requestCount != null ? ` · ${key.requestCount} requests` : "",
+        key.requestCount != null
+          ? ` · ${key.requestCount} ${key.requestCount === 1 ? "request" : "requests"}`
+          : "",
       ),
       h("span", { class: "row-actions" }, revoke, keep),
     );
@@ -137,12 +141,17 @@ export const keysView = ({ main, signal }) => {
     }
   };
 
-  onSubmit(form, "Creating…", async (values) => {
-    const created = await api.post("/api/v1/keys", { name: values.name });
-    form.reset();
-    showKey(created);
-    await load();
-  });
+  onSubmit(
+    form,
+    "Creating…",
+    async (values) => {
+      const created = await api.post("/api/v1/keys", { name: values.name });
+      form.reset();
+      showKey(created);
+      await load();
+    },
+    { errorsAt: "end" },
+  );
 
   mount(
     main,
@@ -160,7 +169,7 @@ export const keysView = ({ main, signal }) => {
     h(
       "section",
       { "aria-labelledby": "keys-title" },
-      h("h2", { id: "keys-title", class: "section-title" }, "Your keys"),
+      h("h2", { id: "keys-title", class: "section-title", tabindex: "-1" }, "Your keys"),
       list,
     ),
   );

@@ -1,7 +1,7 @@
 // The account's security log: sign-ins, password changes, keys — with where they came from.
 import { api } from "../api.js";
 import { h, mount } from "../dom.js";
-import { dateTime, device, securityLabel } from "../format.js";
+import { dateTime, device, isSecurityFailure, securityLabel } from "../format.js";
 import { emptyState, errorBox, pageHeader, spinner } from "../ui.js";
 
 /** @param {import("../router.js").ViewContext} ctx */
@@ -31,7 +31,7 @@ export const securityView = async ({ main, signal }) => {
               ) =>
                 h(
                   "li",
-                  { class: `row sec-row${e.kind === "login_failed" ? " is-warning" : ""}` },
+                  { class: `row sec-row${isSecurityFailure(e.kind) ? " is-warning" : ""}` },
                   h(
                     "div",
                     { class: "row-main" },
