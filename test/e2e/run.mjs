@@ -218,12 +218,47 @@ const demoTopUp = async (page, amount) => {
   await page.locator(".balance-chip", { hasText: amount }).waitFor();
 };
 
-/** Buys the cheapest number in stock for a service and waits for its card. @param {import("playwright-core").Page} page */
-const buyNumber = async (page, serviceName = "Telegram") => {
+/**
+ * Whether all of the element is on screen, below the sticky header (asked a few times: a screen may
+ * still be settling when the element first shows).
+ * @param {import("playwright-core").Locator} locator
+ */
+const onScreen = async (locator) => {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const visible = await locator.evaluate((el) => {
+      const box = el.getBoundingClientRect();
+      const header = document.querySelector(".topbar")?.getBoundingClientRect().bottom ?? 0;
+      return box.height > 0 && box.top >= header && box.bottom <= window.innerHeight;
+    });
+    if (visible) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+};
+
+/** @param {import("playwright-core").Page} page */
+const focusedElement = (page) =>
+  page.evaluate(() => {
+    const el = document.activeElement;
+    return { tag: el?.tagName, id: el?.id, name: el?.getAttribute("name"), className: el?.className };
+  });
+
+/** Picks a service and its cheapest country in stock on the Buy screen. @param {import("playwright-core").Page} page */
+const chooseOffer = async (page, serviceName = "Telegram") => {
   await nav(page, "Buy");
   await page.getByPlaceholder(/Search services/).fill(serviceName.slice(0, 4).toLowerCase());
   await page.locator(".service-option", { hasText: serviceName }).click();
   await page.locator(".country-option:not(.is-out)").first().click();
+};
+
+/** Buys the cheapest number in stock for a service and waits for its card. @param {import("playwright-core").Page} page */
+const buyNumber = async (page, serviceName = "Telegram") => {
+  await chooseOffer(page, serviceName);
+  // The order stays on screen however long the country list is.
+  assert.ok(
+    await onScreen(page.locator(".buy-button")),
+    "the Buy button is off screen after picking a country",
+  );
   await page.locator(".buy-button").click();
   await page.waitForURL(/#\/activations\/act_/);
   await page.locator(".act-card .phone-number").waitFor();
@@ -345,6 +380,8 @@ scenario(
     await page.getByRole("button", { name: "Finish" }).click();
     await page.locator(".status-finished").waitFor();
     await second.page.locator(".status-finished").waitFor();
+    // The Finish button is gone: focus moves to the card's status, not to the page's body.
+    await page.waitForFunction(() => document.activeElement?.classList.contains("status-finished"));
     await shot(page, "07-activation-finished");
 
     assert.deepEqual(await balance(page), { available: 1000 - activation.price, held: 0, currency: "USD" });
@@ -358,16 +395,53 @@ scenario(
     await nav(page, "Balance");
     await page.getByText("Charged for a code").waitFor();
     await shot(page, "08-billing");
+    // A bad amount is explained at the field; "$5" is an amount; the new top-up shows in the list.
+    const amount = page.getByLabel(/^Amount/);
+    await amount.fill("five");
+    await page.getByRole("button", { name: "Add demo credit" }).click();
+    await page.getByText("Enter an amount like 10 or 12.50").waitFor();
+    assert.equal(await amount.getAttribute("aria-invalid"), "true");
+    assert.match((await amount.getAttribute("aria-describedby")) ?? "", /error/);
+    assert.equal((await focusedElement(page)).name, "amount");
+    await amount.fill("$5");
+    await page.getByRole("button", { name: "Add demo credit" }).click();
+    await page.locator(".txn-row .row-title", { hasText: "Top-up" }).nth(1).waitFor();
+    assert.equal(await amount.getAttribute("aria-invalid"), null);
 
     await nav(page, "History");
     await page.locator(".act-row", { hasText: "551177" }).waitFor();
     await shot(page, "09-history");
-    await page.getByLabel("Status").selectOption("cancelled");
-    await page.getByText("Nothing here yet").waitFor();
+    const countries = await page.getByLabel("Country").locator("option").allTextContents();
+    assert.deepEqual(
+      countries.slice(1),
+      countries.slice(1).toSorted((a, b) => a.localeCompare(b)),
+    );
+    // A slow answer for a filter already replaced by another must not land in the list.
+    const finishedOnly = (/** @type {URL} */ url) =>
+      url.pathname === "/api/v1/activations" && url.searchParams.get("status") === "finished";
+    await page.route(finishedOnly, async (route) => {
+      await new Promise((r) => setTimeout(r, 1000));
+      await route.continue();
+    });
     await page.getByLabel("Status").selectOption("finished");
+    await page.getByLabel("Status").selectOption("cancelled");
+    await page.getByText("No numbers match these filters.").waitFor();
+    await page.waitForTimeout(1500);
+    assert.equal(await page.locator(".act-row").count(), 0, "a superseded filter's rows were shown");
+    await page.unroute(finishedOnly);
+    await page.getByRole("button", { name: "Clear filters" }).click();
     await page.locator(".act-row", { hasText: "551177" }).waitFor();
+    assert.equal(await page.getByLabel("Status").inputValue(), "");
 
     await nav(page, "API keys");
+    // A refused name is explained under the field; the button next to it does not move.
+    const create = page.getByRole("button", { name: "Create key" });
+    const createAt = await create.boundingBox();
+    await page.getByLabel("Key name").fill("   ");
+    await create.click();
+    await page.getByText("Give the key a name.").waitFor();
+    assert.deepEqual(await create.boundingBox(), createAt);
+    assert.equal((await focusedElement(page)).name, "name");
     await page.getByLabel("Key name").fill("e2e-bot");
     await page.getByRole("button", { name: "Create key" }).click();
     const key = await page.locator(".secret").textContent();
@@ -383,6 +457,7 @@ scenario(
     await page.getByRole("button", { name: "Revoke" }).click();
     await page.getByRole("button", { name: "Confirm revoke" }).click();
     await page.getByText("No API keys yet").waitFor();
+    await page.waitForFunction(() => document.activeElement?.id === "keys-title");
 
     await nav(page, "Security");
     await page.getByText("API key revoked").waitFor();
@@ -420,6 +495,13 @@ scenario(
 scenario("cancelling a number with no code gives the whole price back", {}, async (context) => {
   const { page, problems } = await openPage(context);
   await signUp(page, "cancel");
+  // Without the money for it, the order offers a top-up instead of a Buy button that would fail.
+  await chooseOffer(page);
+  await page.locator(".shortfall", { hasText: /you need \$\d+\.\d\d more/ }).waitFor();
+  assert.equal(await page.locator(".buy-button").count(), 0);
+  assert.ok(await onScreen(page.locator(".order-card").getByRole("link", { name: "Top up" })));
+  await shot(page, "15a-buy-short");
+  await nav(page, "Dashboard");
   await demoTopUp(page, "5.00");
 
   // While the early-cancel window is open the button is disabled and counts down. This server has
@@ -437,10 +519,23 @@ scenario("cancelling a number with no code gives the whole price back", {}, asyn
   await page.locator(".act-card h2 a").click();
   const cancel = page.locator(".act-cancel");
   await cancel.filter({ hasText: /Cancel in 1:5\d|Cancel in 2:00/ }).waitFor();
-  assert.equal(await cancel.isDisabled(), true);
+  // Locked but focusable, so a keyboard user reaches it and hears why; pressing it does nothing.
+  assert.equal(await cancel.getAttribute("aria-disabled"), "true");
+  await cancel.focus();
+  assert.match((await focusedElement(page)).className, /act-cancel/);
+  await page.keyboard.press("Enter");
+  await page.waitForTimeout(300);
+  assert.equal((await apiGet(page, `/api/v1/activations/${activation.id}`)).body.status, "waiting");
   await shot(page, "16-cancel-countdown");
   await page.unroute(`**/api/v1/activations/${activation.id}`);
   await page.reload();
+
+  // A second tab learns of the cancel only from the live stream; its header balance follows.
+  const second = await openPage(context);
+  await second.page.goto("/#/");
+  await second.page.locator(".act-card .live-live").waitFor();
+  await second.page.locator(".balance-chip", { hasText: "$" }).waitFor();
+  assert.notEqual(await second.page.locator(".balance-chip").textContent(), "$5.00");
 
   await page.getByRole("button", { name: "Cancel", exact: true }).click();
   await page.locator(".status-cancelled").waitFor();
@@ -455,7 +550,10 @@ scenario("cancelling a number with no code gives the whole price back", {}, asyn
     0,
   );
   await page.locator(".balance-chip", { hasText: "$5.00" }).waitFor();
-  assert.deepEqual(problems, []);
+  await second.page.locator(".act-card .status-cancelled").waitFor();
+  await second.page.locator(".balance-chip", { hasText: "$5.00" }).waitFor();
+  await second.page.getByText("Nothing reserved").waitFor();
+  assert.deepEqual([...problems, ...second.problems], []);
 });
 
 scenario("the card catches up on what it missed while its connection was down", {}, async (context) => {
@@ -525,7 +623,7 @@ scenario(
     await page.locator(".service-option").first().waitFor();
     await assertNoHorizontalScroll(page, "buy");
     await shot(page, "phone-03-buy");
-    await buyNumber(page, "WhatsApp");
+    const bought = await buyNumber(page, "WhatsApp");
     await simulateSms(page, "Your WhatsApp code: 123-456. Don't share this code with others");
     await page.locator(".code-value").waitFor();
     await assertNoHorizontalScroll(page, "activation");
@@ -534,7 +632,25 @@ scenario(
     await page.goto("/#/");
     await page.locator(".act-card").waitFor();
     await assertNoHorizontalScroll(page, "home with a number");
+    // A returning customer sees the number and its code before the top-up form.
+    const cardTop = (await page.locator(".act-card").boundingBox())?.y ?? Infinity;
+    assert.ok(cardTop < ((await page.locator(".balance-card").boundingBox())?.y ?? 0));
+    assert.ok(cardTop < 844, "the active number is below the first screen");
     await shot(page, "phone-05-home-active");
+
+    // A link to an offer shows the countries (heading clear of the sticky header) and the order.
+    await page.goto(`/#/buy?service=${bought.service}&country=${bought.country}`);
+    await page.locator(".buy-button").waitFor();
+    assert.ok(await onScreen(page.locator(".buy-button")), "the Buy button is off screen on a deep link");
+    assert.ok(
+      await onScreen(page.locator(".picker legend", { hasText: "Country" })),
+      "the Country heading is hidden",
+    );
+    const cut = await page
+      .locator(".country-option .option-name")
+      .evaluateAll((names) => names.filter((n) => n.scrollWidth > n.clientWidth).map((n) => n.textContent));
+    assert.deepEqual(cut, [], "country names are cut off");
+    await page.screenshot({ path: join(OUT, "phone-03b-buy-deep-link.png"), animations: "disabled" });
     for (const [path, heading, name] of [
       ["/history", "History", "phone-06-history"],
       ["/billing", "Balance & transactions", "phone-07-billing"],
@@ -604,6 +720,25 @@ scenario("a customer downloads their data and deletes their account from Setting
   const email = await signUp(page, "erase");
   await nav(page, "Settings");
 
+  // Each password error is shown once, at its field, and focus goes there.
+  const change = page.locator("form", { has: page.getByRole("button", { name: "Change password" }) });
+  await change.getByLabel("Current password").fill("not-my-password-1");
+  await change.getByLabel("New password").fill("another-otter-lantern-9");
+  await change.getByRole("button", { name: "Change password" }).click();
+  await change.locator("[data-field=currentPassword] .field-error", { hasText: "not right" }).waitFor();
+  assert.equal((await focusedElement(page)).name, "currentPassword");
+  assert.equal(await change.getByRole("alert").count(), 0);
+  await change.getByLabel("Current password").fill(PASSWORD);
+  await change.getByLabel("New password").fill("1234567890");
+  await change.getByRole("button", { name: "Change password" }).click();
+  await change.locator("[data-field=newPassword] .field-error", { hasText: "Too common" }).waitFor();
+  assert.equal(await page.getByText("Too common").count(), 1);
+  assert.equal((await focusedElement(page)).name, "newPassword");
+  await shot(page, "12b-settings-password-errors");
+  await nav(page, "Security");
+  await page.locator(".sec-row.is-warning", { hasText: "Failed password change" }).waitFor();
+  await nav(page, "Settings");
+
   const [download] = await Promise.all([
     page.waitForEvent("download"),
     page.getByRole("link", { name: "Download my data" }).click(),
@@ -644,6 +779,7 @@ scenario(
 
     await page.getByRole("button", { name: "Log out" }).click();
     await page.getByRole("link", { name: "Forgot your password?" }).click();
+    await page.getByRole("heading", { name: "Forgot your password?" }).waitFor();
     await page.getByLabel("Email").fill(email);
     await page.getByRole("button", { name: "Send reset link" }).click();
     await page.getByText("a link to choose a new password is on its way").waitFor();
@@ -655,11 +791,22 @@ scenario(
     await page.getByRole("button", { name: "Set new password" }).click();
     await page.getByText("Your password has been changed").waitFor();
     await shot(page, "22-reset");
-    await page.getByRole("link", { name: "Log in with your new password" }).click();
+    // The same link again: it is spent, and the page says so with the way to a fresh one.
+    const resetLink = await emailLink(email, "reset-password");
+    await page.goto("/#/");
+    await page.goto(resetLink);
+    await page.getByLabel("New password").fill("third-otter-lantern-55");
+    await page.getByRole("button", { name: "Set new password" }).click();
+    await page.getByRole("link", { name: "Request a new reset email" }).waitFor();
+    await shot(page, "22b-reset-link-spent");
+
+    // Signing in to a screen that does not load the balance itself still shows it in the header.
+    await page.goto("/#/login?next=%2Fsecurity");
     await page.getByLabel("Email").fill(email);
     await page.getByLabel("Password").fill(newPassword);
     await page.getByRole("button", { name: "Log in" }).click();
-    await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+    await page.getByRole("heading", { name: "Security log" }).waitFor();
+    await page.locator(".balance-chip", { hasText: "$0.00" }).waitFor();
     assert.deepEqual(problems, []);
   },
 );
