@@ -14,7 +14,7 @@ import { getProvider } from "../providers";
 import { type AcquiredNumber, type AcquireRequest, type Provider, ProviderError } from "../providers/types";
 import { adjustStock, getOffer, type Offer } from "./catalog";
 import type { NewActivation } from "./room";
-import { findByIdempotencyKey, viewsOf } from "./store";
+import { countActive, findByIdempotencyKey, viewsOf } from "./store";
 import { type ActivationView, LIVE_STATUSES } from "./view";
 
 export type Actor = {
@@ -163,7 +163,7 @@ const placeOrder = async (
     });
   }
   const maxActive = int(env.MAX_ACTIVE_ACTIVATIONS, 10);
-  if ((await countLive(db, user.id)) >= maxActive) throw tooManyActive(maxActive);
+  if ((await countActive(db, user.id)) >= maxActive) throw tooManyActive(maxActive);
   const provider = providerOf(env, offer);
   const windowMs = int(env.ACTIVATION_MINUTES, 20) * 60_000;
   const { holdId } = await placeHold(db, {
@@ -224,13 +224,6 @@ const takeFromStock = async (a: Actor, input: OrderInput) => {
 const abandonRow = (db: Db, id: string) =>
   db.run(sql`UPDATE activations SET status = 'cancelled', idempotency_key = NULL, ended_at = ${now()},
     updated_at = ${now()} WHERE id = ${id} AND last_seq = 0`);
-
-const countLive = async (db: Db, userId: string): Promise<number> => {
-  const row = await db.get<{ n: number }>(
-    sql`SELECT COUNT(*) AS n FROM activations WHERE user_id = ${userId} AND status IN ${LIVE_STATUSES}`,
-  );
-  return row?.n ?? 0;
-};
 
 /** The price of a service in a country; which of the two is unknown decides the error. */
 const offerFor = async (db: Db, input: OrderInput): Promise<Offer> => {

@@ -67,14 +67,11 @@ export const findByIdempotencyKey = (db: Db, userId: string, key: string) =>
     .where(and(eq(activations.userId, userId), eq(activations.idempotencyKey, key)))
     .get();
 
-export const countActive = async (db: Db, userId: string): Promise<number> => {
-  const rows = await db
-    .select({ id: activations.id })
-    .from(activations)
-    .where(and(eq(activations.userId, userId), inArray(activations.status, [...LIVE_STATUSES])))
-    .all();
-  return rows.length;
-};
+export const countActive = async (db: Db, userId: string): Promise<number> =>
+  db.$count(
+    activations,
+    and(eq(activations.userId, userId), inArray(activations.status, [...LIVE_STATUSES])),
+  );
 
 // A cursor names the last item of the previous page: newest first, ties broken by id.
 const encodeCursor = (row: ActivationRow) =>
