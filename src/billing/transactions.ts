@@ -1,5 +1,5 @@
 // The customer's statement: ledger entries, newest first, with an opaque cursor.
-import { and, desc, eq, getTableColumns, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { activations, ledgerEntries } from "../db/schema";
 import { AppError } from "../lib/errors";
@@ -16,23 +16,25 @@ export type Transaction = {
   createdAt: string;
 };
 
-// The cursor is the (createdAt, id) of the last item shown; entries of one batch share a createdAt.
-const encodeCursor = (createdAt: number, id: string) => btoa(`${createdAt}:${id}`).replace(/=+$/, "");
+// Entries are never updated or deleted, so SQLite's rowid is their insertion order: newest first is
+// rowid descending, exact even for entries written in the same millisecond. The cursor is the rowid
+// of the last item shown.
+const encodeCursor = (rowid: number) => btoa(`r:${rowid}`).replace(/=+$/, "");
 
-const decodeCursor = (cursor: string): { createdAt: number; id: string } => {
+const decodeCursor = (cursor: string): number => {
   let text = "";
   try {
     text = atob(cursor);
   } catch {
     // fall through to the error below
   }
-  const m = /^(\d+):(txn_[a-z0-9]+)$/.exec(text);
+  const m = /^r:(\d{1,15})$/.exec(text);
   if (!m) {
     throw new AppError(400, "VALIDATION_FAILED", "Unknown cursor: pass nextCursor back as it came.", [
       { path: "cursor", message: "This cursor was not issued by this API." },
     ]);
   }
-  return { createdAt: Number(m[1]), id: m[2] as string };
+  return Number(m[1]);
 };
 
 export const listTransactions = async (
@@ -44,6 +46,7 @@ export const listTransactions = async (
   const rows = await db
     .select({
       ...getTableColumns(ledgerEntries),
+      rowid: sql<number>`${ledgerEntries}.rowid`,
       // An order the provider refused leaves a hold and its void naming an act_… id that never existed.
       activationExists: sql<number>`EXISTS (SELECT 1 FROM ${activations} WHERE ${activations.id} = ${ledgerEntries.reference})`,
     })
@@ -51,15 +54,10 @@ export const listTransactions = async (
     .where(
       and(
         eq(ledgerEntries.userId, userId),
-        after
-          ? or(
-              lt(ledgerEntries.createdAt, after.createdAt),
-              and(eq(ledgerEntries.createdAt, after.createdAt), lt(ledgerEntries.id, after.id)),
-            )
-          : undefined,
+        after === null ? undefined : sql`${ledgerEntries}.rowid < ${after}`,
       ),
     )
-    .orderBy(desc(ledgerEntries.createdAt), desc(ledgerEntries.id))
+    .orderBy(desc(sql`${ledgerEntries}.rowid`))
     .limit(opts.limit + 1)
     .all();
   const page = rows.slice(0, opts.limit);
@@ -75,6 +73,6 @@ export const listTransactions = async (
       activationExists: Boolean(e.activationExists),
       createdAt: iso(e.createdAt),
     })),
-    nextCursor: rows.length > opts.limit && last ? encodeCursor(last.createdAt, last.id) : null,
+    nextCursor: rows.length > opts.limit && last ? encodeCursor(last.rowid) : null,
   };
 };

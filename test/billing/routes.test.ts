@@ -1,8 +1,8 @@
 // The read side and the demo top-up, as an API client sees them.
 import { createExecutionContext, env } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createApp } from "../../src/app";
-import { placeHold } from "../../src/billing/ledger";
+import { credit, placeHold } from "../../src/billing/ledger";
 import { routes } from "../../src/billing/routes";
 import { newId } from "../../src/lib/ids";
 import { runScheduledSweeps } from "../../src/ops/sweeps";
@@ -55,6 +55,32 @@ describe("balance and statement", () => {
     } while (cursor);
     expect(seen.map((e) => e.amount)).toEqual([500, 400, 300, 200, 100]);
     expect(new Set(seen.map((e) => e.id)).size).toBe(5);
+  });
+
+  it("keeps entries written in the same millisecond in the order they happened", async () => {
+    const { userId, auth } = await createUserWithKey();
+    vi.useFakeTimers({ now: Date.now(), toFake: ["Date"] });
+    try {
+      for (let i = 1; i <= 6; i++) {
+        await credit(db, {
+          userId,
+          amount: i,
+          currency: "USD",
+          kind: "adjustment",
+          reference: "same-ms",
+          idempotencyKey: newId("tie"),
+        });
+      }
+    } finally {
+      vi.useRealTimers();
+    }
+    const page = (await (
+      await call("/api/v1/billing/transactions?limit=4", { headers: auth })
+    ).json()) as Page;
+    const rest = (await (
+      await call(`/api/v1/billing/transactions?limit=4&cursor=${page.nextCursor}`, { headers: auth })
+    ).json()) as Page;
+    expect([...page.items, ...rest.items].map((e) => e.amount)).toEqual([6, 5, 4, 3, 2, 1]);
   });
 
   it("shows only the caller's own entries", async () => {
