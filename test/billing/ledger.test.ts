@@ -208,3 +208,40 @@ describe("credits and debits", () => {
     await env.DB.prepare("UPDATE users SET available = available - 1 WHERE id = ?").bind(userId).run();
   });
 });
+
+describe("what the database itself refuses", () => {
+  it("never lets a balance go below zero, whatever the statement", async () => {
+    const { userId } = await createUserWithKey({ available: 100 });
+    await expect(
+      env.DB.prepare("UPDATE users SET available = available - 101 WHERE id = ?").bind(userId).run(),
+    ).rejects.toThrow(/CHECK constraint failed/);
+    await expect(
+      env.DB.prepare("UPDATE users SET held = -1 WHERE id = ?").bind(userId).run(),
+    ).rejects.toThrow(/CHECK constraint failed/);
+    expect(await balanceOf(userId)).toMatchObject({ available: 100, held: 0 });
+  });
+
+  it("keeps the ledger append-only and its kinds known", async () => {
+    const { userId } = await createUserWithKey({ available: 100 });
+    const entry = await env.DB.prepare("SELECT id FROM ledger_entries WHERE user_id = ?")
+      .bind(userId)
+      .first<{ id: string }>();
+    if (!entry) throw new Error("the user has no opening entry");
+    const before = await entriesOf(userId);
+    await expect(
+      env.DB.prepare("UPDATE ledger_entries SET amount = 1000 WHERE id = ?").bind(entry.id).run(),
+    ).rejects.toThrow(/append-only/);
+    await expect(
+      env.DB.prepare("DELETE FROM ledger_entries WHERE id = ?").bind(entry.id).run(),
+    ).rejects.toThrow(/append-only/);
+    await expect(
+      env.DB.prepare(
+        `INSERT INTO ledger_entries (id, user_id, kind, amount, held_delta, currency, reference, idempotency_key, created_at)
+         VALUES (?, ?, 'gift', 5, 0, 'USD', 'x', ?, 0)`,
+      )
+        .bind(newId("txn"), userId, newId("idem"))
+        .run(),
+    ).rejects.toThrow(/unknown ledger entry kind/);
+    expect(await entriesOf(userId)).toEqual(before);
+  });
+});
