@@ -1,15 +1,14 @@
 // Who may see what: an activation exists only for its owner (anyone else gets the same 404 as for a
 // missing one), and the owner's list filters and pages through their activations.
 import { env } from "cloudflare:test";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { ActivationView } from "../../src/activations/service";
 import { browser, ORIGIN, signUp } from "../accounts/helpers";
 import { call } from "../support";
 import { seedCatalogForTests } from "../support-catalog";
-import { act, customer, expectLedgerConsistent, get, openLive, ordered, sms, watch } from "./helpers";
+import { act, customer, get, openLive, ordered, sms, watch } from "./helpers";
 
 beforeAll(() => seedCatalogForTests(env));
-afterEach(expectLedgerConsistent);
 
 type Page = { items: ActivationView[]; nextCursor: string | null };
 

@@ -4,8 +4,6 @@ import { env, runInDurableObject } from "cloudflare:test";
 import { expect } from "vitest";
 import { deliverSms } from "../../src/activations/deliver";
 import type { ActivationEvent, ActivationView } from "../../src/activations/service";
-import { verifyLedger } from "../../src/billing/ledger";
-import { createDb } from "../../src/db/client";
 import { randomString } from "../../src/lib/ids";
 import { call, createUserWithKey, json } from "../support";
 
@@ -63,12 +61,6 @@ export const holdsOf = async (userId: string) =>
       .bind(userId)
       .all<{ reference: string; amount: number; status: string }>()
   ).results;
-
-export const expectLedgerConsistent = async () => {
-  const result = await verifyLedger(createDb(env.DB));
-  expect(result.mismatches).toEqual([]);
-  expect(result.ok).toBe(true);
-};
 
 export type LiveMessage =
   | { type: "snapshot"; activation: ActivationView }

@@ -2,14 +2,13 @@
 // each step: hold on order, charge on the first code, nothing more for retries, refund on cancel or
 // expiry. Alarms are fired with runDurableObjectAlarm, never waited for.
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { ActivationView } from "../../src/activations/service";
 import { seedCatalogForTests } from "../support-catalog";
 import {
   act,
   balance,
   customer,
-  expectLedgerConsistent,
   get,
   holdsOf,
   makeCancelable,
@@ -20,7 +19,6 @@ import {
 } from "./helpers";
 
 beforeAll(() => seedCatalogForTests(env));
-afterEach(expectLedgerConsistent);
 
 describe("an activation from order to finish", () => {
   it("holds the price on order, charges it once on the first code, never again for retries", async () => {

@@ -1,23 +1,13 @@
 // Watching an activation: the WebSocket live stream (snapshot, every event, replay with ?after=, several
 // watchers, an evicted object) and the long-poll. Assertions are on what arrives and in which order.
 import { env, evictDurableObject } from "cloudflare:test";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { ActivationView } from "../../src/activations/service";
 import { call } from "../support";
 import { seedCatalogForTests } from "../support-catalog";
-import {
-  act,
-  customer,
-  expectLedgerConsistent,
-  type LiveMessage,
-  ordered,
-  room,
-  sms,
-  watch,
-} from "./helpers";
+import { act, customer, type LiveMessage, ordered, room, sms, watch } from "./helpers";
 
 beforeAll(() => seedCatalogForTests(env));
-afterEach(expectLedgerConsistent);
 
 describe("the live stream", () => {
   it("sends a snapshot on connect, then every event as it happens", async () => {

@@ -1,23 +1,14 @@
 // Ordering a number: every way it can be refused, each with nothing charged, and Idempotency-Key
 // semantics including two identical orders racing.
 import { createExecutionContext, env } from "cloudflare:test";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { ActivationView } from "../../src/activations/service";
 import { createApp } from "../../src/app";
 import { call, json } from "../support";
 import { seedCatalogForTests } from "../support-catalog";
-import {
-  balance,
-  customer,
-  expectLedgerConsistent,
-  holdsOf,
-  order,
-  ordered,
-  STARTING_BALANCE,
-} from "./helpers";
+import { balance, customer, holdsOf, order, ordered, STARTING_BALANCE } from "./helpers";
 
 beforeAll(() => seedCatalogForTests(env));
-afterEach(expectLedgerConsistent);
 
 const simulatorMode = async (mode: string) => {
   const res = await call("/simulator/api/mode", json({ mode }));

@@ -7,25 +7,15 @@ import {
   runInDurableObject,
   waitOnExecutionContext,
 } from "cloudflare:test";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { placeHold } from "../../src/billing/ledger";
 import { createDb } from "../../src/db/client";
 import worker from "../../src/index";
 import { newId } from "../../src/lib/ids";
 import { seedCatalogForTests } from "../support-catalog";
-import {
-  balance,
-  customer,
-  expectLedgerConsistent,
-  get,
-  ordered,
-  room,
-  STARTING_BALANCE,
-  sms,
-} from "./helpers";
+import { balance, customer, get, ordered, room, STARTING_BALANCE, sms } from "./helpers";
 
 beforeAll(() => seedCatalogForTests(env));
-afterEach(expectLedgerConsistent);
 
 const runCron = async () => {
   const ctx = createExecutionContext();

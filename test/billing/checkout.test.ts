@@ -4,10 +4,8 @@ import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import { getBalance } from "../../src/billing/ledger";
 import { call, createUserWithKey, json } from "../support";
-import { checkLedgerAfterEach, db } from "./helpers";
+import { db } from "./helpers";
 import { pay, receivedByStripe, startCheckout } from "./stripe-helpers";
-
-checkLedgerAfterEach();
 
 describe("starting a card top-up", () => {
   it("creates a Checkout Session for the customer and returns its URL", async () => {

@@ -1,16 +1,9 @@
-// Shared by the billing tests: a drizzle client on the test D1 and the ledger invariant after each test.
+// Shared by the billing tests: a drizzle client on the test D1 and ledger look-ups.
+// (The ledger invariant is checked after every test of every file, in test/setup.ts.)
 import { env } from "cloudflare:test";
-import { afterEach, expect } from "vitest";
-import { verifyLedger } from "../../src/billing/ledger";
 import { createDb } from "../../src/db/client";
 
 export const db = createDb(env.DB);
-
-/** Every balance equals the sum of its ledger entries after every scenario of the calling file. */
-export const checkLedgerAfterEach = () =>
-  afterEach(async () => {
-    expect(await verifyLedger(db)).toEqual({ ok: true, mismatches: [] });
-  });
 
 export const balanceOf = async (userId: string) =>
   env.DB.prepare(

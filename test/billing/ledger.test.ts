@@ -13,9 +13,7 @@ import {
 } from "../../src/billing/ledger";
 import { newId } from "../../src/lib/ids";
 import { createUserWithKey } from "../support";
-import { balanceOf, checkLedgerAfterEach, db, entriesOf } from "./helpers";
-
-checkLedgerAfterEach();
+import { balanceOf, db, entriesOf } from "./helpers";
 
 const HOUR = 3_600_000;
 const hold = (userId: string, amount: number, reference = newId("act"), expiresAt = Date.now() + HOUR) =>

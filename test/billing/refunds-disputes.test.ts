@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { getBalance, placeHold } from "../../src/billing/ledger";
 import { newId } from "../../src/lib/ids";
 import { createUserWithKey } from "../support";
-import { balanceOf, checkLedgerAfterEach, db, entriesOf } from "./helpers";
+import { balanceOf, db, entriesOf } from "./helpers";
 import {
   chargeOf,
   deliver,
@@ -14,8 +14,6 @@ import {
   startCheckout,
   stripeEvent,
 } from "./stripe-helpers";
-
-checkLedgerAfterEach();
 
 /** A customer whose paid top-up has been credited through the webhook. */
 const creditedTopUp = async (amount: number) => {

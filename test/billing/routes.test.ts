@@ -7,9 +7,7 @@ import { routes } from "../../src/billing/routes";
 import { newId } from "../../src/lib/ids";
 import { runScheduledSweeps } from "../../src/ops/sweeps";
 import { call, createUserWithKey, json } from "../support";
-import { checkLedgerAfterEach, db } from "./helpers";
-
-checkLedgerAfterEach();
+import { db } from "./helpers";
 
 const demoTopUp = (auth: Record<string, string>, amount: number, headers: Record<string, string> = {}) =>
   call("/api/v1/billing/demo-topup", json({ amount }, { ...auth, ...headers }));

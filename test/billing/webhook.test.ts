@@ -6,10 +6,8 @@ import { describe, expect, it } from "vitest";
 import { getBalance } from "../../src/billing/ledger";
 import { newId } from "../../src/lib/ids";
 import { call, createUserWithKey } from "../support";
-import { checkLedgerAfterEach, db, entriesOf } from "./helpers";
+import { db, entriesOf } from "./helpers";
 import { deliver, type FakeSession, pay, startCheckout, stripeEvent } from "./stripe-helpers";
-
-checkLedgerAfterEach();
 
 /** A customer who went through checkout and paid; no webhook delivered yet. */
 const paidSession = async (amount = 1500, paymentStatus = "paid") => {
