@@ -6,7 +6,7 @@ import type { ActivationView } from "../../src/activations/service";
 import { createApp } from "../../src/app";
 import { call, json } from "../support";
 import { seedCatalogForTests } from "../support-catalog";
-import { balance, customer, holdsOf, order, ordered, STARTING_BALANCE } from "./helpers";
+import { balance, customer, holdsOf, order, ordered, STARTING_BALANCE, sms } from "./helpers";
 
 beforeAll(() => seedCatalogForTests(env));
 
@@ -162,6 +162,22 @@ describe("refused orders charge nothing", () => {
       .run();
     await expectError(await order(auth, { service: "tg", country: 0 }), 403, "ACCOUNT_FROZEN");
     expect(await holdsOf(userId)).toEqual([]);
+  });
+
+  it("a frozen account still sees its numbers and their codes", async () => {
+    const { userId, auth } = await customer();
+    const { id } = await ordered(auth, "tg", 0);
+    await sms(id, "Your Telegram code is 60412");
+    await env.DB.prepare("UPDATE users SET frozen_at = ?, frozen_reason = 'dispute' WHERE id = ?")
+      .bind(Date.now(), userId)
+      .run();
+    const res = await call(`/api/v1/activations/${id}`, { headers: auth });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ code: "60412", status: "received" });
+    const list = await (await call("/api/v1/activations?scope=active", { headers: auth })).json<{
+      items: unknown[];
+    }>();
+    expect(list.items).toHaveLength(1);
   });
 
   it("EMAIL_NOT_VERIFIED when the server requires a confirmed email and this one is not", async () => {

@@ -7,7 +7,7 @@ import { routes } from "../../src/billing/routes";
 import { newId } from "../../src/lib/ids";
 import { runScheduledSweeps } from "../../src/ops/sweeps";
 import { call, createUserWithKey, json } from "../support";
-import { db } from "./helpers";
+import { balanceOf, db } from "./helpers";
 
 const demoTopUp = (auth: Record<string, string>, amount: number, headers: Record<string, string> = {}) =>
   call("/api/v1/billing/demo-topup", json({ amount }, { ...auth, ...headers }));
@@ -79,6 +79,24 @@ describe("balance and statement", () => {
       await call(`/api/v1/billing/transactions?limit=4&cursor=${page.nextCursor}`, { headers: auth })
     ).json()) as Page;
     expect([...page.items, ...rest.items].map((e) => e.amount)).toEqual([6, 5, 4, 3, 2, 1]);
+  });
+
+  it("refuses top-ups from an unconfirmed email when the server requires one, and moves nothing", async () => {
+    const { userId, auth } = await createUserWithKey();
+    const strict = { ...env, REQUIRE_EMAIL_VERIFICATION: "true" };
+    const topUp = (path: string) =>
+      createApp().request(path, json({ amount: 1000 }, auth), strict, createExecutionContext());
+    for (const path of ["/api/v1/billing/demo-topup", "/api/v1/billing/checkout"]) {
+      const res = await topUp(path);
+      expect(res.status).toBe(403);
+      expect(await res.json()).toMatchObject({ error: { code: "EMAIL_NOT_VERIFIED" } });
+    }
+    expect(await balanceOf(userId)).toMatchObject({ available: 0, held: 0 });
+
+    await env.DB.prepare("UPDATE users SET email_verified_at = ? WHERE id = ?")
+      .bind(Date.now(), userId)
+      .run();
+    expect((await topUp("/api/v1/billing/demo-topup")).status).toBe(200);
   });
 
   it("shows only the caller's own entries", async () => {
