@@ -164,7 +164,7 @@ const placeOrder = async (
   }
   const maxActive = int(env.MAX_ACTIVE_ACTIVATIONS, 10);
   if ((await countActive(db, user.id)) >= maxActive) throw tooManyActive(maxActive);
-  const provider = providerOf(env, offer);
+  const provider = providerOf(a, offer);
   const windowMs = int(env.ACTIVATION_MINUTES, 20) * 60_000;
   const { holdId } = await placeHold(db, {
     userId: user.id,
@@ -176,7 +176,7 @@ const placeOrder = async (
   let number: AcquiredNumber | null = null;
   let inserted = false;
   try {
-    number = await acquire(env, provider, {
+    number = await acquire(a, provider, {
       service: input.service,
       country: input.country,
       // Never pay upstream more than the customer pays us.
@@ -239,16 +239,16 @@ const offerFor = async (db: Db, input: OrderInput): Promise<Offer> => {
 };
 
 // The provider whose cost the price was made from is the one that sells the number.
-const providerOf = (env: Env, offer: Offer): Provider => {
+const providerOf = (a: Actor, offer: Offer): Provider => {
   try {
-    return getProvider(env, offer.provider);
+    return getProvider(a.env, offer.provider);
   } catch (error) {
-    throw providerFailure(error);
+    throw providerFailure(error, a.requestId);
   }
 };
 
-const acquire = async (env: Env, provider: Provider, request: AcquireRequest): Promise<AcquiredNumber> => {
-  const signal = AbortSignal.timeout(int(env.PROVIDER_TIMEOUT_MS, 8000));
+const acquire = async (a: Actor, provider: Provider, request: AcquireRequest): Promise<AcquiredNumber> => {
+  const signal = AbortSignal.timeout(int(a.env.PROVIDER_TIMEOUT_MS, 8000));
   // The race also bounds an adapter that forgets to pass the signal on.
   const timedOut = new Promise<never>((_, reject) => {
     signal.addEventListener("abort", () => reject(signal.reason));
@@ -256,11 +256,11 @@ const acquire = async (env: Env, provider: Provider, request: AcquireRequest): P
   try {
     return await Promise.race([provider.acquire(request, signal), timedOut]);
   } catch (error) {
-    throw providerFailure(error);
+    throw providerFailure(error, a.requestId);
   }
 };
 
-const providerFailure = (error: unknown): AppError => {
+const providerFailure = (error: unknown, requestId?: string): AppError => {
   if (error instanceof ProviderError && error.code === "NO_NUMBERS") {
     return new AppError(
       409,
@@ -271,7 +271,7 @@ const providerFailure = (error: unknown): AppError => {
   if (error instanceof ProviderError && error.code === "BAD_SERVICE") {
     return new AppError(400, "BAD_SERVICE", "The provider does not offer this service here.");
   }
-  log(undefined, "provider_acquire_failed", { error: String(error) });
+  log(requestId, "provider_acquire_failed", { error: String(error) });
   return new AppError(
     503,
     "PROVIDER_UNAVAILABLE",
