@@ -155,6 +155,24 @@ describe("refused orders charge nothing", () => {
     expect(list.items).toEqual([]);
   });
 
+  it("PROVIDER_UNAVAILABLE when the provider does not answer within PROVIDER_TIMEOUT_MS", async () => {
+    const { userId, auth } = await customer();
+    await simulatorMode("slow_acquire");
+    try {
+      const res = await createApp().request(
+        "/api/v1/activations",
+        json({ service: "tg", country: 0 }, auth),
+        { ...env, PROVIDER_TIMEOUT_MS: "300" },
+        createExecutionContext(),
+      );
+      await expectError(res, 503, "PROVIDER_UNAVAILABLE");
+    } finally {
+      await simulatorMode("normal");
+    }
+    expect(await balance(userId)).toEqual({ available: STARTING_BALANCE, held: 0 });
+    expect((await holdsOf(userId)).map((h) => h.status)).toEqual(["voided"]);
+  });
+
   it("ACCOUNT_FROZEN for a frozen account", async () => {
     const { userId, auth } = await customer();
     await env.DB.prepare("UPDATE users SET frozen_at = ?, frozen_reason = 'dispute' WHERE id = ?")

@@ -22,7 +22,11 @@ export const SIM_MODES = [
   "duplicate_webhook",
   "acquire_error",
   "no_numbers",
+  "slow_acquire",
 ] as const;
+
+// Longer than any order waits for a number (PROVIDER_TIMEOUT_MS), so slow_acquire shows the timeout.
+const SLOW_ACQUIRE_MS = 10_000;
 export type SimMode = (typeof SIM_MODES)[number];
 /** Modes that make sense for one number: they change what happens to its SMS. */
 export const NUMBER_MODES: readonly SimMode[] = ["normal", "no_sms", "late_sms", "duplicate_webhook"];
@@ -140,6 +144,11 @@ export const acquire = async (db: Db, input: AcquireInput) => {
   if (mode === "acquire_error")
     throw new AppError(503, "UNAVAILABLE", "The upstream is down (acquire_error mode).");
   if (mode === "no_numbers") throw new AppError(409, "NO_NUMBERS", "No numbers left (no_numbers mode).");
+  // A provider that hangs: answers, far too late, that it has no number (so nothing is rented).
+  if (mode === "slow_acquire") {
+    await scheduler.wait(SLOW_ACQUIRE_MS);
+    throw new AppError(409, "NO_NUMBERS", "No numbers left (slow_acquire mode).");
+  }
   await ensureOffers(db);
   const offer = await db
     .select()
