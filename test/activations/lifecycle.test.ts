@@ -4,6 +4,7 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ActivationView } from "../../src/activations/service";
+import { call } from "../support";
 import { seedCatalogForTests } from "../support-catalog";
 import {
   act,
@@ -190,5 +191,35 @@ describe("the event history", () => {
       { seq: 5, type: "status", status: "finished" },
     ]);
     expect((await get(auth, id)).lastSeq).toBe(5);
+  });
+});
+
+describe("the provider is told", () => {
+  const rentalStatus = async (activationId: string) => {
+    const row = await env.DB.prepare("SELECT provider_ref FROM activations WHERE id = ?")
+      .bind(activationId)
+      .first<{ provider_ref: string }>();
+    const res = await call(`/simulator/api/activations/${row?.provider_ref}`);
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { rental: { status: string } }).rental.status;
+  };
+
+  it("when the customer cancels, finishes, or the window expires, so the number is released upstream", async () => {
+    const { auth } = await customer();
+
+    const cancelled = await ordered(auth, "tg", 0);
+    expect(await rentalStatus(cancelled.id)).toBe("active");
+    await makeCancelable(cancelled.id);
+    expect((await act(auth, cancelled.id, "cancel")).status).toBe(200);
+    expect(await rentalStatus(cancelled.id)).toBe("cancelled");
+
+    const finished = await ordered(auth, "tg", 0);
+    await sms(finished.id, "Your Telegram code is 31337");
+    expect((await act(auth, finished.id, "finish")).status).toBe(200);
+    expect(await rentalStatus(finished.id)).toBe("finished");
+
+    const expired = await ordered(auth, "tg", 0);
+    expect(await runDurableObjectAlarm(room(expired.id))).toBe(true);
+    expect(await rentalStatus(expired.id)).toBe("cancelled");
   });
 });
