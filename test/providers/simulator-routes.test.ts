@@ -18,6 +18,27 @@ const withSimulatorOff = async (path: string, init: RequestInit = {}) => {
 };
 
 describe("the simulator's HTTP surface", () => {
+  it("in auto mode sends a realistic code for the service a moment after each rental", async () => {
+    const ctx = createExecutionContext();
+    const res = await createApp().fetch(
+      new Request("http://localhost:8787/simulator/api/acquire", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ service: "tg", country: 0 }),
+      }),
+      { ...env, SIMULATOR_AUTO_SMS: "true", SIMULATOR_AUTO_SMS_DELAY_MS: "0" },
+      ctx,
+    );
+    expect(res.status).toBe(201);
+    const { ref } = (await res.json()) as { ref: string };
+    await waitOnExecutionContext(ctx);
+    const rental = await sim(`/api/activations/${ref}`);
+    const messages = (rental.body as { messages: Array<{ text: string }> }).messages;
+    expect(messages).toHaveLength(1);
+    expect(messages[0]?.text).toMatch(/Telegram/);
+    expect(messages[0]?.text).toMatch(/\d{4,8}/);
+  });
+
   it("tells the dashboard it is on and is the provider", async () => {
     const res = await sim("/api/status");
     expect(res.status).toBe(200);
