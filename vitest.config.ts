@@ -1,5 +1,6 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { TEST_PROVIDER_SECRETS, TEST_PROVIDERS } from "./test/fakes/hosts.ts";
 import { fakeUpstream } from "./test/fakes/upstream.ts";
 
 export default defineConfig(async () => {
@@ -26,6 +27,9 @@ export default defineConfig(async () => {
             STRIPE_API_BASE: "http://stripe.fake",
             EMAIL_API_URL: "",
             EMAIL_API_KEY: "",
+            // The simulator plus fake upstreams of each kind (test/fakes/hosts.ts).
+            PROVIDERS: TEST_PROVIDERS,
+            ...TEST_PROVIDER_SECRETS,
           },
           // Every outbound fetch of the Worker lands here: fakes of the services we cannot reach.
           outboundService: fakeUpstream,
@@ -35,6 +39,9 @@ export default defineConfig(async () => {
     test: {
       // Request logs are useful when a test fails, noise when it passes.
       silent: "passed-only" as const,
+      // Order-heavy tests (ten orders to reach a cap) outgrow 5 s on a loaded 2-core machine when
+      // every file runs at once; this bounds a hung test, it is not a timed assertion.
+      testTimeout: 20_000,
       setupFiles: ["./test/setup.ts"],
       include: ["test/**/*.test.ts"],
       exclude: ["test/e2e/**"],
