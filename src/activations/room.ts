@@ -140,7 +140,11 @@ export class ActivationRoom extends DurableObject<Env> {
     return this.view(this.mustLoad());
   }
 
-  /** Records an SMS once per provider message id; the first code charges, later ones never do. */
+  /**
+   * Records an SMS once per provider message id. The first SMS delivered to a waiting activation
+   * charges — upstreams charge us for a delivered SMS, not for what our extractor could read — and
+   * later ones never do; the extracted code only decides what is shown.
+   */
   async receiveSms(sms: InboundRoomSms): Promise<RoomResult<{ duplicate: boolean }>> {
     let rec = this.load();
     if (!rec) return notInitialised();
@@ -150,7 +154,7 @@ export class ActivationRoom extends DurableObject<Env> {
     // Past the window the number is no longer paid for, even if the alarm has not fired yet.
     if (isLive(rec.status) && Date.now() >= rec.expiresAt) rec = this.expire(rec);
     const waiting = rec.status === "waiting" || rec.status === "waiting_retry";
-    const charges = waiting && sms.code !== null && !rec.charged;
+    const charges = waiting && !rec.charged;
     const seq = rec.lastSeq + 1;
     this.sql.exec(
       "INSERT INTO sms (message_id, id, seq, code, text, received_at, charged) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -165,7 +169,7 @@ export class ActivationRoom extends DurableObject<Env> {
     this.record(
       "sms",
       {
-        status: waiting && sms.code !== null ? "received" : rec.status,
+        status: waiting ? "received" : rec.status,
         code: sms.code ?? rec.code,
         charged: rec.charged || charges,
         hold: charges ? "post" : rec.hold,
