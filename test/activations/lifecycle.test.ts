@@ -4,7 +4,7 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ActivationView } from "../../src/activations/service";
-import { call } from "../support";
+import { call, OPERATOR } from "../support";
 import { seedCatalogForTests } from "../support-catalog";
 import {
   act,
@@ -215,7 +215,7 @@ describe("the provider is told", () => {
     const row = await env.DB.prepare("SELECT provider_ref FROM activations WHERE id = ?")
       .bind(activationId)
       .first<{ provider_ref: string }>();
-    const res = await call(`/simulator/api/activations/${row?.provider_ref}`);
+    const res = await call(`/simulator/api/activations/${row?.provider_ref}`, { headers: OPERATOR });
     expect(res.status).toBe(200);
     return ((await res.json()) as { rental: { status: string } }).rental.status;
   };

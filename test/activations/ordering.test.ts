@@ -4,14 +4,14 @@ import { createExecutionContext, env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ActivationView } from "../../src/activations/service";
 import { createApp } from "../../src/app";
-import { call, json } from "../support";
+import { call, json, OPERATOR } from "../support";
 import { seedCatalogForTests } from "../support-catalog";
 import { balance, customer, holdsOf, order, ordered, STARTING_BALANCE, sms } from "./helpers";
 
 beforeAll(() => seedCatalogForTests(env));
 
 const simulatorMode = async (mode: string) => {
-  const res = await call("/simulator/api/mode", json({ mode }));
+  const res = await call("/simulator/api/mode", json({ mode }, OPERATOR));
   expect(res.status).toBe(200);
 };
 

@@ -16,7 +16,7 @@ import {
   type ProviderErrorCode,
   WebhookAuthError,
 } from "../types";
-import { SIGNATURE_HEADER, signatureProblem, TIMESTAMP_HEADER } from "./signature";
+import { SIGNATURE_HEADER, signatureProblem, simulatorCredential, TIMESTAMP_HEADER } from "./signature";
 
 const UPSTREAM = "http://simulator.internal/simulator/api";
 
@@ -66,7 +66,10 @@ export class SimulatorProvider implements Provider {
       res = await exports.default.fetch(
         new Request(`${UPSTREAM}/${path}`, {
           method: body === undefined ? "GET" : "POST",
-          headers: body === undefined ? {} : { "Content-Type": "application/json" },
+          headers: {
+            Authorization: simulatorCredential(this.env),
+            ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+          },
           body: body === undefined ? undefined : JSON.stringify(body),
           signal,
         }),
