@@ -100,7 +100,12 @@ const orderOnce = async (a: Actor, input: OrderInput, key: string): Promise<Acti
       .where(and(eq(orderClaims.userId, a.user.id), eq(orderClaims.idempotencyKey, key)))
       .get();
     if (!claim) continue;
-    if (claim.fingerprint !== fp) throw mismatch();
+    // The claim may belong to a request with another body (which will itself be refused): an order
+    // already made with this key answers an identical retry at once, whoever holds the claim.
+    if (claim.fingerprint !== fp) {
+      const done = await existingOrder(a, key, fp);
+      if (done) return done;
+    }
     // A claim older than any order can take was left by a request that died: take it over.
     if (claim.createdAt < now() - 2 * patience) {
       await releaseClaim(a.db, a.user.id, key, claim.activationId);

@@ -11,6 +11,7 @@ import { holds, ledgerEntries, users } from "../db/schema";
 import { AppError } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { now } from "../lib/time";
+import { freezeStatements } from "./freezes";
 import { changes, type Fragment, q, runBatch } from "./statements";
 
 export type HoldOutcome = "posted" | "voided";
@@ -234,18 +235,17 @@ export const debitStatements = (input: DebitInput, guard: Fragment = q`1`) => {
       WHERE id = ${userId} AND ${entryExists(entryId)}`,
   ];
   if (kind === "adjustment") return { entryId, statements };
-  return {
-    entryId,
-    statements: [
-      ...statements,
-      q`UPDATE users SET
-          frozen_at = COALESCE(frozen_at, ${at}),
-          frozen_reason = COALESCE(frozen_reason, printf('A %s of %.2f %s could not be taken from the balance; contact support.',
-            ${kind}, (${amount} + (SELECT amount FROM ledger_entries WHERE id = ${entryId})) / 100.0, currency))
-        WHERE id = ${userId}
-          AND EXISTS (SELECT 1 FROM ledger_entries WHERE id = ${entryId} AND -amount < ${amount})`,
-    ],
-  };
+  // The shortfall is a freeze of its own (reference: the debit's key), beside any other reason.
+  const shortfall = freezeStatements({
+    userId,
+    reason: "shortfall",
+    reference: idempotencyKey,
+    detail: q`printf('A %s of %.2f %s could not be taken from the balance; contact support.',
+      ${kind}, (${amount} + (SELECT amount FROM ledger_entries WHERE id = ${entryId})) / 100.0, ${currency})`,
+    at,
+    guard: q`EXISTS (SELECT 1 FROM ledger_entries WHERE id = ${entryId} AND -amount < ${amount})`,
+  });
+  return { entryId, statements: [...statements, ...shortfall] };
 };
 
 /** Takes money from available, once per key; `amount` in the answer is what was really taken. */

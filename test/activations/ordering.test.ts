@@ -251,6 +251,22 @@ describe("Idempotency-Key", () => {
     await expectError(await order(auth, { service: "fb", country: 2 }, headers), 409, "IDEMPOTENCY_MISMATCH");
   });
 
+  it("answers an identical retry while a request with the same key and another body is in flight", async () => {
+    const { userId, auth } = await customer();
+    const headers = { "Idempotency-Key": "order-race" };
+    const first = await (await order(auth, { service: "go", country: 2 }, headers)).json<ActivationView>();
+    // A request with other parameters holds the key's claim at this moment (it will be refused).
+    await env.DB.prepare(
+      "INSERT INTO order_claims (user_id, idempotency_key, fingerprint, activation_id, created_at) VALUES (?, ?, ?, ?, ?)",
+    )
+      .bind(userId, "order-race", JSON.stringify(["fb", 2, null]), "act_inflight", Date.now())
+      .run();
+    const retry = await order(auth, { service: "go", country: 2 }, headers);
+    expect(retry.status).toBe(201);
+    expect((await retry.json<ActivationView>()).id).toBe(first.id);
+    expect(await holdsOf(userId)).toHaveLength(1);
+  });
+
   it("keeps keys per customer", async () => {
     const alice = await customer();
     const bob = await customer();
