@@ -35,6 +35,8 @@ export default defineConfig(async () => {
     test: {
       // Request logs are useful when a test fails, noise when it passes.
       silent: "passed-only" as const,
+      // Tests that place many real orders run past vitest's 5 s on a shared 2-core machine.
+      testTimeout: 20_000,
       setupFiles: ["./test/setup.ts"],
       include: ["test/**/*.test.ts"],
       exclude: ["test/e2e/**"],

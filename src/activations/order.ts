@@ -1,5 +1,6 @@
-// Ordering a number: validate → price from the catalog → hold → provider acquire (bounded) →
-// activation row → its Durable Object. Whatever fails after the hold voids it: nothing is charged.
+// Ordering a number: validate → price from the catalog → journal → hold → provider acquire (bounded) →
+// activation row → its Durable Object. Whatever fails after the hold and before the row voids it:
+// nothing is charged; what a crash interrupts is left in the journal for the cron (order-journal.ts).
 import { and, eq, sql } from "drizzle-orm";
 import { assertEmailVerifiedIfRequired } from "../accounts/auth";
 import { placeHold, voidHold } from "../billing/ledger";
@@ -7,12 +8,14 @@ import type { Db } from "../db/client";
 import { countries, orderClaims, services } from "../db/schema";
 import { type CurrentUser, type Env, int } from "../env";
 import { AppError, forbidden } from "../lib/errors";
+import { faultPoint } from "../lib/faults";
 import { newId } from "../lib/ids";
 import { log } from "../lib/log";
 import { now } from "../lib/time";
 import { getProvider } from "../providers";
 import { type AcquiredNumber, type AcquireRequest, type Provider, ProviderError } from "../providers/types";
 import { adjustStock, getOffer, type Offer } from "./catalog";
+import { journalAcquired, journalDone, journalStart } from "./order-journal";
 import type { NewActivation } from "./room";
 import { countActive, findByIdempotencyKey, viewsOf } from "./store";
 import { type ActivationView, LIVE_STATUSES } from "./view";
@@ -171,16 +174,26 @@ const placeOrder = async (
   if ((await countActive(db, user.id)) >= maxActive) throw tooManyActive(maxActive);
   const provider = providerOf(a, offer);
   const windowMs = int(env.ACTIVATION_MINUTES, 20) * 60_000;
-  const { holdId } = await placeHold(db, {
-    userId: user.id,
-    amount: offer.price,
-    currency: offer.currency,
-    reference: id,
-    expiresAt: now() + windowMs + HOLD_MARGIN_MS,
-  });
+  // Journalled before the hold: whatever a crash interrupts from here on, the cron can resolve.
+  await journalStart(db, { activationId: id, userId: user.id, provider: provider.name });
+  let holdId: string;
+  try {
+    ({ holdId } = await placeHold(db, {
+      userId: user.id,
+      amount: offer.price,
+      currency: offer.currency,
+      reference: id,
+      expiresAt: now() + windowMs + HOLD_MARGIN_MS,
+    }));
+  } catch (error) {
+    await journalDone(db, id);
+    throw error;
+  }
   let number: AcquiredNumber | null = null;
   let inserted = false;
+  let activation: NewActivation;
   try {
+    await faultPoint("order.afterHold");
     number = await acquire(a, provider, {
       service: input.service,
       country: input.country,
@@ -188,8 +201,10 @@ const placeOrder = async (
       maxCost: offer.price,
       activationId: id,
     });
+    await journalAcquired(db, id, number);
+    await faultPoint("order.afterAcquire");
     const createdAt = now();
-    const activation: NewActivation = {
+    activation = {
       id,
       numericId: 0,
       userId: user.id,
@@ -205,14 +220,48 @@ const placeOrder = async (
     };
     activation.numericId = await insertRow(db, activation, { holdId, idem, maxActive });
     inserted = true;
+    await faultPoint("order.afterInsert");
     await takeFromStock(a, input);
-    return await startRoom(env, activation);
   } catch (error) {
+    await faultPoint("order.beforeCleanup");
     await voidHold(db, id);
     if (inserted) await abandonRow(db, id);
     if (number) await releaseNumber(a, provider, number.providerRef);
+    await journalDone(db, id);
     throw error;
   }
+  return startRoomOf(a, activation);
+};
+
+/**
+ * The row is written: the activation is the customer's now (listed, found by its Idempotency-Key), so
+ * a room that fails to start is never voided here. It is asked again once; if it still fails, the
+ * journal entry stays and the cron's `resolveStaleOrders` starts it (or ends it unpaid) within minutes.
+ */
+const startRoomOf = async (a: Actor, activation: NewActivation): Promise<ActivationView> => {
+  let view: ActivationView;
+  try {
+    view = await startRoom(a.env, activation);
+  } catch (first) {
+    log(a.requestId, "room_start_failed", { activationId: activation.id, error: String(first) });
+    try {
+      view = await startRoom(a.env, activation);
+    } catch {
+      throw new AppError(
+        503,
+        "ORDER_INCOMPLETE",
+        "The number was rented but its activation did not start; it appears in your list within minutes, or its money is released.",
+      );
+    }
+  }
+  try {
+    await faultPoint("order.afterStart");
+    await journalDone(a.db, activation.id);
+  } catch (error) {
+    // The cron finds the room started and only deletes the entry.
+    log(a.requestId, "order_journal_cleanup_failed", { activationId: activation.id, error: String(error) });
+  }
+  return view;
 };
 
 // The catalog's stock is a hint refreshed from the provider; a failed update must not fail the order.

@@ -7,6 +7,7 @@ import { DurableObject } from "cloudflare:workers";
 import { postHold, voidHold } from "../billing/ledger";
 import { createDb } from "../db/client";
 import { type Env, int } from "../env";
+import { faultPoint } from "../lib/faults";
 import { log } from "../lib/log";
 import { iso } from "../lib/time";
 import { getProvider } from "../providers";
@@ -433,6 +434,10 @@ export class ActivationRoom extends DurableObject<Env> {
   }
 
   private async settleOnce(): Promise<void> {
+    // The retry alarm is armed before any side effect: if this pass dies half-way (the object is
+    // evicted, the isolate crashes), the alarm resumes it within seconds, not at expiry.
+    await this.scheduleAlarm();
+    await faultPoint("settle.afterAlarm");
     let failed = false;
     const attempt = async (what: string, step: () => Promise<void>) => {
       try {
@@ -447,10 +452,13 @@ export class ActivationRoom extends DurableObject<Env> {
       }
     };
     await attempt("d1", () => this.writeThrough());
+    await faultPoint("settle.afterWrite");
     await attempt("hold", () => this.settleHold());
+    await faultPoint("settle.afterHold");
     for (const op of this.mustLoad().providerOps) {
       await attempt(`provider.${op.op}`, () => this.runProviderOp(op.op));
     }
+    await faultPoint("settle.afterProvider");
     const rec = this.mustLoad();
     this.update({ retryAttempts: failed ? rec.retryAttempts + 1 : 0 });
     await this.scheduleAlarm();

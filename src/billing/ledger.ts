@@ -44,11 +44,12 @@ const userProblem = async (
   opts: { refuseFrozen?: boolean } = {},
 ): Promise<AppError | null> => {
   const user = await db
-    .select({ currency: users.currency, frozenAt: users.frozenAt })
+    .select({ currency: users.currency, frozenAt: users.frozenAt, deletedAt: users.deletedAt })
     .from(users)
     .where(eq(users.id, userId))
     .get();
-  if (!user) return new AppError(404, "USER_NOT_FOUND", "No such user.");
+  if (!user || (opts.refuseFrozen && user.deletedAt != null))
+    return new AppError(404, "USER_NOT_FOUND", "No such user.");
   if (user.currency !== currency) {
     return new AppError(400, "CURRENCY_MISMATCH", `This account keeps its balance in ${user.currency}.`);
   }
@@ -63,7 +64,7 @@ const userProblem = async (
 /**
  * Moves `amount` from available to held. `reference` names what the hold pays for (act_…) and is
  * unique: placing it again returns the same hold when it matches, HOLD_CONFLICT otherwise.
- * A frozen account (open dispute, unrecovered refund) cannot place new holds.
+ * A frozen account (open dispute, unrecovered refund) or an erased one cannot place new holds.
  */
 export const placeHold = async (
   db: Db,
@@ -78,7 +79,8 @@ export const placeHold = async (
     q`INSERT INTO holds (id, user_id, amount, currency, reference, status, created_at, expires_at)
       SELECT ${holdId}, id, ${amount}, currency, ${reference}, 'pending', ${at}, ${expiresAt}
       FROM users
-      WHERE id = ${userId} AND currency = ${currency} AND frozen_at IS NULL AND available >= ${amount}
+      WHERE id = ${userId} AND currency = ${currency} AND frozen_at IS NULL AND deleted_at IS NULL
+        AND available >= ${amount}
       ON CONFLICT (reference) DO NOTHING`,
     q`INSERT INTO ledger_entries
         (id, user_id, kind, amount, held_delta, currency, reference, idempotency_key, created_at)
