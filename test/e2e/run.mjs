@@ -810,3 +810,6 @@ scenario(
     assert.deepEqual(problems, []);
   },
 );
+
+test("the money invariant holds over the whole database", async () =>
+  (await import("./ledger-check.mjs")).assertLedgerInvariant(state));
