@@ -20,6 +20,14 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const PORT = process.env.BENCH_PORT ?? "8799";
 const BASE = `http://localhost:${PORT}`;
 const ORIGIN = { Origin: BASE };
+// The simulator's controls (sending an SMS to any number) are the operator's: ADMIN_TOKEN, from .dev.vars.
+const ADMIN_TOKEN =
+  process.env.ADMIN_TOKEN ??
+  readFileSync(".dev.vars", "utf8")
+    .split("\n")
+    .find((l) => l.startsWith("ADMIN_TOKEN="))
+    ?.slice("ADMIN_TOKEN=".length)
+    .trim();
 // Each customer may hold this many live activations (the service's default cap).
 const PER_CUSTOMER = 10;
 const HEALTH_PER_SECOND = 5;
@@ -216,7 +224,7 @@ const main = async () => {
     inFlight.push(
       fetch(`${BASE}/simulator/sms`, {
         method: "POST",
-        headers: { "Content-Type": "application/json" },
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${ADMIN_TOKEN}` },
         body: JSON.stringify({ phone, text }),
       })
         .then(async (r) => {

@@ -16,6 +16,9 @@ export const json = (body: unknown, headers: Record<string, string> = {}): Reque
   body: JSON.stringify(body),
 });
 
+/** The operators' credential (ADMIN_TOKEN), which the simulator's controls require. */
+export const OPERATOR = { Authorization: `Bearer ${env.ADMIN_TOKEN}` };
+
 export const uniqueEmail = (label = "user") => `${label}-${randomString(10)}@example.com`;
 
 /**

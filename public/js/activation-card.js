@@ -331,7 +331,8 @@ const simulatorForm = (current, serviceName, errors) => {
     errors.clear();
     try {
       await whileBusy(button, "Sending…", () =>
-        api.post("/simulator/sms", { phone: current().phone, text: input.value }),
+        // Only to this customer's own live number: the simulator's other controls are the operator's.
+        api.post(`/simulator/activations/${encodeURIComponent(current().id)}/sms`, { text: input.value }),
       );
       toast("SMS sent by the simulator.");
       input.value = sample();

@@ -1,6 +1,7 @@
-// Ordering a number: validate → price from the catalog → hold → acquire from the first route that
-// has a number (each attempt bounded; failover in src/providers/routing.ts) → activation row → its
-// Durable Object. Whatever fails after the hold voids it: nothing is charged.
+// Ordering a number: validate → price from the catalog → journal → hold → acquire from the first route
+// that has a number (each attempt bounded; failover in src/providers/routing.ts) → activation row → its
+// Durable Object. Whatever fails after the hold and before the row voids it: nothing is charged; what a
+// crash interrupts is left in the journal for the cron (order-journal.ts).
 import { and, eq, sql } from "drizzle-orm";
 import { assertEmailVerifiedIfRequired } from "../accounts/auth";
 import { placeHold, voidHold } from "../billing/ledger";
@@ -8,6 +9,7 @@ import type { Db } from "../db/client";
 import { countries, orderClaims, services } from "../db/schema";
 import { type CurrentUser, type Env, int } from "../env";
 import { AppError, forbidden } from "../lib/errors";
+import { faultPoint } from "../lib/faults";
 import { newId } from "../lib/ids";
 import { log } from "../lib/log";
 import { now } from "../lib/time";
@@ -16,6 +18,7 @@ import { AllRoutesRefused, acquireByRoute, type Refusal, type Route } from "../p
 import { raiseAlert } from "../providers/status";
 import { type AcquiredNumber, type AcquireRequest, type Provider, ProviderError } from "../providers/types";
 import { adjustStock, getOffer, type Offer, routesFor } from "./catalog";
+import { journalAcquired, journalDone, journalStart } from "./order-journal";
 import type { NewActivation } from "./room";
 import { countActive, findByIdempotencyKey, viewsOf } from "./store";
 import { type ActivationView, LIVE_STATUSES } from "./view";
@@ -105,7 +108,12 @@ const orderOnce = async (a: Actor, input: OrderInput, key: string): Promise<Acti
       .where(and(eq(orderClaims.userId, a.user.id), eq(orderClaims.idempotencyKey, key)))
       .get();
     if (!claim) continue;
-    if (claim.fingerprint !== fp) throw mismatch();
+    // The claim may belong to a request with another body (which will itself be refused): an order
+    // already made with this key answers an identical retry at once, whoever holds the claim.
+    if (claim.fingerprint !== fp) {
+      const done = await existingOrder(a, key, fp);
+      if (done) return done;
+    }
     // A claim older than any order can take was left by a request that died: take it over.
     if (claim.createdAt < now() - 2 * patience) {
       await releaseClaim(a.db, a.user.id, key, claim.activationId);
@@ -171,17 +179,31 @@ const placeOrder = async (
   if ((await countActive(db, user.id)) >= maxActive) throw tooManyActive(maxActive);
   const routes = await routesOf(a, input, offer);
   const windowMs = int(env.ACTIVATION_MINUTES, 20) * 60_000;
-  const { holdId } = await placeHold(db, {
+  // Journalled before the hold: whatever a crash interrupts from here on, the cron can resolve.
+  await journalStart(db, {
+    activationId: id,
     userId: user.id,
-    amount: offer.price,
-    currency: offer.currency,
-    reference: id,
-    expiresAt: now() + windowMs + HOLD_MARGIN_MS,
+    provider: routes[0]?.provider ?? offer.provider,
   });
+  let holdId: string;
+  try {
+    ({ holdId } = await placeHold(db, {
+      userId: user.id,
+      amount: offer.price,
+      currency: offer.currency,
+      reference: id,
+      expiresAt: now() + windowMs + HOLD_MARGIN_MS,
+    }));
+  } catch (error) {
+    await journalDone(db, id);
+    throw error;
+  }
   let number: AcquiredNumber | null = null;
   let provider: Provider | null = null;
   let inserted = false;
+  let activation: NewActivation;
   try {
+    await faultPoint("order.afterHold");
     const rented = await acquireFromRoutes(a, routes, {
       service: input.service,
       country: input.country,
@@ -191,8 +213,10 @@ const placeOrder = async (
     });
     number = rented.number;
     provider = rented.provider;
+    await journalAcquired(db, id, provider.name, number);
+    await faultPoint("order.afterAcquire");
     const createdAt = now();
-    const activation: NewActivation = {
+    activation = {
       id,
       numericId: 0,
       userId: user.id,
@@ -213,14 +237,48 @@ const placeOrder = async (
       upstreamCost: number.cost,
     });
     inserted = true;
+    await faultPoint("order.afterInsert");
     await takeFromStock(a, input, provider.name);
-    return await startRoom(env, activation);
   } catch (error) {
+    await faultPoint("order.beforeCleanup");
     await voidHold(db, id);
     if (inserted) await abandonRow(db, id);
     if (number && provider) await releaseNumber(a, provider, number.providerRef);
+    await journalDone(db, id);
     throw error;
   }
+  return startRoomOf(a, activation);
+};
+
+/**
+ * The row is written: the activation is the customer's now (listed, found by its Idempotency-Key), so
+ * a room that fails to start is never voided here. It is asked again once; if it still fails, the
+ * journal entry stays and the cron's `resolveStaleOrders` starts it (or ends it unpaid) within minutes.
+ */
+const startRoomOf = async (a: Actor, activation: NewActivation): Promise<ActivationView> => {
+  let view: ActivationView;
+  try {
+    view = await startRoom(a.env, activation);
+  } catch (first) {
+    log(a.requestId, "room_start_failed", { activationId: activation.id, error: String(first) });
+    try {
+      view = await startRoom(a.env, activation);
+    } catch {
+      throw new AppError(
+        503,
+        "ORDER_INCOMPLETE",
+        "The number was rented but its activation did not start; it appears in your list within minutes, or its money is released.",
+      );
+    }
+  }
+  try {
+    await faultPoint("order.afterStart");
+    await journalDone(a.db, activation.id);
+  } catch (error) {
+    // The cron finds the room started and only deletes the entry.
+    log(a.requestId, "order_journal_cleanup_failed", { activationId: activation.id, error: String(error) });
+  }
+  return view;
 };
 
 // The catalog's stock is a hint refreshed from the provider; a failed update must not fail the order.

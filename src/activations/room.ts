@@ -7,6 +7,7 @@ import { DurableObject } from "cloudflare:workers";
 import { postHold, voidHold } from "../billing/ledger";
 import { createDb } from "../db/client";
 import { type Env, int } from "../env";
+import { faultPoint } from "../lib/faults";
 import { log } from "../lib/log";
 import { iso } from "../lib/time";
 import { getProvider } from "../providers";
@@ -143,7 +144,11 @@ export class ActivationRoom extends DurableObject<Env> {
     return this.view(this.mustLoad());
   }
 
-  /** Records an SMS once per provider message id; the first code charges, later ones never do. */
+  /**
+   * Records an SMS once per provider message id. The first SMS delivered to a waiting activation
+   * charges — upstreams charge us for a delivered SMS, not for what our extractor could read — and
+   * later ones never do; the extracted code only decides what is shown.
+   */
   async receiveSms(sms: InboundRoomSms): Promise<RoomResult<{ duplicate: boolean }>> {
     let rec = this.load();
     if (!rec) return notInitialised();
@@ -153,7 +158,7 @@ export class ActivationRoom extends DurableObject<Env> {
     // Past the window the number is no longer paid for, even if the alarm has not fired yet.
     if (isLive(rec.status) && Date.now() >= rec.expiresAt) rec = this.expire(rec);
     const waiting = rec.status === "waiting" || rec.status === "waiting_retry";
-    const charges = waiting && sms.code !== null && !rec.charged;
+    const charges = waiting && !rec.charged;
     const seq = rec.lastSeq + 1;
     this.sql.exec(
       "INSERT INTO sms (message_id, id, seq, code, text, received_at, charged) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -168,7 +173,7 @@ export class ActivationRoom extends DurableObject<Env> {
     this.record(
       "sms",
       {
-        status: waiting && sms.code !== null ? "received" : rec.status,
+        status: waiting ? "received" : rec.status,
         code: sms.code ?? rec.code,
         charged: rec.charged || charges,
         hold: charges ? "post" : rec.hold,
@@ -435,6 +440,10 @@ export class ActivationRoom extends DurableObject<Env> {
   }
 
   private async settleOnce(): Promise<void> {
+    // The retry alarm is armed before any side effect: if this pass dies half-way (the object is
+    // evicted, the isolate crashes), the alarm resumes it within seconds, not at expiry.
+    await this.scheduleAlarm();
+    await faultPoint("settle.afterAlarm");
     let failed = false;
     const attempt = async (what: string, step: () => Promise<void>) => {
       try {
@@ -449,6 +458,7 @@ export class ActivationRoom extends DurableObject<Env> {
       }
     };
     await attempt("d1", () => this.writeThrough());
+    await faultPoint("settle.afterWrite");
     // The upstream confirms a cancel before the hold is voided: if it already has the SMS, its word
     // wins and the hold is posted instead.
     if (this.mustLoad().providerOps.some((o) => o.op === "cancel")) {
@@ -456,9 +466,11 @@ export class ActivationRoom extends DurableObject<Env> {
       await attempt("d1", () => this.writeThrough());
     }
     await attempt("hold", () => this.settleHold());
+    await faultPoint("settle.afterHold");
     for (const op of this.mustLoad().providerOps.filter((o) => o.op !== "cancel")) {
       await attempt(`provider.${op.op}`, () => this.runProviderOp(op.op));
     }
+    await faultPoint("settle.afterProvider");
     const rec = this.mustLoad();
     this.update({ retryAttempts: failed ? rec.retryAttempts + 1 : 0 });
     await this.scheduleAlarm();

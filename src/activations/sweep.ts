@@ -1,5 +1,5 @@
-// Cron safety net for activations whose expiry alarm never ran (or whose room never started), and for
-// Idempotency-Key claims left behind by requests that died.
+// Cron safety net for activations whose expiry alarm never ran (or whose room never started), for
+// Idempotency-Key claims left behind by requests that died, and for orders a crash left half-done.
 import { and, eq, inArray, lt } from "drizzle-orm";
 import { voidHold } from "../billing/ledger";
 import { createDb, type Db } from "../db/client";
@@ -7,6 +7,7 @@ import { activations, orderClaims } from "../db/schema";
 import type { Env } from "../env";
 import { log } from "../lib/log";
 import { getProvider } from "../providers";
+import { resolveStaleOrders } from "./order-journal";
 import { LIVE_STATUSES } from "./view";
 
 // Give the alarm its chance first: it normally fires at expiresAt.
@@ -14,7 +15,10 @@ const GRACE_MS = 60_000;
 const BATCH = 100;
 const CLAIM_MAX_AGE_MS = 60 * 60_000;
 
-export const sweepActivations = async (env: Env, at: number): Promise<{ expired: number }> => {
+export const sweepActivations = async (
+  env: Env,
+  at: number,
+): Promise<{ expired: number; orders: number }> => {
   const db = createDb(env.DB);
   const overdue = await db
     .select({ id: activations.id, status: activations.status })
@@ -37,7 +41,9 @@ export const sweepActivations = async (env: Env, at: number): Promise<{ expired:
     .delete(orderClaims)
     .where(lt(orderClaims.createdAt, at - CLAIM_MAX_AGE_MS))
     .run();
-  return { expired };
+  // Orders a crash left half-done: before the holds' expiry, so their money is back within minutes.
+  const orders = await resolveStaleOrders(env, db, at);
+  return { expired, orders };
 };
 
 /** A row whose room never started has no code and no watcher: release its money and its number. */

@@ -11,6 +11,7 @@ import { holds, ledgerEntries, users } from "../db/schema";
 import { AppError } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { now } from "../lib/time";
+import { freezeStatements } from "./freezes";
 import { changes, type Fragment, q, runBatch } from "./statements";
 
 export type HoldOutcome = "posted" | "voided";
@@ -43,11 +44,12 @@ const userProblem = async (
   opts: { refuseFrozen?: boolean } = {},
 ): Promise<AppError | null> => {
   const user = await db
-    .select({ currency: users.currency, frozenAt: users.frozenAt })
+    .select({ currency: users.currency, frozenAt: users.frozenAt, deletedAt: users.deletedAt })
     .from(users)
     .where(eq(users.id, userId))
     .get();
-  if (!user) return new AppError(404, "USER_NOT_FOUND", "No such user.");
+  if (!user || (opts.refuseFrozen && user.deletedAt != null))
+    return new AppError(404, "USER_NOT_FOUND", "No such user.");
   if (user.currency !== currency) {
     return new AppError(400, "CURRENCY_MISMATCH", `This account keeps its balance in ${user.currency}.`);
   }
@@ -62,7 +64,7 @@ const userProblem = async (
 /**
  * Moves `amount` from available to held. `reference` names what the hold pays for (act_…) and is
  * unique: placing it again returns the same hold when it matches, HOLD_CONFLICT otherwise.
- * A frozen account (open dispute, unrecovered refund) cannot place new holds.
+ * A frozen account (open dispute, unrecovered refund) or an erased one cannot place new holds.
  */
 export const placeHold = async (
   db: Db,
@@ -77,7 +79,8 @@ export const placeHold = async (
     q`INSERT INTO holds (id, user_id, amount, currency, reference, status, created_at, expires_at)
       SELECT ${holdId}, id, ${amount}, currency, ${reference}, 'pending', ${at}, ${expiresAt}
       FROM users
-      WHERE id = ${userId} AND currency = ${currency} AND frozen_at IS NULL AND available >= ${amount}
+      WHERE id = ${userId} AND currency = ${currency} AND frozen_at IS NULL AND deleted_at IS NULL
+        AND available >= ${amount}
       ON CONFLICT (reference) DO NOTHING`,
     q`INSERT INTO ledger_entries
         (id, user_id, kind, amount, held_delta, currency, reference, idempotency_key, created_at)
@@ -234,18 +237,17 @@ export const debitStatements = (input: DebitInput, guard: Fragment = q`1`) => {
       WHERE id = ${userId} AND ${entryExists(entryId)}`,
   ];
   if (kind === "adjustment") return { entryId, statements };
-  return {
-    entryId,
-    statements: [
-      ...statements,
-      q`UPDATE users SET
-          frozen_at = COALESCE(frozen_at, ${at}),
-          frozen_reason = COALESCE(frozen_reason, printf('A %s of %.2f %s could not be taken from the balance; contact support.',
-            ${kind}, (${amount} + (SELECT amount FROM ledger_entries WHERE id = ${entryId})) / 100.0, currency))
-        WHERE id = ${userId}
-          AND EXISTS (SELECT 1 FROM ledger_entries WHERE id = ${entryId} AND -amount < ${amount})`,
-    ],
-  };
+  // The shortfall is a freeze of its own (reference: the debit's key), beside any other reason.
+  const shortfall = freezeStatements({
+    userId,
+    reason: "shortfall",
+    reference: idempotencyKey,
+    detail: q`printf('A %s of %.2f %s could not be taken from the balance; contact support.',
+      ${kind}, (${amount} + (SELECT amount FROM ledger_entries WHERE id = ${entryId})) / 100.0, ${currency})`,
+    at,
+    guard: q`EXISTS (SELECT 1 FROM ledger_entries WHERE id = ${entryId} AND -amount < ${amount})`,
+  });
+  return { entryId, statements: [...statements, ...shortfall] };
 };
 
 /** Takes money from available, once per key; `amount` in the answer is what was really taken. */

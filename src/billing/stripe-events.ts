@@ -7,6 +7,7 @@ import { stripeEvents, topUps } from "../db/schema";
 import type { Env } from "../env";
 import { AppError } from "../lib/errors";
 import { now } from "../lib/time";
+import { freezeStatements, liftStatements } from "./freezes";
 import { creditStatements, debitStatements } from "./ledger";
 import { changes, q, runBatch } from "./statements";
 import { asStripeFailure, type Stripe, stripeClient } from "./stripe";
@@ -90,11 +91,13 @@ const onChargeRefunded = async (env: Env, db: Db, charge: Stripe.Charge) => {
   }
 };
 
-/** charge.dispute.created: freeze the account and take the disputed amount (what is there of it). */
-const onDisputeCreated = async (env: Env, db: Db, dispute: Stripe.Dispute) => {
-  const row = await creditedTopUpFor(env, db, idOf(dispute.payment_intent));
-  if (!row || row.disputeStatus !== null) return;
-  const opened = q`EXISTS (SELECT 1 FROM top_ups WHERE id = ${row.id} AND dispute_status = 'open')`;
+/**
+ * The chargeback of a dispute: take the disputed amount (what is there of it, key `dispute:<dp>`),
+ * record what was really taken on the top-up, and freeze the account for the dispute — all only
+ * when the top-up's dispute_status is `status` (the compare-and-set of the same batch just set it).
+ */
+const chargebackStatements = (row: TopUp, dispute: Stripe.Dispute, status: "open" | "lost", at: number) => {
+  const moved = q`EXISTS (SELECT 1 FROM top_ups WHERE id = ${row.id} AND dispute_status = ${status})`;
   const { entryId, statements } = debitStatements(
     {
       userId: row.userId,
@@ -104,24 +107,39 @@ const onDisputeCreated = async (env: Env, db: Db, dispute: Stripe.Dispute) => {
       reference: row.id,
       idempotencyKey: `dispute:${dispute.id}`,
     },
-    opened,
+    moved,
   );
-  const at = now();
-  await runBatch(db, [
-    q`UPDATE top_ups SET dispute_status = 'open' WHERE id = ${row.id} AND dispute_status IS NULL`,
+  return [
     ...statements,
     q`UPDATE top_ups SET disputed_amount = -(SELECT amount FROM ledger_entries WHERE id = ${entryId})
       WHERE id = ${row.id} AND EXISTS (SELECT 1 FROM ledger_entries WHERE id = ${entryId})`,
-    // The dispute is the reason that matters now, over a shortfall note the debit may have written.
-    q`UPDATE users SET frozen_at = COALESCE(frozen_at, ${at}), frozen_reason = ${DISPUTE_FROZEN_REASON}
-      WHERE id = ${row.userId} AND EXISTS (SELECT 1 FROM ledger_entries WHERE id = ${entryId})`,
+    ...freezeStatements({
+      userId: row.userId,
+      reason: "dispute",
+      reference: dispute.id,
+      detail: q`${DISPUTE_FROZEN_REASON}`,
+      at,
+      guard: q`EXISTS (SELECT 1 FROM ledger_entries WHERE id = ${entryId})`,
+    }),
+  ];
+};
+
+/** charge.dispute.created: freeze the account and take the disputed amount (what is there of it). */
+const onDisputeCreated = async (env: Env, db: Db, dispute: Stripe.Dispute) => {
+  const row = await creditedTopUpFor(env, db, idOf(dispute.payment_intent));
+  if (!row || row.disputeStatus !== null) return;
+  await runBatch(db, [
+    q`UPDATE top_ups SET dispute_status = 'open' WHERE id = ${row.id} AND dispute_status IS NULL`,
+    ...chargebackStatements(row, dispute, "open", now()),
   ]);
 };
 
 /**
- * charge.dispute.closed: when won, give back what the dispute took and lift the freeze if no other
- * dispute is open; when lost, the money stays taken and the account stays frozen for an operator.
- * A close that overtakes its own "created" marks the dispute closed, so the late "created" is ignored.
+ * charge.dispute.closed: when won, give back what the dispute took and lift this dispute's freeze
+ * (and the shortfall of its own chargeback) — any other reason stays; when lost, the money stays
+ * taken and the account stays frozen for an operator. A close that overtakes its own "created" marks
+ * the dispute closed, so the late "created" is ignored: a lost one therefore takes the chargeback
+ * and freezes right here, exactly as "created" would have.
  */
 const onDisputeClosed = async (env: Env, db: Db, dispute: Stripe.Dispute) => {
   let row = await creditedTopUpFor(env, db, idOf(dispute.payment_intent));
@@ -129,8 +147,10 @@ const onDisputeClosed = async (env: Env, db: Db, dispute: Stripe.Dispute) => {
   const outcome = DISPUTE_WON.has(dispute.status) ? "won" : "lost";
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     if (row.disputeStatus === "won" || row.disputeStatus === "lost") return;
+    const at = now();
     const closed = q`UPDATE top_ups SET dispute_status = ${outcome}
       WHERE id = ${row.id} AND dispute_status IS ${row.disputeStatus}`;
+    const isWon = q`EXISTS (SELECT 1 FROM top_ups WHERE id = ${row.id} AND dispute_status = 'won')`;
     const giveBack =
       outcome === "won" && row.disputeStatus === "open" && row.disputedAmount > 0
         ? creditStatements(
@@ -142,18 +162,24 @@ const onDisputeClosed = async (env: Env, db: Db, dispute: Stripe.Dispute) => {
               reference: row.id,
               idempotencyKey: `dispute_won:${dispute.id}`,
             },
-            q`EXISTS (SELECT 1 FROM top_ups WHERE id = ${row.id} AND dispute_status = 'won')`,
+            isWon,
           )
         : [];
-    const unfreeze =
+    const settle =
       outcome === "won"
-        ? [
-            q`UPDATE users SET frozen_at = NULL, frozen_reason = NULL
-              WHERE id = ${row.userId} AND frozen_reason = ${DISPUTE_FROZEN_REASON}
-                AND NOT EXISTS (SELECT 1 FROM top_ups WHERE user_id = ${row.userId} AND dispute_status = 'open')`,
-          ]
-        : [];
-    const [moved] = await runBatch(db, [closed, ...giveBack, ...unfreeze]);
+        ? liftStatements(
+            row.userId,
+            [
+              { reason: "dispute", reference: dispute.id },
+              { reason: "shortfall", reference: `dispute:${dispute.id}` },
+            ],
+            at,
+            isWon,
+          )
+        : row.disputeStatus === null
+          ? chargebackStatements(row, dispute, "lost", at)
+          : [];
+    const [moved] = await runBatch(db, [closed, ...giveBack, ...settle]);
     if (changes(moved) === 1) return;
     row = await reload(db, row.id);
   }

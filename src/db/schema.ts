@@ -184,6 +184,29 @@ export const stripeEvents = sqliteTable("stripe_events", {
   receivedAt: integer("received_at").notNull(),
 });
 
+// ── account freezes (issue 15) ──────────────────────────────────────────────────────────────────
+
+// Every reason an account is frozen, one row each: a dispute, a refund or chargeback the balance could
+// not cover. `users.frozen_at` is set while any row is unlifted, so lifting one reason keeps the others.
+export const accountFreezes = sqliteTable(
+  "account_freezes",
+  {
+    id: text("id").primaryKey(), // frz_…
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    reason: text("reason", { enum: ["dispute", "shortfall", "operator"] }).notNull(),
+    reference: text("reference").notNull(), // the dispute (dp_…) or the debit's idempotency key
+    detail: text("detail").notNull(), // shown to the customer
+    createdAt: integer("created_at").notNull(),
+    liftedAt: integer("lifted_at"),
+  },
+  (t) => [
+    uniqueIndex("account_freezes_reason_unique").on(t.userId, t.reason, t.reference),
+    index("account_freezes_user_lifted").on(t.userId, t.liftedAt),
+  ],
+);
+
 // ── catalog ─────────────────────────────────────────────────────────────────────────────────────
 
 export const services = sqliteTable("services", {
@@ -343,6 +366,28 @@ export const orderClaims = sqliteTable(
     createdAt: integer("created_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.idempotencyKey] })],
+);
+
+// ── order journal (issue 15) ────────────────────────────────────────────────────────────────────
+
+// One row per order in flight, written before its hold and deleted once the room has started: what a
+// crashed order left behind (a hold, a rented number, a row without a room) for the cron to resolve.
+export const orderJournal = sqliteTable(
+  "order_journal",
+  {
+    activationId: text("activation_id").primaryKey(), // the hold's reference and the row's id
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    step: text("step", { enum: ["started", "acquired"] }).notNull(),
+    provider: text("provider").notNull(),
+    providerRef: text("provider_ref"),
+    phone: text("phone"),
+    cost: integer("cost"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("order_journal_updated").on(t.updatedAt), index("order_journal_user").on(t.userId)],
 );
 
 // ── simulator (the fake upstream provider; its own state, as a remote provider would keep it) ──────

@@ -1,6 +1,6 @@
 // "Delete my account": personal data goes; what accounting must keep (ledger entries, activation
 // records without SMS content) stays, tied to an id that no longer leads to a person.
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { checkPasswordAttempt } from "../accounts/account";
 import type { RequestMeta } from "../accounts/request-meta";
 import { LIVE_STATUSES } from "../activations/view";
@@ -17,10 +17,18 @@ import {
 } from "../db/schema";
 import type { Env } from "../env";
 import { AppError, notFound } from "../lib/errors";
+import { faultPoint } from "../lib/faults";
 import { now } from "../lib/time";
 import { scrubSmsOfUser } from "./retention";
 
 export type EraseInput = { password: string; forfeitBalance: boolean };
+
+const activeActivations = () =>
+  new AppError(
+    409,
+    "ACTIVE_ACTIVATIONS",
+    "Finish or cancel your active numbers first; the account can be deleted once none is live.",
+  );
 
 export const eraseAccount = async (
   env: Env,
@@ -41,13 +49,7 @@ export const eraseAccount = async (
     .from(activations)
     .where(and(eq(activations.userId, userId), inArray(activations.status, [...LIVE_STATUSES])))
     .limit(1);
-  if (live.length > 0 || user.held > 0) {
-    throw new AppError(
-      409,
-      "ACTIVE_ACTIVATIONS",
-      "Finish or cancel your active numbers first; the account can be deleted once none is live.",
-    );
-  }
+  if (live.length > 0 || user.held > 0) throw activeActivations();
   if (user.available > 0 && !input.forfeitBalance) {
     throw new AppError(
       409,
@@ -56,6 +58,16 @@ export const eraseAccount = async (
       { available: user.available, currency: user.currency },
     );
   }
+  await faultPoint("erase.afterChecks");
+  // The commit point, in one statement: an order that placed its hold (or was journalled) since the
+  // checks above makes it fail, and once it has passed no hold can be placed (placeHold refuses an
+  // erased account). So an erased account never keeps a live number or held money.
+  const erasedAt = now();
+  const marked = await db.run(sql`UPDATE users SET deleted_at = ${erasedAt}
+    WHERE id = ${userId} AND deleted_at IS NULL AND held = 0
+      AND NOT EXISTS (SELECT 1 FROM activations WHERE user_id = ${userId} AND status IN ${LIVE_STATUSES})
+      AND NOT EXISTS (SELECT 1 FROM order_journal WHERE user_id = ${userId})`);
+  if (marked.meta.changes !== 1) throw activeActivations();
   if (user.available > 0) {
     await debit(db, {
       userId,
@@ -71,7 +83,6 @@ export const eraseAccount = async (
     .select({ id: activations.id })
     .from(activations)
     .where(eq(activations.userId, userId));
-  const erasedAt = now();
   await db.batch([
     db
       .update(users)

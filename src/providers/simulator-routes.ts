@@ -1,13 +1,23 @@
-// The simulated upstream's HTTP API, mounted at /simulator. It speaks a protocol of its own (our
-// adapter in simulator/adapter.ts is its only client, besides tests and the dashboard's "simulate an
-// SMS" control) and exists only where SIMULATOR_ENABLED is true: elsewhere every path is 404, so no
-// one can inject an SMS into a real deployment. Hidden from our OpenAPI document: it is not our API.
+// The simulated upstream's HTTP API, mounted at /simulator. It speaks a protocol of its own and exists
+// only where SIMULATOR_ENABLED is true: elsewhere every path is 404. Where it is on (locally, and on a
+// public demo) it is an upstream's API, not a public one: our adapter calls it with the simulator's
+// shared secret (as it would a real provider with its API key), an operator with ADMIN_TOKEN. Only
+// `GET /api/status` is public (the dashboard reads it), and a signed-in customer may simulate an SMS
+// to their own live number (`POST /activations/{id}/sms`), never to anyone else's.
+// Hidden from our OpenAPI document: it is not our API.
 import { createRoute, z } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
+import { requireUser } from "../accounts/auth";
+import { authenticateOperator } from "../admin/auth";
 import type { Db } from "../db/client";
-import { type Env, flag, int } from "../env";
-import { errorBody } from "../lib/errors";
+import { type AppEnv, type Env, flag, int } from "../env";
+import { timingSafeEqual } from "../lib/crypto";
+import { AppError, errorBody } from "../lib/errors";
+import { log } from "../lib/log";
 import { createRouter, errorResponse, jsonBody, jsonContent } from "../lib/openapi";
 import { providerEntries } from ".";
+import { simulateOwnSms } from "./simulator/own-sms";
+import { simulatorCredential } from "./simulator/signature";
 import {
   acquire,
   deliverDue,
@@ -31,6 +41,27 @@ simulatorRoutes.use("*", async (c, next) => {
   // Exactly what any unknown path answers: a disabled simulator does not even admit it exists.
   return c.json(errorBody("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}.`), 404);
 });
+
+const isUpstreamClient = (env: Env, authorization: string | undefined): boolean => {
+  if (authenticateOperator(env, authorization)) return true;
+  const secret = env.SIMULATOR_WEBHOOK_SECRET ?? "";
+  // A short or unset secret must never let a guessed bearer through.
+  return secret.length >= 16 && timingSafeEqual(authorization ?? "", simulatorCredential(env));
+};
+
+const requireUpstreamClient: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (!isUpstreamClient(c.env, c.req.header("Authorization"))) {
+    log(c.get("requestId"), "simulator_auth_refused", { path: c.req.path });
+    throw new AppError(401, "UNAUTHORIZED", "The simulator's controls need an operator credential.");
+  }
+  await next();
+};
+
+simulatorRoutes.use("/api/*", async (c, next) =>
+  c.req.path.endsWith("/simulator/api/status") ? next() : requireUpstreamClient(c, next),
+);
+simulatorRoutes.use("/sms", requireUpstreamClient);
+simulatorRoutes.use("/activations/*", requireUser);
 
 const ServiceCode = z.string().regex(/^[a-z0-9]{2,4}$/, "a service code such as tg");
 const CountryId = z.number().int().min(0);
@@ -110,12 +141,17 @@ simulatorRoutes.openapi(
     hide: true,
     request: {
       body: jsonBody(
-        z.object({
-          service: ServiceCode,
-          country: CountryId,
-          stock: z.number().int().min(0).optional(),
-          cost: z.number().int().min(1).optional(),
-        }),
+        z
+          .object({
+            service: ServiceCode,
+            country: CountryId,
+            stock: z.number().int().min(0).optional(),
+            cost: z.number().int().min(1).optional(),
+          })
+          .refine((b) => b.stock !== undefined || b.cost !== undefined, {
+            message: "Give a stock, a cost or both.",
+            path: ["stock"],
+          }),
       ),
     },
     responses: { 200: jsonContent(Offer, "The offer as it now stands"), ...errors },
@@ -300,5 +336,34 @@ simulatorRoutes.openapi(
   async (c) => {
     const { phone, text } = c.req.valid("json");
     return c.json(await receiveSms(c.env, c.get("db"), phone, text), 202);
+  },
+);
+
+simulatorRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/activations/{id}/sms",
+    hide: true,
+    request: {
+      params: z.object({ id: z.string().max(64) }),
+      body: jsonBody(z.object({ text: z.string().min(1).max(1000) })),
+    },
+    responses: {
+      202: jsonContent(
+        z.object({
+          messageId: z.string(),
+          status: z.enum(["pending", "delivered", "dropped", "failed"]),
+          mode: z.enum(SIM_MODES),
+        }),
+        "The SMS the upstream now sends to the customer's own number",
+      ),
+      ...errors,
+    },
+  }),
+  async (c) => {
+    const result = await simulateOwnSms(c.env, c.get("db"), c.get("user").id, c.req.valid("param").id, {
+      text: c.req.valid("json").text,
+    });
+    return c.json(result, 202);
   },
 );

@@ -4,7 +4,7 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ActivationView } from "../../src/activations/service";
-import { call } from "../support";
+import { call, OPERATOR } from "../support";
 import { seedCatalogForTests } from "../support-catalog";
 import {
   act,
@@ -69,16 +69,32 @@ describe("an activation from order to finish", () => {
     expect(await res.json()).toMatchObject({ status: "finished", code: "123456" });
   });
 
-  it("keeps an SMS without a code as text, waiting on and charging nothing", async () => {
+  it("charges the first SMS even when no code can be read in it, and shows its full text", async () => {
+    // Upstreams charge us for an SMS delivered to the number, not for what our extractor reads.
     const { userId, auth } = await customer();
     const { id, price } = await ordered(auth, "go", 0);
     await sms(id, "Welcome! Reply STOP to opt out.");
     const view = await get(auth, id);
-    expect(view).toMatchObject({ status: "waiting", code: null, charged: false });
+    expect(view).toMatchObject({ status: "received", code: null, charged: true });
     expect(view.sms).toEqual([
       { code: null, text: "Welcome! Reply STOP to opt out.", receivedAt: expect.any(String) },
     ]);
-    expect(await balance(userId)).toEqual({ available: STARTING_BALANCE - price, held: price });
+    expect(await balance(userId)).toEqual({ available: STARTING_BALANCE - price, held: 0 });
+    // Charged means the number did its job: it can no longer be cancelled for a refund.
+    await makeCancelable(id);
+    const cancel = await act(auth, id, "cancel");
+    expect(cancel.status).toBe(409);
+    expect(await balance(userId)).toEqual({ available: STARTING_BALANCE - price, held: 0 });
+  });
+
+  it("charges a Steam Guard code once and shows it", async () => {
+    const { userId, auth } = await customer();
+    const { id, price } = await ordered(auth, "go", 0);
+    await sms(id, "Your Steam Guard code is: 4KX7P");
+    await sms(id, "Your Steam Guard code is: 9QW2R");
+    // The latest code is the one shown; the second SMS charges nothing more.
+    expect(await get(auth, id)).toMatchObject({ status: "received", code: "9QW2R", charged: true });
+    expect(await balance(userId)).toEqual({ available: STARTING_BALANCE - price, held: 0 });
   });
 });
 
@@ -199,7 +215,7 @@ describe("the provider is told", () => {
     const row = await env.DB.prepare("SELECT provider_ref FROM activations WHERE id = ?")
       .bind(activationId)
       .first<{ provider_ref: string }>();
-    const res = await call(`/simulator/api/activations/${row?.provider_ref}`);
+    const res = await call(`/simulator/api/activations/${row?.provider_ref}`, { headers: OPERATOR });
     expect(res.status).toBe(200);
     return ((await res.json()) as { rental: { status: string } }).rental.status;
   };

@@ -4,14 +4,14 @@ import { createExecutionContext, env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ActivationView } from "../../src/activations/service";
 import { createApp } from "../../src/app";
-import { call, json } from "../support";
+import { call, json, OPERATOR } from "../support";
 import { seedCatalogForTests } from "../support-catalog";
 import { balance, customer, holdsOf, order, ordered, STARTING_BALANCE, sms } from "./helpers";
 
 beforeAll(() => seedCatalogForTests(env));
 
 const simulatorMode = async (mode: string) => {
-  const res = await call("/simulator/api/mode", json({ mode }));
+  const res = await call("/simulator/api/mode", json({ mode }, OPERATOR));
   expect(res.status).toBe(200);
 };
 
@@ -249,6 +249,22 @@ describe("Idempotency-Key", () => {
     const headers = { "Idempotency-Key": "order-2" };
     expect((await order(auth, { service: "go", country: 2 }, headers)).status).toBe(201);
     await expectError(await order(auth, { service: "fb", country: 2 }, headers), 409, "IDEMPOTENCY_MISMATCH");
+  });
+
+  it("answers an identical retry while a request with the same key and another body is in flight", async () => {
+    const { userId, auth } = await customer();
+    const headers = { "Idempotency-Key": "order-race" };
+    const first = await (await order(auth, { service: "go", country: 2 }, headers)).json<ActivationView>();
+    // A request with other parameters holds the key's claim at this moment (it will be refused).
+    await env.DB.prepare(
+      "INSERT INTO order_claims (user_id, idempotency_key, fingerprint, activation_id, created_at) VALUES (?, ?, ?, ?, ?)",
+    )
+      .bind(userId, "order-race", JSON.stringify(["fb", 2, null]), "act_inflight", Date.now())
+      .run();
+    const retry = await order(auth, { service: "go", country: 2 }, headers);
+    expect(retry.status).toBe(201);
+    expect((await retry.json<ActivationView>()).id).toBe(first.id);
+    expect(await holdsOf(userId)).toHaveLength(1);
   });
 
   it("keeps keys per customer", async () => {

@@ -2,7 +2,7 @@
 // or at once, and providers delivering the same SMS more than once. Money and state stay consistent.
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, json } from "../support";
+import { call, json, OPERATOR } from "../support";
 import { seedCatalogForTests } from "../support-catalog";
 import {
   act,
@@ -88,9 +88,9 @@ describe("duplicate deliveries", () => {
   it("through the provider webhook: the simulator sending each SMS twice shows it once", async () => {
     const { auth } = await customer();
     const { id, phone } = await ordered(auth, "fb", 4);
-    const mode = await call("/simulator/api/mode", json({ mode: "duplicate_webhook", phone }));
+    const mode = await call("/simulator/api/mode", json({ mode: "duplicate_webhook", phone }, OPERATOR));
     expect(mode.status).toBe(200);
-    const sent = await call("/simulator/sms", json({ phone, text: "Facebook code: 90210" }));
+    const sent = await call("/simulator/sms", json({ phone, text: "Facebook code: 90210" }, OPERATOR));
     expect(sent.status).toBe(202);
     const view = await get(auth, id);
     expect(view.sms).toEqual([

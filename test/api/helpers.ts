@@ -2,7 +2,7 @@
 // number through the simulator's HTTP API, and read balances straight from D1.
 import { env } from "cloudflare:test";
 import { expect } from "vitest";
-import { call, createUserWithKey, json } from "../support";
+import { call, createUserWithKey, json, OPERATOR } from "../support";
 
 export const HANDLER = "/stubs/handler_api.php";
 export const STARTING_BALANCE = 10_000;
@@ -25,12 +25,12 @@ export const handlerJson = async <T = Record<string, unknown>>(params: Record<st
 
 /** An SMS arrives at the rented number, delivered by the simulated upstream to our webhook. */
 export const smsTo = async (phone: string, text: string) => {
-  const res = await call("/simulator/sms", json({ phone, text }));
+  const res = await call("/simulator/sms", json({ phone, text }, OPERATOR));
   expect(res.status, await res.clone().text()).toBeLessThan(300);
 };
 
 export const simulator = async (path: string, body: unknown) => {
-  const res = await call(`/simulator${path}`, json(body));
+  const res = await call(`/simulator${path}`, json(body, OPERATOR));
   expect(res.status, await res.clone().text()).toBe(200);
 };
 

@@ -150,6 +150,52 @@ describe("disputes", () => {
     expect(await getBalance(db, userId)).toMatchObject({ available: 0 });
   });
 
+  it("a won dispute on one top-up keeps the freeze an unrecovered refund on another caused", async () => {
+    const { userId, auth, session: first } = await creditedTopUp(1000);
+    const next = await startCheckout(auth, 500);
+    const second = await pay(next.sessionId);
+    await deliver(stripeEvent("checkout.session.completed", second));
+    await spend(userId, 1500);
+    // The first top-up is refunded in full, but its money is already held by orders: a shortfall.
+    await deliver(refunded(first, 1000));
+    const disputeId = newId("dp");
+    await deliver(stripeEvent("charge.dispute.created", disputeOf(second, 500, "needs_response", disputeId)));
+    await deliver(stripeEvent("charge.dispute.closed", disputeOf(second, 500, "won", disputeId)));
+    const after = await balanceOf(userId);
+    expect(after?.frozenAt).not.toBeNull();
+    expect(after?.frozenReason).toContain("refund of 10.00 USD");
+    await expect(spend(userId, 1)).rejects.toMatchObject({ code: "ACCOUNT_FROZEN" });
+  });
+
+  it("keeps every reason: winning one of two disputes keeps the account frozen until both are won", async () => {
+    const { userId, auth, session: first } = await creditedTopUp(1000);
+    const next = await startCheckout(auth, 500);
+    const second = await pay(next.sessionId);
+    await deliver(stripeEvent("checkout.session.completed", second));
+    const [a, b] = [newId("dp"), newId("dp")];
+    await deliver(stripeEvent("charge.dispute.created", disputeOf(first, 1000, "needs_response", a)));
+    await deliver(stripeEvent("charge.dispute.created", disputeOf(second, 500, "needs_response", b)));
+    await deliver(stripeEvent("charge.dispute.closed", disputeOf(first, 1000, "won", a)));
+    expect((await balanceOf(userId))?.frozenAt).not.toBeNull();
+    await deliver(stripeEvent("charge.dispute.closed", disputeOf(second, 500, "won", b)));
+    expect(await balanceOf(userId)).toMatchObject({ available: 1500, frozenAt: null, frozenReason: null });
+  });
+
+  it("charges back and freezes a lost dispute whose 'closed' arrives before its 'created'", async () => {
+    const { userId, session } = await creditedTopUp(1000);
+    const disputeId = newId("dp");
+    await deliver(stripeEvent("charge.dispute.closed", disputeOf(session, 1000, "lost", disputeId)));
+    await deliver(
+      stripeEvent("charge.dispute.created", disputeOf(session, 1000, "needs_response", disputeId)),
+    );
+    const after = await balanceOf(userId);
+    expect(after).toMatchObject({ available: 0 });
+    expect(after?.frozenAt).not.toBeNull();
+    expect((await entriesOf(userId)).filter((e) => e.kind === "chargeback")).toEqual([
+      expect.objectContaining({ amount: -1000 }),
+    ]);
+  });
+
   it("lets a frozen customer still top up", async () => {
     const { userId, auth, session } = await creditedTopUp(1000);
     await deliver(

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { extractCode } from "../../src/activations/code";
 
@@ -57,6 +58,31 @@ const cases: [string, string, string | null][] = [
   ["no digits", "Welcome to Telegram! Reply HELP for help.", null],
   ["only a short number", "Your code expires in 10 minutes.", null],
   ["a bare code", "48213", "48213"],
+  // Letter-and-digit codes.
+  ["Steam Guard", "Your Steam Guard code is: 4KX7P", "4KX7P"],
+  ["Steam Guard letters only", "Steam Guard code: KXPQR", "KXPQR"],
+  ["Steam login", "Login Code: F7G2K\nThis is the code you need to log in to your Steam account.", "F7G2K"],
+  ["alphanumeric German", "Ihr Bestätigungscode: AB12CD. Gültig für 10 Minuten.", "AB12CD"],
+  ["alphanumeric Russian", "Ваш код: X7K9Q2", "X7K9Q2"],
+  ["alphanumeric Spanish", "Tu código de acceso es 9HX4T", "9HX4T"],
+  // Codes in links.
+  ["link only", "Sign in: https://example.com/verify?code=583920", "583920"],
+  ["link path", "Tap to log in: https://t.me/login/61524", "61524"],
+  ["link French", "Confirmez votre numéro : https://app.example.fr/c?otp=775310&lang=fr", "775310"],
+  // Spaced digits and unusual lengths.
+  ["spaced code", "Your code is 123 456.", "123456"],
+  ["spaced Portuguese", "Seu código: 482 913", "482913"],
+  ["three digits", "Your Lyft code is 123", "123"],
+  ["three digits Russian", "Код: 581", "581"],
+  ["nine digits", "Your verification code: 123456789", "123456789"],
+  ["nine digits Chinese", "验证码：918273645，请勿泄露", "918273645"],
+  // Numbers that are not codes.
+  ["order number", "Your order 58213 has shipped.", null],
+  ["order number Spanish", "Tu pedido 58213 ha sido enviado.", null],
+  ["order number Russian", "Ваш заказ 58213 отправлен.", null],
+  ["tracking number", "Tracking 48213 - your parcel arrives tomorrow.", null],
+  ["duration after a keyword", "Your code is valid for 300 seconds.", null],
+  ["a long number is no code", "Your code: 1234567890123", null],
 ];
 
 describe("extractCode", () => {
@@ -66,5 +92,78 @@ describe("extractCode", () => {
 
   it("keeps codes as strings with their leading zeros", () => {
     expect(extractCode("Your code: 004213")).toBe("004213");
+  });
+});
+
+// The code must be something the person can find in the message: the same characters in the same
+// order, with at most a space or a dash between them (digit forms other than ASCII are read as digits).
+const foundIn = (code: string, text: string): boolean => {
+  const ascii = text.replace(/[\u0660-\u0669\u06f0-\u06f9\uff10-\uff19]/g, (ch) => {
+    const cp = ch.charCodeAt(0);
+    const base = cp >= 0xff10 ? 0xff10 : cp >= 0x06f0 ? 0x06f0 : 0x0660;
+    return String(cp - base);
+  });
+  const pattern = [...code].map((ch) => ch.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[- ]?");
+  return new RegExp(pattern).test(ascii);
+};
+
+describe("extractCode properties", () => {
+  // A fixed seed keeps CI deterministic; failures print the counterexample to add to the table.
+  const params = { seed: 1515, numRuns: 2000 };
+  const words = fc.constantFrom(
+    "code",
+    "Your",
+    "is",
+    "код",
+    "order",
+    "G-",
+    "https://x.io/login/",
+    "?code=",
+    " ",
+    "\n",
+    ":",
+    "-",
+    "#",
+    "$",
+    "+1",
+    "验证码",
+    "ID",
+  );
+  const pieces = fc.oneof(
+    fc.string(),
+    fc.stringMatching(/^[A-Z0-9]{1,10}$/),
+    fc.stringMatching(/^\d{1,12}$/),
+    words,
+    fc.string({ unit: "binary", maxLength: 8 }),
+  );
+  const messages = fc.oneof(
+    fc.string({ unit: "binary", maxLength: 300 }),
+    fc.array(pieces, { maxLength: 30 }).map((p) => p.join(" ")),
+  );
+
+  it("never throws and returns only text the message contains", () => {
+    fc.assert(
+      fc.property(messages, (text) => {
+        const code = extractCode(text);
+        if (code !== null) {
+          expect(code.length).toBeGreaterThanOrEqual(3);
+          expect(foundIn(code, text), `${JSON.stringify(code)} in ${JSON.stringify(text)}`).toBe(true);
+        }
+      }),
+      params,
+    );
+  });
+
+  it("finds a code written after a keyword, whatever surrounds it", () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^\d{4,8}$/),
+        fc.constantFrom("Hello. ", "", "Telegram: "),
+        (code, lead) => {
+          expect(extractCode(`${lead}Your code is ${code}. Do not share it.`)).toBe(code);
+        },
+      ),
+      params,
+    );
   });
 });

@@ -586,11 +586,11 @@ scenario("the card catches up on what it missed while its connection was down", 
   await page.locator(".live-reconnecting").waitFor();
   // The SMS arrives while the page has no connection at all.
   const sent = await page.evaluate(
-    ({ phone }) =>
-      fetch("/simulator/sms", {
+    ({ id }) =>
+      fetch(`/simulator/activations/${id}/sms`, {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ phone, text: "Your Telegram code is 775511" }),
+        body: JSON.stringify({ text: "Your Telegram code is 775511" }),
       }).then((r) => r.status),
     activation,
   );
@@ -810,3 +810,6 @@ scenario(
     assert.deepEqual(problems, []);
   },
 );
+
+test("the money invariant holds over the whole database", async () =>
+  (await import("./ledger-check.mjs")).assertLedgerInvariant(state));

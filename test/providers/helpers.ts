@@ -3,10 +3,13 @@
 import { env } from "cloudflare:test";
 import { expect } from "vitest";
 import { SIGNATURE_HEADER, signPayload, TIMESTAMP_HEADER } from "../../src/providers/simulator/signature";
-import { call, json } from "../support";
+import { call, json, OPERATOR } from "../support";
 
 export const sim = async (path: string, body?: unknown) => {
-  const res = await call(`/simulator${path}`, body === undefined ? {} : json(body));
+  const res = await call(
+    `/simulator${path}`,
+    body === undefined ? { headers: OPERATOR } : json(body, OPERATOR),
+  );
   return {
     status: res.status,
     body: (await res.json()) as Record<string, unknown> & { error?: { code: string } },

@@ -2,7 +2,7 @@ import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import { SIGNATURE_HEADER, signPayload, TIMESTAMP_HEADER } from "../../src/providers/simulator/signature";
-import { call } from "../support";
+import { call, OPERATOR } from "../support";
 import { postWebhook, sim } from "./helpers";
 
 // The same app with the production setting: the simulator is off.
@@ -23,7 +23,7 @@ describe("the simulator's HTTP surface", () => {
     const res = await createApp().fetch(
       new Request("http://localhost:8787/simulator/api/acquire", {
         method: "POST",
-        headers: { "Content-Type": "application/json" },
+        headers: { "Content-Type": "application/json", ...OPERATOR },
         body: JSON.stringify({ service: "tg", country: 0 }),
       }),
       { ...env, SIMULATOR_AUTO_SMS: "true", SIMULATOR_AUTO_SMS_DELAY_MS: "0" },

@@ -17,7 +17,7 @@ import {
   type ProviderErrorCode,
   WebhookAuthError,
 } from "../types";
-import { SIGNATURE_HEADER, signatureProblem, TIMESTAMP_HEADER } from "./signature";
+import { SIGNATURE_HEADER, signatureProblem, simulatorCredential, TIMESTAMP_HEADER } from "./signature";
 
 // The upstream's error codes and what they mean to us; anything else (404 of a disabled simulator,
 // a 5xx) means the provider is not there.
@@ -76,7 +76,10 @@ export class SimulatorProvider implements Provider {
       res = await exports.default.fetch(
         new Request(`${this.upstream}/${path}`, {
           method: body === undefined ? "GET" : "POST",
-          headers: body === undefined ? {} : { "Content-Type": "application/json" },
+          headers: {
+            Authorization: simulatorCredential(this.env),
+            ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+          },
           body: body === undefined ? undefined : JSON.stringify(body),
           signal,
         }),

@@ -26,3 +26,7 @@ export const signatureProblem = async (
   const expected = await signPayload(secret, ts, body);
   return timingSafeEqual(expected, signature.toLowerCase()) ? null : "the signature does not match";
 };
+
+/** The bearer our adapter sends to the simulator's API: the same shared secret, as a provider's API key. */
+export const simulatorCredential = (env: { SIMULATOR_WEBHOOK_SECRET: string }): string =>
+  `Bearer ${env.SIMULATOR_WEBHOOK_SECRET}`;
