@@ -26,6 +26,8 @@ export default defineConfig(async () => {
             STRIPE_API_BASE: "http://stripe.fake",
             EMAIL_API_URL: "",
             EMAIL_API_KEY: "",
+            ACCESS_TEAM_DOMAIN: "smsprof-test.cloudflareaccess.com",
+            ACCESS_AUD: "test-access-aud-0123456789",
           },
           // Every outbound fetch of the Worker lands here: fakes of the services we cannot reach.
           outboundService: fakeUpstream,

@@ -1,9 +1,9 @@
 // The catalog: services, countries and our sell price per service × country. Services and countries
 // are reference data (a migration); cost and stock come from the provider and are refreshed by
 // syncCatalog (cron, seed, tests). Ordering reads one offer with getOffer.
-import { and, asc, eq, lt, sql } from "drizzle-orm";
+import { and, asc, eq, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { countries, prices, services } from "../db/schema";
+import { countries, priceOverrides, prices, services } from "../db/schema";
 import { type Env, int } from "../env";
 import { now } from "../lib/time";
 import { getProvider } from "../providers";
@@ -21,6 +21,15 @@ const ROWS_PER_UPSERT = 12;
 export const sellPrice = (cost: number, markupPercent: number): number =>
   Math.ceil((cost * (100 + markupPercent)) / 100);
 
+/** An operator's override of one price (see priceOverrides), or the configured markup. */
+export type PriceRule = { price: number | null; markupPercent: number | null };
+
+export const priceFor = (cost: number, defaultMarkup: number, rule?: PriceRule | null): number => {
+  if (rule?.price != null) return rule.price;
+  return sellPrice(cost, rule?.markupPercent ?? defaultMarkup);
+};
+
+/** The offer of a service in a country; null when not sold, also while an operator disabled either. */
 export const getOffer = async (db: Db, service: string, country: number): Promise<Offer | null> => {
   const row = await db
     .select({
@@ -31,7 +40,16 @@ export const getOffer = async (db: Db, service: string, country: number): Promis
       provider: prices.provider,
     })
     .from(prices)
-    .where(and(eq(prices.service, service), eq(prices.country, country)))
+    .innerJoin(services, eq(services.code, prices.service))
+    .innerJoin(countries, eq(countries.id, prices.country))
+    .where(
+      and(
+        eq(prices.service, service),
+        eq(prices.country, country),
+        isNull(services.disabledAt),
+        isNull(countries.disabledAt),
+      ),
+    )
     .get();
   return row ?? null;
 };
@@ -53,10 +71,13 @@ export const adjustStock = async (db: Db, service: string, country: number, delt
 export const syncCatalog = async (env: Env, db: Db): Promise<{ updated: number }> => {
   const provider = getProvider(env);
   const offers = await provider.offers();
-  const [knownServices, knownCountries] = await Promise.all([
+  const [knownServices, knownCountries, overrides] = await Promise.all([
     db.select({ code: services.code }).from(services).all(),
     db.select({ id: countries.id }).from(countries).all(),
+    db.select().from(priceOverrides).all(),
   ]);
+  // An operator's price survives every sync: it is applied again to each fresh cost.
+  const rules = new Map(overrides.map((o) => [`${o.service}/${o.country}`, o]));
   const serviceSet = new Set(knownServices.map((s) => s.code));
   const countrySet = new Set(knownCountries.map((c) => c.id));
   const markup = int(env.PRICE_MARKUP_PERCENT, 0);
@@ -68,7 +89,7 @@ export const syncCatalog = async (env: Env, db: Db): Promise<{ updated: number }
       country: o.country,
       provider: provider.name,
       cost: o.cost,
-      price: sellPrice(o.cost, markup),
+      price: priceFor(o.cost, markup, rules.get(`${o.service}/${o.country}`)),
       currency: env.CURRENCY,
       stock: Math.max(0, o.stock),
       updatedAt: syncedAt,
@@ -99,8 +120,14 @@ export const syncCatalog = async (env: Env, db: Db): Promise<{ updated: number }
 
 export type CountryName = "en" | "ru" | "zh";
 
+// What customers see: services and countries an operator disabled are hidden everywhere.
 export const listServices = (db: Db) =>
-  db.select({ code: services.code, name: services.name }).from(services).orderBy(asc(services.code)).all();
+  db
+    .select({ code: services.code, name: services.name })
+    .from(services)
+    .where(isNull(services.disabledAt))
+    .orderBy(asc(services.code))
+    .all();
 
 /** Countries with their names in English, Russian and Chinese (the languages sms-activate serves). */
 export const listCountries = (db: Db) =>
@@ -113,6 +140,7 @@ export const listCountries = (db: Db) =>
       nameZh: countries.nameZh,
     })
     .from(countries)
+    .where(isNull(countries.disabledAt))
     .orderBy(asc(countries.id))
     .all();
 
@@ -126,8 +154,12 @@ export const listPrices = (db: Db, filter: { service?: string; country?: number 
       stock: prices.stock,
     })
     .from(prices)
+    .innerJoin(services, eq(services.code, prices.service))
+    .innerJoin(countries, eq(countries.id, prices.country))
     .where(
       and(
+        isNull(services.disabledAt),
+        isNull(countries.disabledAt),
         filter.service === undefined ? undefined : eq(prices.service, filter.service),
         filter.country === undefined ? undefined : eq(prices.country, filter.country),
       ),

@@ -198,7 +198,7 @@ const placeOrder = async (
       createdAt,
       expiresAt: createdAt + windowMs,
     };
-    activation.numericId = await insertRow(db, activation, { holdId, idem, maxActive });
+    activation.numericId = await insertRow(db, activation, { holdId, idem, maxActive, cost: offer.cost });
     inserted = true;
     await takeFromStock(a, input);
     return await startRoom(env, activation);
@@ -286,16 +286,16 @@ const providerFailure = (error: unknown, requestId?: string): AppError => {
 const insertRow = async (
   db: Db,
   act: NewActivation,
-  extra: { holdId: string; idem: { key: string; fp: string } | null; maxActive: number },
+  extra: { holdId: string; idem: { key: string; fp: string } | null; maxActive: number; cost: number },
 ): Promise<number> => {
   for (let attempt = 1; ; attempt++) {
     const numericId = randomNumericId();
     try {
       const result = await db.run(sql`INSERT INTO activations
-          (id, numeric_id, user_id, service, country, phone, provider, provider_ref, price, currency, hold_id,
+          (id, numeric_id, user_id, service, country, phone, provider, provider_ref, price, cost, currency, hold_id,
            status, last_seq, idempotency_key, request_fingerprint, created_at, expires_at, updated_at)
         SELECT ${act.id}, ${numericId}, ${act.userId}, ${act.service}, ${act.country}, ${act.phone},
-          ${act.provider}, ${act.providerRef}, ${act.price}, ${act.currency}, ${extra.holdId}, 'waiting', 0,
+          ${act.provider}, ${act.providerRef}, ${act.price}, ${extra.cost}, ${act.currency}, ${extra.holdId}, 'waiting', 0,
           ${extra.idem?.key ?? null}, ${extra.idem?.fp ?? null}, ${act.createdAt}, ${act.expiresAt}, ${act.createdAt}
         WHERE (SELECT COUNT(*) FROM activations WHERE user_id = ${act.userId} AND status IN ${LIVE_STATUSES})
           < ${extra.maxActive}`);

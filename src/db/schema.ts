@@ -189,6 +189,7 @@ export const stripeEvents = sqliteTable("stripe_events", {
 export const services = sqliteTable("services", {
   code: text("code").primaryKey(), // tg, wa, go, …
   name: text("name").notNull(),
+  disabledAt: integer("disabled_at"), // set by an operator: hidden from the catalog, refused by ordering
 });
 
 export const countries = sqliteTable(
@@ -199,6 +200,7 @@ export const countries = sqliteTable(
     name: text("name").notNull(),
     nameRu: text("name_ru"),
     nameZh: text("name_zh"),
+    disabledAt: integer("disabled_at"), // set by an operator: hidden from the catalog, refused by ordering
   },
   (t) => [uniqueIndex("countries_iso_unique").on(t.iso)],
 );
@@ -223,6 +225,32 @@ export const prices = sqliteTable(
   (t) => [primaryKey({ columns: [t.service, t.country] })],
 );
 
+// An operator's price for a service × country: a fixed price or a markup over the provider's cost.
+// syncCatalog applies it on every run, so a sync never erases it.
+export const priceOverrides = sqliteTable(
+  "price_overrides",
+  {
+    service: text("service")
+      .notNull()
+      .references(() => services.code),
+    country: integer("country")
+      .notNull()
+      .references(() => countries.id),
+    price: integer("price"), // minor units; or
+    markupPercent: integer("markup_percent"), // over the provider's cost, rounded up like the default
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.service, t.country] }),
+    check("price_overrides_one_of", sql`(${t.price} IS NULL) <> (${t.markupPercent} IS NULL)`),
+    check("price_overrides_price_positive", sql`${t.price} IS NULL OR ${t.price} > 0`),
+    check(
+      "price_overrides_markup_range",
+      sql`${t.markupPercent} IS NULL OR (${t.markupPercent} >= 0 AND ${t.markupPercent} <= 1000)`,
+    ),
+  ],
+);
+
 // ── activations ─────────────────────────────────────────────────────────────────────────────────
 
 export const activations = sqliteTable(
@@ -240,6 +268,7 @@ export const activations = sqliteTable(
     provider: text("provider").notNull(),
     providerRef: text("provider_ref").notNull(), // the provider's activation id
     price: integer("price").notNull(),
+    cost: integer("cost"), // what the provider charged us at order time (null: ordered before it was kept)
     currency: text("currency").notNull(),
     holdId: text("hold_id").notNull(),
     status: text("status", {
