@@ -122,8 +122,12 @@ export const varsToReview = (toml, env = null) => {
       if (m) values[m[1]] = m[2];
     }
   }
-  // An environment inherits nothing from [vars]: an unset one there is as bad as a default.
+  // An environment inherits nothing from [vars]: an unset one there is as bad as a default; a value
+  // on an example domain (staging's placeholder PUBLIC_URL) is one too.
   return Object.entries(REVIEW)
-    .filter(([name, projectValue]) => (values[name] ?? projectValue) === projectValue)
+    .filter(([name, projectValue]) => {
+      const value = values[name] ?? projectValue;
+      return value === projectValue || /\bexample\.(com|org|net|workers\.dev)\b|\.example\./.test(value);
+    })
     .map(([name]) => name);
 };

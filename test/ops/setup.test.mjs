@@ -100,9 +100,13 @@ test("wrangler.toml: the database id is written into the right binding, nothing 
 
 test("the [vars] still at the project's values are named", () => {
   assert.deepEqual(varsToReview(TOML).sort(), ["BRAND_NAME", "EMAIL_FROM", "PUBLIC_URL", "SUPPORT_EMAIL"]);
-  const own = TOML.replace('PUBLIC_URL = "https://smsprof.com"', 'PUBLIC_URL = "https://sms.example.org"');
+  const own = TOML.replace(
+    'PUBLIC_URL = "https://smsprof.com"',
+    'PUBLIC_URL = "https://numbers.acme-sms.io"',
+  );
   assert.ok(!varsToReview(own).includes("PUBLIC_URL"));
-  assert.ok(varsToReview(TOML, "staging").includes("BRAND_NAME"));
+  // Staging names itself, but its PUBLIC_URL is a placeholder on an example domain.
+  assert.deepEqual(varsToReview(TOML, "staging").sort(), ["PUBLIC_URL", "SUPPORT_EMAIL"]);
 });
 
 test("without a Cloudflare login, setup stops at once and says what to do", () => {
