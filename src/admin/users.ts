@@ -2,7 +2,7 @@
 // Money goes through the ledger, erasure through the self-service erasure, revocation through the
 // accounts' own revocation queries; each change writes its audit row in the same D1 batch.
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, desc, eq, inArray, isNull, like, or, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import { normaliseEmail } from "../accounts/account";
 import { revokeAllApiKeys } from "../accounts/keys";
 import { revokeAllSessions } from "../accounts/sessions";
@@ -124,7 +124,7 @@ usersAdmin.openapi(
     const rows = await db
       .select()
       .from(users)
-      .where(or(eq(users.id, text), like(users.email, pattern)))
+      .where(or(eq(users.id, text), sql`${users.email} LIKE ${pattern} ESCAPE '\\'`))
       .orderBy(desc(users.createdAt))
       .limit(20)
       .all();

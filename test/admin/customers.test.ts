@@ -84,6 +84,25 @@ describe("credits and debits", () => {
     expect(await auditCount()).toBe(before);
   });
 
+  it("20 concurrent debits of 100 against 1000: exactly 10 pass, each with its audit row", async () => {
+    const { userId } = await createUserWithKey({ available: 1000 });
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        adminJson("POST", `/users/${userId}/debit`, { amount: 100, reason: `race ${i}` }),
+      ),
+    );
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 200)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(10);
+    expect(await available(userId)).toBe(0);
+    const rows = await env.DB.prepare(
+      "SELECT count(*) AS n FROM operator_audit WHERE target = ? AND action = 'user.debit'",
+    )
+      .bind(userId)
+      .first<number>("n");
+    expect(rows).toBe(10);
+  });
+
   it("refuses bad amounts, a missing reason and unknown users", async () => {
     const { userId } = await createUserWithKey();
     for (const body of [{ amount: 0, reason: "x" }, { amount: 1.5, reason: "x" }, { amount: 5 }]) {
