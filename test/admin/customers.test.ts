@@ -34,6 +34,19 @@ describe("finding and showing customers", () => {
     expect(shown).toMatchObject({ user: { id: userId, email, available: 700 }, liveKeys: 1, holds: [] });
   });
 
+  it("takes _ and % in a search literally", async () => {
+    const tag = Math.random().toString(36).slice(2, 8);
+    const { userId } = await createUserWithKey({ email: `a_b-${tag}@example.com` });
+    const { userId: lookalike } = await createUserWithKey({ email: `axb-${tag}@example.com` });
+    const { items } = (await (await admin(`/users?q=a_b-${tag}`)).json()) as { items: Array<{ id: string }> };
+    expect(items.map((i) => i.id)).toEqual([userId]);
+    const none = (await (await admin(`/users?q=${encodeURIComponent(`%-${tag}`)}`)).json()) as {
+      items: unknown[];
+    };
+    expect(none.items).toEqual([]);
+    expect(lookalike).toBeTruthy();
+  });
+
   it("answers 404 USER_NOT_FOUND for an unknown user, and 400 for an empty search", async () => {
     const res = await admin("/users/nobody@example.com");
     expect(res.status).toBe(404);
