@@ -2,6 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { auditInsert } from "../../src/admin/audit";
 import { createDb } from "../../src/db/client";
+import { browser, signUp } from "../accounts/helpers";
 import { call, createUserWithKey } from "../support";
 import { admin } from "./helpers";
 
@@ -23,6 +24,14 @@ describe("the operators' API", () => {
       expect(res.status).toBe(401);
       expect(await res.json()).toMatchObject({ error: { code: "UNAUTHORIZED" } });
     }
+  });
+
+  it("refuses a signed-in customer's session cookie", async () => {
+    const { cookie } = await signUp();
+    expect((await call("/api/v1/me", browser("GET", { cookie }))).status).toBe(200);
+    const res = await call("/admin/api/v1/whoami", browser("GET", { cookie }));
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ error: { code: "UNAUTHORIZED" } });
   });
 
   it("lists the audit log newest first, and the log cannot be edited", async () => {
