@@ -246,6 +246,20 @@ describe("incidents", () => {
     expect(neither.status).toBe(400);
   });
 
+  it("notifies everyone with all: every account not erased, one page, no cursor left", async () => {
+    const { userId } = await createUserWithKey();
+    const { n } = (await env.DB.prepare("SELECT count(*) AS n FROM users WHERE deleted_at IS NULL").first<{
+      n: number;
+    }>()) ?? { n: 0 };
+    expect(n).toBeLessThan(50);
+    const res = await adminJson("POST", "/notify", { all: true, subject: "Maintenance", body: "Tonight." });
+    const answer = (await res.json()) as { sent: string[]; nextCursor: string | null };
+    expect(answer.sent).toHaveLength(n);
+    expect(answer.sent).toContain(userId);
+    expect(answer.nextCursor).toBeNull();
+    expect(await lastAudit()).toMatchObject({ action: "notify.send", target: "all" });
+  });
+
   it("revokes every session of everyone", async () => {
     const { userId } = await createUserWithKey();
     await env.DB.prepare("INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
