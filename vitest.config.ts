@@ -30,6 +30,8 @@ export default defineConfig(async () => {
             // The simulator plus fake upstreams of each kind (test/fakes/hosts.ts).
             PROVIDERS: TEST_PROVIDERS,
             ...TEST_PROVIDER_SECRETS,
+            ACCESS_TEAM_DOMAIN: "smsprof-test.cloudflareaccess.com",
+            ACCESS_AUD: "test-access-aud-0123456789",
           },
           // Every outbound fetch of the Worker lands here: fakes of the services we cannot reach.
           outboundService: fakeUpstream,

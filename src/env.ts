@@ -16,6 +16,7 @@ declare global {
       AUTH_IP_LIMITER: RateLimit;
       AUTH_EMAIL_LIMITER: RateLimit;
       API_KEY_LIMITER: RateLimit;
+      NOTIFY_LIMITER: RateLimit;
 
       BRAND_NAME: string;
       SUPPORT_EMAIL: string;
@@ -39,6 +40,10 @@ declare global {
       PROVIDER_TIMEOUT_MS: string;
       SMS_RETENTION_DAYS: string;
       EMAIL_FROM: string;
+      // Cloudflare Access in front of /admin (optional): the team domain (myteam.cloudflareaccess.com)
+      // and the application's AUD tag. Empty: only ADMIN_TOKEN opens the operators' API.
+      ACCESS_TEAM_DOMAIN?: string;
+      ACCESS_AUD?: string;
 
       // Secrets
       SESSION_SECRET: string;

@@ -76,3 +76,13 @@ export const printRecord = (record) => {
     console.log(`${`${key}:`.padEnd(width + 2)}${shown}`);
   }
 };
+
+/** Minor units as a decimal amount, e.g. 1250 → "12.50 USD" (the API's amounts stay in minor units). */
+export const money = (amount, currency = "") =>
+  `${(amount / 100).toFixed(2)}${currency ? ` ${currency}` : ""}`;
+
+/** Every change needs a reason: it is what the audit log keeps next to who and what. */
+export const reasonOf = (values) => {
+  if (!values.reason) throw new OpsError("--reason is required: it goes into the audit log.");
+  return values.reason;
+};

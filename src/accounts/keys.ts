@@ -64,3 +64,10 @@ export const revokeApiKey = async (db: Db, meta: RequestMeta, userId: string, ke
   if (!revoked) throw notFound("API key");
   await securityEvent(db, userId, "key_revoked", meta, keyDetail(revoked)).run();
 };
+
+/** Every live key of the user, revoked (an operator's `revoke`); a query, to batch with its record. */
+export const revokeAllApiKeys = (db: Db, userId: string, at = now()) =>
+  db
+    .update(apiKeys)
+    .set({ revokedAt: at })
+    .where(and(eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt)));

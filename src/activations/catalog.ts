@@ -2,9 +2,9 @@
 // are reference data (a migration); each upstream's cost and stock per service × country
 // (provider_offers) are refreshed by syncCatalog (cron, seed, tests), and the price a customer sees
 // is the best route's (prices). Ordering reads one offer with getOffer and its routes with routesFor.
-import { and, asc, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { countries, prices, providerOffers, services } from "../db/schema";
+import { countries, priceOverrides, prices, providerOffers, services } from "../db/schema";
 import type { Env } from "../env";
 import { now } from "../lib/time";
 import { getProvider, providerEntries } from "../providers";
@@ -16,6 +16,14 @@ export { sellPrice };
 
 export type Offer = { price: number; cost: number; currency: string; stock: number; provider: string };
 
+/** An operator's override of one price (see priceOverrides): a fixed price or a markup of its own. */
+export type PriceRule = { price: number | null; markupPercent: number | null };
+
+export const priceFor = (cost: number, defaultMarkup: number, rule?: PriceRule | null): number => {
+  if (rule?.price != null) return rule.price;
+  return sellPrice(cost, rule?.markupPercent ?? defaultMarkup);
+};
+
 // D1 binds at most 100 parameters per statement; a prices row has 8, a provider_offers row 6.
 const ROWS_PER_UPSERT = 12;
 
@@ -24,6 +32,7 @@ const chunks = <T>(rows: T[]): T[][] =>
     rows.slice(i * ROWS_PER_UPSERT, (i + 1) * ROWS_PER_UPSERT),
   );
 
+/** The offer of a service in a country; null when not sold, also while an operator disabled either. */
 export const getOffer = async (db: Db, service: string, country: number): Promise<Offer | null> => {
   const row = await db
     .select({
@@ -34,7 +43,16 @@ export const getOffer = async (db: Db, service: string, country: number): Promis
       provider: prices.provider,
     })
     .from(prices)
-    .where(and(eq(prices.service, service), eq(prices.country, country)))
+    .innerJoin(services, eq(services.code, prices.service))
+    .innerJoin(countries, eq(countries.id, prices.country))
+    .where(
+      and(
+        eq(prices.service, service),
+        eq(prices.country, country),
+        isNull(services.disabledAt),
+        isNull(countries.disabledAt),
+      ),
+    )
     .get();
   return row ?? null;
 };
@@ -156,10 +174,13 @@ export const rebuildPrices = async (env: Env, db: Db): Promise<number> => {
       .filter((e) => e.enabled)
       .map((e) => [e.name, e]),
   );
-  const [offers, outcomes] = await Promise.all([
+  const [offers, outcomes, overrides] = await Promise.all([
     db.select().from(providerOffers).all(),
     routeOutcomes(db, now()),
+    db.select().from(priceOverrides).all(),
   ]);
+  // An operator's price survives every sync: it is applied again to each fresh cost.
+  const rules = new Map(overrides.map((o) => [`${o.service}\u0000${o.country}`, o]));
   const byPair = new Map<string, Route[]>();
   for (const o of offers) {
     const entry = entries.get(o.provider);
@@ -178,7 +199,7 @@ export const rebuildPrices = async (env: Env, db: Db): Promise<number> => {
       country: Number(country),
       provider: best?.provider ?? "",
       cost: best?.cost ?? 0,
-      price: best?.price ?? 0,
+      price: best ? priceWithRule(best, rules.get(key)) : 0,
       currency: env.CURRENCY,
       stock: inStock.reduce((n, r) => n + r.stock, 0),
       updatedAt: syncedAt,
@@ -205,6 +226,9 @@ export const rebuildPrices = async (env: Env, db: Db): Promise<number> => {
   return rows.length;
 };
 
+const priceWithRule = (best: Route, rule: PriceRule | undefined): number =>
+  rule ? priceFor(best.cost, 0, rule) : best.price;
+
 export type SyncOutcome = { provider: string; offers: number } | { provider: string; error: unknown };
 
 /**
@@ -228,8 +252,14 @@ export const syncCatalog = async (
 
 export type CountryName = "en" | "ru" | "zh";
 
+// What customers see: services and countries an operator disabled are hidden everywhere.
 export const listServices = (db: Db) =>
-  db.select({ code: services.code, name: services.name }).from(services).orderBy(asc(services.code)).all();
+  db
+    .select({ code: services.code, name: services.name })
+    .from(services)
+    .where(isNull(services.disabledAt))
+    .orderBy(asc(services.code))
+    .all();
 
 /** Countries with their names in English, Russian and Chinese (the languages sms-activate serves). */
 export const listCountries = (db: Db) =>
@@ -242,6 +272,7 @@ export const listCountries = (db: Db) =>
       nameZh: countries.nameZh,
     })
     .from(countries)
+    .where(isNull(countries.disabledAt))
     .orderBy(asc(countries.id))
     .all();
 
@@ -256,8 +287,12 @@ export const listPrices = (db: Db, filter: { service?: string; country?: number 
       provider: prices.provider,
     })
     .from(prices)
+    .innerJoin(services, eq(services.code, prices.service))
+    .innerJoin(countries, eq(countries.id, prices.country))
     .where(
       and(
+        isNull(services.disabledAt),
+        isNull(countries.disabledAt),
         filter.service === undefined ? undefined : eq(prices.service, filter.service),
         filter.country === undefined ? undefined : eq(prices.country, filter.country),
       ),

@@ -184,13 +184,17 @@ export class ActivationRoom extends DurableObject<Env> {
     return { ok: true, value: { duplicate: false } };
   }
 
-  async cancel(): Promise<RoomResult<ActivationView>> {
+  /**
+   * Cancels a number that received no code; the hold is voided. An operator (`byOperator`) may cancel
+   * inside the early window, which only protects the provider from customers' instant cancels.
+   */
+  async cancel(opts: { byOperator?: boolean } = {}): Promise<RoomResult<ActivationView>> {
     const rec = this.load();
     if (!rec) return notInitialised();
     if (rec.status === "cancelled") return this.ok(rec);
     if (rec.status !== "waiting") return badTransition("cancel", rec.status);
     const cancelableAt = rec.createdAt + earlyCancelMs(this.env);
-    if (Date.now() < cancelableAt) {
+    if (!opts.byOperator && Date.now() < cancelableAt) {
       return fail(
         409,
         "EARLY_CANCEL_DENIED",
@@ -260,6 +264,21 @@ export class ActivationRoom extends DurableObject<Env> {
   /** The customer deleted their account: erase this room's copy of SMS texts and codes now. */
   async eraseSmsContent(): Promise<void> {
     if (this.load()) this.purgeSmsContent();
+  }
+
+  /** For operators (`ops activations stuck`): what this room still owes D1, the ledger and the provider. */
+  async inspect(): Promise<{
+    status: ActivationStatus;
+    lastSeq: number;
+    syncedSeq: number;
+    hold: RoomRecord["hold"];
+    providerOps: string[];
+    alarmAt: number | null;
+  } | null> {
+    const rec = this.load();
+    if (!rec) return null;
+    const { status, lastSeq, syncedSeq, hold, alarmAt } = rec;
+    return { status, lastSeq, syncedSeq, hold, providerOps: rec.providerOps.map((p) => p.op), alarmAt };
   }
 
   /** For the cron sweep: ends an activation whose alarm was missed and retries what is owed. */

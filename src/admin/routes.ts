@@ -6,8 +6,13 @@ import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { createRouter, errorResponse, jsonContent } from "../lib/openapi";
 import { iso } from "../lib/time";
+import { activationsAdmin } from "./activations";
 import { listAudit } from "./audit";
-import { requireOperator } from "./auth";
+import { ACCESS_HEADER, requireOperator } from "./auth";
+import { booksAdmin } from "./books";
+import { catalogAdmin } from "./catalog";
+import { incidentsAdmin } from "./incidents";
+import { usersAdmin } from "./users";
 
 export const adminApi = createRouter();
 adminApi.use("*", requireOperator);
@@ -74,18 +79,31 @@ adminApi.openapi(auditRoute, async (c) => {
   return c.json({ items }, 200);
 });
 
-// Features mount their operator routes here, one line each: adminApi.route("/users", usersAdmin).
+// Features mount their operator routes here, one line each.
+adminApi.route("/users", usersAdmin);
+adminApi.route("/activations", activationsAdmin);
+adminApi.route("/", catalogAdmin);
+adminApi.route("/", booksAdmin);
+adminApi.route("/", incidentsAdmin);
 
 adminApi.doc31("/openapi.json", (c) => ({
   openapi: "3.1.0",
   info: { title: `${c.env.BRAND_NAME} operators' API`, version: "1" },
   servers: [{ url: `${c.env.PUBLIC_URL}/admin/api/v1` }],
-  security: [{ adminToken: [] }],
+  security: [{ adminToken: [] as string[] }, { cloudflareAccess: [] as string[] }] as Array<
+    Record<string, string[]>
+  >,
 }));
 adminApi.openAPIRegistry.registerComponent("securitySchemes", "adminToken", {
   type: "http",
   scheme: "bearer",
   description: "ADMIN_TOKEN (a secret of the deployment)",
+});
+adminApi.openAPIRegistry.registerComponent("securitySchemes", "cloudflareAccess", {
+  type: "apiKey",
+  in: "header",
+  name: ACCESS_HEADER,
+  description: "A Cloudflare Access JWT (where ACCESS_TEAM_DOMAIN and ACCESS_AUD are set)",
 });
 
 /**

@@ -270,6 +270,99 @@ export const takenBy = async (db: Db, entryId: string): Promise<number> => {
   return row ? -row.amount : 0;
 };
 
+// ── operators' corrections ──────────────────────────────────────────────────────────────────────
+
+export type AdjustmentInput = {
+  userId: string;
+  amount: number; // signed: + credits available, − debits it
+  reference: string;
+  idempotencyKey: string;
+};
+
+export type AdjustmentResult = { applied: boolean; entryId: string; amount: number; available: number };
+
+/**
+ * An operator's credit or debit of `available`, once per key. Unlike a refund's debit, an operator's
+ * debit never takes less than asked: past the available balance it is refused (409
+ * INSUFFICIENT_BALANCE) and nothing moves. `alongside(entryId)` are statements (the audit row) that
+ * commit in the same batch, and should be guarded by that entry's existence.
+ */
+export const operatorAdjustment = async (
+  db: Db,
+  input: AdjustmentInput,
+  alongside: (entryId: string) => Fragment[] = () => [],
+): Promise<AdjustmentResult> => {
+  const { userId, amount, reference, idempotencyKey } = input;
+  assertAmount(Math.abs(amount));
+  const entryId = newId("txn");
+  const covered = amount < 0 ? q`available >= ${-amount}` : q`1`;
+  const [inserted] = await runBatch(db, [
+    q`INSERT INTO ledger_entries
+        (id, user_id, kind, amount, held_delta, currency, reference, idempotency_key, created_at)
+      SELECT ${entryId}, id, 'adjustment', ${amount}, 0, currency, ${reference}, ${idempotencyKey}, ${now()}
+      FROM users WHERE id = ${userId} AND deleted_at IS NULL AND ${covered}
+      ON CONFLICT (idempotency_key) DO NOTHING`,
+    q`UPDATE users SET available = available + ${amount} WHERE id = ${userId} AND ${entryExists(entryId)}`,
+    ...alongside(entryId),
+  ]);
+  const balance = async () => (await getBalance(db, userId)).available;
+  if (changes(inserted) === 1) return { applied: true, entryId, amount, available: await balance() };
+
+  const earlier = await db
+    .select()
+    .from(ledgerEntries)
+    .where(eq(ledgerEntries.idempotencyKey, idempotencyKey))
+    .get();
+  if (earlier) {
+    if (earlier.userId !== userId || earlier.amount !== amount || earlier.kind !== "adjustment") {
+      throw new AppError(
+        409,
+        "IDEMPOTENCY_MISMATCH",
+        "This key was already used for a different adjustment.",
+      );
+    }
+    return { applied: false, entryId: earlier.id, amount, available: await balance() };
+  }
+  const user = await db.select().from(users).where(eq(users.id, userId)).get();
+  if (!user) throw new AppError(404, "USER_NOT_FOUND", "No such user.");
+  if (user.deletedAt != null) throw new AppError(409, "USER_ERASED", "This account was erased.");
+  throw new AppError(409, "INSUFFICIENT_BALANCE", "The debit is larger than the available balance.", {
+    available: user.available,
+    requested: -amount,
+  });
+};
+
+/**
+ * Gives a charged activation's price back: an `adjustment` credit of the posted hold's amount, with
+ * the activation as reference and key `activation_refund:<id>`, so it happens at most once. An
+ * activation whose hold was never posted (voided, pending, none) was not charged: 409 NOT_CHARGED.
+ */
+export const refundActivationCharge = async (
+  db: Db,
+  activationId: string,
+  alongside: (entryId: string) => Fragment[] = () => [],
+): Promise<{ applied: boolean; entryId: string; amount: number }> => {
+  const entryId = newId("txn");
+  const key = `activation_refund:${activationId}`;
+  const [inserted] = await runBatch(db, [
+    q`INSERT INTO ledger_entries
+        (id, user_id, kind, amount, held_delta, currency, reference, idempotency_key, created_at)
+      SELECT ${entryId}, user_id, 'adjustment', amount, 0, currency, reference, ${key}, ${now()}
+      FROM holds WHERE reference = ${activationId} AND status = 'posted'
+      ON CONFLICT (idempotency_key) DO NOTHING`,
+    q`UPDATE users SET available = available + (SELECT amount FROM ledger_entries WHERE id = ${entryId})
+      WHERE id = (SELECT user_id FROM ledger_entries WHERE id = ${entryId})`,
+    ...alongside(entryId),
+  ]);
+  if (changes(inserted) === 1) {
+    // takenBy reads a debit's size; this entry is a credit, hence the sign.
+    return { applied: true, entryId, amount: -(await takenBy(db, entryId)) };
+  }
+  const earlier = await db.select().from(ledgerEntries).where(eq(ledgerEntries.idempotencyKey, key)).get();
+  if (earlier) return { applied: false, entryId: earlier.id, amount: earlier.amount };
+  throw new AppError(409, "NOT_CHARGED", "This activation was not charged, so there is nothing to refund.");
+};
+
 // ── reading ─────────────────────────────────────────────────────────────────────────────────────
 
 export const getBalance = async (

@@ -212,6 +212,7 @@ export const accountFreezes = sqliteTable(
 export const services = sqliteTable("services", {
   code: text("code").primaryKey(), // tg, wa, go, …
   name: text("name").notNull(),
+  disabledAt: integer("disabled_at"), // set by an operator: hidden from the catalog, refused by ordering
 });
 
 export const countries = sqliteTable(
@@ -222,6 +223,7 @@ export const countries = sqliteTable(
     name: text("name").notNull(),
     nameRu: text("name_ru"),
     nameZh: text("name_zh"),
+    disabledAt: integer("disabled_at"), // set by an operator: hidden from the catalog, refused by ordering
   },
   (t) => [uniqueIndex("countries_iso_unique").on(t.iso)],
 );
@@ -273,6 +275,32 @@ export const providerStatus = sqliteTable("provider_status", {
   alert: text("alert"), // null when all is well
   updatedAt: integer("updated_at").notNull(),
 });
+
+// An operator's price for a service × country: a fixed price or a markup over the provider's cost.
+// syncCatalog applies it on every run, so a sync never erases it.
+export const priceOverrides = sqliteTable(
+  "price_overrides",
+  {
+    service: text("service")
+      .notNull()
+      .references(() => services.code),
+    country: integer("country")
+      .notNull()
+      .references(() => countries.id),
+    price: integer("price"), // minor units; or
+    markupPercent: integer("markup_percent"), // over the provider's cost, rounded up like the default
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.service, t.country] }),
+    check("price_overrides_one_of", sql`(${t.price} IS NULL) <> (${t.markupPercent} IS NULL)`),
+    check("price_overrides_price_positive", sql`${t.price} IS NULL OR ${t.price} > 0`),
+    check(
+      "price_overrides_markup_range",
+      sql`${t.markupPercent} IS NULL OR (${t.markupPercent} >= 0 AND ${t.markupPercent} <= 1000)`,
+    ),
+  ],
+);
 
 // ── activations ─────────────────────────────────────────────────────────────────────────────────
 

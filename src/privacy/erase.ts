@@ -1,6 +1,7 @@
 // "Delete my account": personal data goes; what accounting must keep (ledger entries, activation
 // records without SMS content) stays, tied to an id that no longer leads to a person.
 import { and, eq, inArray, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import { checkPasswordAttempt } from "../accounts/account";
 import type { RequestMeta } from "../accounts/request-meta";
 import { LIVE_STATUSES } from "../activations/view";
@@ -37,13 +38,26 @@ export const eraseAccount = async (
   input: EraseInput,
   meta: RequestMeta,
 ) => {
-  const userId = account.id;
-  const user = await db.select().from(users).where(eq(users.id, userId)).get();
+  const user = await db.select().from(users).where(eq(users.id, account.id)).get();
   if (!user || user.deletedAt != null) throw notFound("Account");
-
   // Rate limited and logged like every other password prompt: a stolen session cannot guess freely.
   await checkPasswordAttempt(env, db, account, input.password, meta);
+  return eraseAccountData(env, db, account.id, input);
+};
 
+/**
+ * The erasure itself, once the caller is known to be allowed (the customer re-entered the password;
+ * or an operator asked). `alongside` commits in the erasure's batch (the operator's audit row).
+ */
+export const eraseAccountData = async (
+  env: Env,
+  db: Db,
+  userId: string,
+  input: { forfeitBalance: boolean },
+  alongside: BatchItem<"sqlite">[] = [],
+) => {
+  const user = await db.select().from(users).where(eq(users.id, userId)).get();
+  if (!user || user.deletedAt != null) throw notFound("Account");
   const live = await db
     .select({ id: activations.id })
     .from(activations)
@@ -99,6 +113,7 @@ export const eraseAccount = async (
     db.delete(securityEvents).where(eq(securityEvents.userId, userId)),
     db.delete(emailOutbox).where(eq(emailOutbox.to, user.email)),
     ...scrubSmsOfUser(db, userId),
+    ...alongside,
   ]);
   // Each activation's Durable Object keeps its own copy of the messages it received.
   for (const { id } of roomIds) {

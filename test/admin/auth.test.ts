@@ -2,6 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { auditInsert } from "../../src/admin/audit";
 import { createDb } from "../../src/db/client";
+import { browser, signUp } from "../accounts/helpers";
 import { call, createUserWithKey } from "../support";
 import { admin } from "./helpers";
 
@@ -23,6 +24,14 @@ describe("the operators' API", () => {
       expect(res.status).toBe(401);
       expect(await res.json()).toMatchObject({ error: { code: "UNAUTHORIZED" } });
     }
+  });
+
+  it("refuses a signed-in customer's session cookie", async () => {
+    const { cookie } = await signUp();
+    expect((await call("/api/v1/me", browser("GET", { cookie }))).status).toBe(200);
+    const res = await call("/admin/api/v1/whoami", browser("GET", { cookie }));
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ error: { code: "UNAUTHORIZED" } });
   });
 
   it("lists the audit log newest first, and the log cannot be edited", async () => {
@@ -51,7 +60,22 @@ describe("the operators' API", () => {
 
   it("has its own OpenAPI document, and the customers' document does not show it", async () => {
     const own = (await (await admin("/openapi.json")).json()) as { paths: Record<string, unknown> };
-    expect(Object.keys(own.paths)).toContain("/audit");
+    for (const path of [
+      "/audit",
+      "/users/{user}/credit",
+      "/users/{user}/erase",
+      "/activations/stuck",
+      "/activations/{id}/refund",
+      "/prices/{service}/{country}",
+      "/countries/{code}/disable",
+      "/ledger/check",
+      "/stats",
+      "/sessions/revoke-all",
+      "/incidents/affected-users",
+      "/notify",
+    ]) {
+      expect(Object.keys(own.paths)).toContain(path);
+    }
     const pub = (await (await call("/api/v1/openapi.json")).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(pub.paths).some((p) => p.includes("admin") || p === "/audit")).toBe(false);
   });

@@ -3,6 +3,7 @@
 // protocol it stands in for.
 import { FAKE_EMAIL_HOST, fakeEmailApi } from "../accounts/fake-email-api.ts";
 import { FAKE_STRIPE_HOST, fakeStripeApi } from "../billing/fake-stripe-api.ts";
+import { FAKE_ACCESS_HOST, fakeAccess } from "./access.ts";
 import { createFiveSimFake } from "./fivesim.ts";
 import { FAKE_UPSTREAMS } from "./hosts.ts";
 import { createSmsActivateFake } from "./sms-activate.ts";
@@ -21,5 +22,6 @@ export const fakeUpstream = async (request: Request): Promise<Response> => {
   if (url.host === FAKE_STRIPE_HOST) return fakeStripeApi(request);
   const upstream = upstreams.find((u) => u.host === url.host);
   if (upstream) return upstream.handle(request);
+  if (url.host === FAKE_ACCESS_HOST) return fakeAccess(request);
   return new Response(`No fake answers ${request.method} ${url.host}${url.pathname}`, { status: 502 });
 };
