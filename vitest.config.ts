@@ -21,6 +21,7 @@ export default defineConfig(async () => {
             SESSION_SECRET: "test-session-secret-0123456789abcdef0123456789abcdef",
             PASSWORD_PEPPER: "test-pepper-0123456789abcdef",
             SIMULATOR_WEBHOOK_SECRET: "test-simulator-webhook-secret",
+            ADMIN_TOKEN: "test-admin-token-0123456789abcdef",
             STRIPE_SECRET_KEY: "sk_test_fake",
             STRIPE_WEBHOOK_SECRET: "whsec_test_fake",
             STRIPE_API_BASE: "http://stripe.fake",

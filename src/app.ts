@@ -7,6 +7,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { routes as accountsRoutes } from "./accounts/routes";
 import { catalogRoutes } from "./activations/catalog-routes";
 import { routes as activationsRoutes } from "./activations/routes";
+import { adminRoutes } from "./admin/routes";
 import { compat } from "./api/compat";
 import { docs } from "./api/docs";
 import { routes as billingRoutes } from "./billing/routes";
@@ -88,6 +89,7 @@ export const createApp = () => {
   app.route("/webhooks/providers", webhookRoutes);
   app.route("/simulator", simulatorRoutes);
   app.route("/stubs", compat);
+  app.route("/admin/api/v1", adminRoutes);
   // Last: the document describes every router mounted above.
   app.route("/", docs(app));
 

@@ -44,6 +44,7 @@ declare global {
       SESSION_SECRET: string;
       PASSWORD_PEPPER: string;
       SIMULATOR_WEBHOOK_SECRET: string;
+      ADMIN_TOKEN?: string; // the operators' API credential (/admin/api/v1)
       STRIPE_SECRET_KEY?: string;
       STRIPE_WEBHOOK_SECRET?: string;
       STRIPE_API_BASE?: string; // only for tests: where the Stripe SDK sends its requests
@@ -76,6 +77,7 @@ export type AppVariables = {
   db: Db;
   user: CurrentUser;
   auth: AuthVia;
+  operator: import("./admin/auth").Operator;
 };
 
 export type AppEnv = { Bindings: Env; Variables: AppVariables };

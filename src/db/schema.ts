@@ -407,3 +407,22 @@ export const simSettings = sqliteTable("sim_settings", {
   key: text("key").primaryKey(),
   value: text("value").notNull(),
 });
+
+// ── operators ───────────────────────────────────────────────────────────────────────────────────
+
+// Append-only (a trigger refuses updates and deletes): every change an operator made, and why.
+export const operatorAudit = sqliteTable(
+  "operator_audit",
+  {
+    id: text("id").primaryKey(), // aud_…
+    at: integer("at").notNull(),
+    operator: text("operator").notNull(), // who: "admin-token" or the Access identity's email
+    action: text("action").notNull(), // what: "user.credit", "price.set", …
+    target: text("target").notNull(), // on what: a user id, an activation id, "tg/16", …
+    before: text("before"), // JSON of the state before, when there was one
+    after: text("after"), // JSON of the state after
+    reason: text("reason"),
+    requestId: text("request_id"),
+  },
+  (t) => [index("operator_audit_at").on(t.at)],
+);

@@ -1,0 +1,46 @@
+// Server-rendered pages (readable without JavaScript, linkable, previewable) share one shell with the
+// dashboard's look: its stylesheet and header. No inline script or style, so the site's CSP holds.
+import { html } from "hono/html";
+import type { HtmlEscapedString } from "hono/utils/html";
+import type { Env } from "../env";
+
+export type PageOptions = {
+  title: string; // the page's own title; the brand is appended
+  description?: string;
+  body: HtmlEscapedString | Promise<HtmlEscapedString>;
+  /** Extra ES module for progressive enhancement, e.g. "/js/pages/prices.js". */
+  script?: string;
+};
+
+export const renderPage = (env: Env, page: PageOptions) => html`<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <meta name="color-scheme" content="light dark" />
+    <title>${page.title} · ${env.BRAND_NAME}</title>
+    ${page.description ? html`<meta name="description" content="${page.description}" />` : ""}
+    <meta property="og:title" content="${page.title} · ${env.BRAND_NAME}" />
+    <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+    <link rel="stylesheet" href="/app.css" />
+    ${page.script ? html`<script type="module" src="${page.script}"></script>` : ""}
+  </head>
+  <body class="static-page">
+    <a class="skip-link" href="#main">Skip to content</a>
+    <header class="topbar">
+      <div class="topbar-inner">
+        <a class="brand" href="/">${env.BRAND_NAME}</a>
+        <nav class="nav" aria-label="Main">
+          <a href="/prices">Prices</a>
+          <a href="/docs">API</a>
+        </nav>
+        <div class="session"><a href="/#/login">Log in</a> <a class="button" href="/#/signup">Sign up</a></div>
+      </div>
+    </header>
+    <main id="main" class="main" tabindex="-1">${page.body}</main>
+    <footer class="footer">
+      <a href="/privacy">Privacy</a> · <a href="/terms">Terms</a> · <a href="/docs">API</a> ·
+      <a href="mailto:${env.SUPPORT_EMAIL}">${env.SUPPORT_EMAIL}</a>
+    </footer>
+  </body>
+</html>`;
