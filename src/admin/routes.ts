@@ -6,6 +6,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { createRouter, errorResponse, jsonContent } from "../lib/openapi";
 import { iso } from "../lib/time";
+import { providersAdmin } from "../providers/admin-routes";
 import { listAudit } from "./audit";
 import { requireOperator } from "./auth";
 
@@ -75,6 +76,7 @@ adminApi.openapi(auditRoute, async (c) => {
 });
 
 // Features mount their operator routes here, one line each: adminApi.route("/users", usersAdmin).
+adminApi.route("/providers", providersAdmin);
 
 adminApi.doc31("/openapi.json", (c) => ({
   openapi: "3.1.0",
