@@ -6,6 +6,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { createRouter, errorResponse, jsonContent } from "../lib/openapi";
 import { iso } from "../lib/time";
+import { providersAdmin } from "../providers/admin-routes";
 import { activationsAdmin } from "./activations";
 import { listAudit } from "./audit";
 import { ACCESS_HEADER, requireOperator } from "./auth";
@@ -85,6 +86,7 @@ adminApi.route("/activations", activationsAdmin);
 adminApi.route("/", catalogAdmin);
 adminApi.route("/", booksAdmin);
 adminApi.route("/", incidentsAdmin);
+adminApi.route("/providers", providersAdmin);
 
 adminApi.doc31("/openapi.json", (c) => ({
   openapi: "3.1.0",
