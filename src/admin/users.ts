@@ -306,10 +306,6 @@ const setFreeze = async (
       frozenReason: user.frozenReason,
     });
   }
-  const liftable = inForce.filter((f) => f.reason === "operator" || f.reason === "shortfall");
-  if (!freeze && liftable.length === 0) {
-    throw new AppError(409, "NOT_FROZEN", "This account has no freeze an operator can lift.");
-  }
   if (!freeze) {
     const open = await db
       .select({ id: topUps.id })
@@ -321,6 +317,10 @@ const setFreeze = async (
         topUp: open.id,
       });
     }
+  }
+  const liftable = inForce.filter((f) => f.reason === "operator" || f.reason === "shortfall");
+  if (!freeze && liftable.length === 0) {
+    throw new AppError(409, "NOT_FROZEN", "This account has no freeze an operator can lift.");
   }
   const at = now();
   const state = q`(SELECT json_object('frozenAt', frozen_at, 'frozenReason', frozen_reason) FROM users WHERE id = ${user.id})`;

@@ -3,6 +3,9 @@
 // change with its audit row, the ledger invariant checked after every test (test/setup.ts).
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { freezeStatements, liftStatements } from "../../src/billing/freezes";
+import { q, runBatch } from "../../src/billing/statements";
+import { createDb } from "../../src/db/client";
 import { call, createUserWithKey, uniqueEmail } from "../support";
 import { admin, adminJson } from "./helpers";
 
@@ -153,6 +156,23 @@ describe("freeze, unfreeze, revoke, erase", () => {
     });
     const res = await adminJson("POST", `/users/${userId}/unfreeze`, { reason: "again" });
     expect(await res.json()).toMatchObject({ error: { code: "NOT_FROZEN" } });
+  });
+
+  it("an operator's freeze is a reason of its own: lifting another reason keeps it", async () => {
+    const { userId } = await createUserWithKey();
+    expect((await adminJson("POST", `/users/${userId}/freeze`, { reason: "fraud review" })).status).toBe(200);
+    // Billing freezes and lifts a dispute of its own meanwhile (billing/freezes.ts).
+    const dispute = { userId, reason: "dispute" as const, reference: "du_test", at: Date.now() };
+    await runBatch(createDb(env.DB), freezeStatements({ ...dispute, detail: q`${"Card dispute"}` }));
+    await runBatch(createDb(env.DB), liftStatements(userId, [dispute], Date.now()));
+    const frozen = await env.DB.prepare("SELECT frozen_at, frozen_reason FROM users WHERE id = ?")
+      .bind(userId)
+      .first<{ frozen_at: number | null; frozen_reason: string | null }>();
+    expect(frozen?.frozen_at).not.toBeNull();
+    expect(frozen?.frozen_reason).toBe("fraud review");
+    expect((await adminJson("POST", `/users/${userId}/unfreeze`, { reason: "cleared" })).status).toBe(200);
+    const after = await env.DB.prepare("SELECT frozen_at FROM users WHERE id = ?").bind(userId).first();
+    expect(after?.frozen_at).toBeNull();
   });
 
   it("keeps an account with an open dispute frozen", async () => {
