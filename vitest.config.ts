@@ -1,5 +1,6 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { TEST_PROVIDER_SECRETS, TEST_PROVIDERS } from "./test/fakes/hosts.ts";
 import { fakeUpstream } from "./test/fakes/upstream.ts";
 
 export default defineConfig(async () => {
@@ -26,6 +27,12 @@ export default defineConfig(async () => {
             STRIPE_API_BASE: "http://stripe.fake",
             EMAIL_API_URL: "",
             EMAIL_API_KEY: "",
+            // Own SIMs: sold-for-a-service is for good; a phone silent 15 minutes is not offered.
+            SIM_SERVICE_COOLDOWN_DAYS: "0",
+            SIM_DEVICE_SILENT_MINUTES: "15",
+            // The simulator plus fake upstreams of each kind (test/fakes/hosts.ts).
+            PROVIDERS: TEST_PROVIDERS,
+            ...TEST_PROVIDER_SECRETS,
           },
           // Every outbound fetch of the Worker lands here: fakes of the services we cannot reach.
           outboundService: fakeUpstream,

@@ -27,7 +27,8 @@ declare global {
       DEMO_TOPUP: string;
       TOPUP_MIN: string;
       TOPUP_MAX: string;
-      PROVIDER: string;
+      PROVIDERS?: string; // JSON array of upstream entries (src/providers/config.ts); unset: the simulator
+      PROVIDER_LOW_BALANCE: string; // minor units: an upstream wallet below this is an operator alert
       SIMULATOR_ENABLED: string;
       SIMULATOR_AUTO_SMS: string;
       SIMULATOR_AUTO_SMS_DELAY_MS: string;
@@ -51,6 +52,8 @@ declare global {
       STRIPE_API_BASE?: string; // only for tests: where the Stripe SDK sends its requests
       EMAIL_API_URL?: string;
       EMAIL_API_KEY?: string;
+      // Per PROVIDERS entry, by its uppercased name: PROVIDER_<NAME>_KEY, PROVIDER_<NAME>_WEBHOOK_TOKEN
+      // (read by name in src/providers/index.ts).
 
       // Only in tests (vitest.config.ts)
       TEST_MIGRATIONS?: import("cloudflare:test").D1Migration[];

@@ -13,12 +13,16 @@ const shown = (sim) => ({
       ? "—"
       : `${sim.device.healthy ? "ok" : "SILENT"}${sim.device.health ? ` (${sim.device.health})` : ""}, seen ${sim.device.lastSeenAt ?? "never"}`,
   rental: sim.rental ? `${sim.rental.service} since ${sim.rental.since}` : "free",
-  spent: sim.spent.map((s) => `${s.service}@${s.spentAt.slice(0, 10)}${s.blocking ? "" : " (cooled down)"}`).join(" ") || "—",
+  spent:
+    sim.spent
+      .map((s) => `${s.service}@${s.spentAt.slice(0, 10)}${s.blocking ? "" : " (cooled down)"}`)
+      .join(" ") || "—",
 });
 
 export const commands = {
   "sims add": {
-    usage: "sims add <provider> --phone <E.164> --device <id> --slot <n> [--services tg,wa] [--reason <text>]",
+    usage:
+      "sims add <provider> --phone <E.164> --device <id> --slot <n> [--services tg,wa] [--reason <text>]",
     summary: "register a SIM of an Android gateway phone",
     options: {
       phone: { type: "string" },
@@ -33,7 +37,8 @@ export const commands = {
         throw new OpsError("the provider, --phone, --device and --slot are required");
       }
       const slot = Number(values.slot);
-      if (!Number.isInteger(slot)) throw new OpsError("--slot must be a whole number (the app's simNumber, 1-based)");
+      if (!Number.isInteger(slot))
+        throw new OpsError("--slot must be a whole number (the app's simNumber, 1-based)");
       const { sim } = await api("POST", "/sims", {
         provider,
         phone: values.phone,
@@ -51,7 +56,10 @@ export const commands = {
     summary: "own SIMs: health, current rental, services spent",
     run: async ({ positionals, json }) => {
       const [provider] = positionals;
-      const { items } = await api("GET", `/sims${provider ? `?provider=${encodeURIComponent(provider)}` : ""}`);
+      const { items } = await api(
+        "GET",
+        `/sims${provider ? `?provider=${encodeURIComponent(provider)}` : ""}`,
+      );
       if (json) return items;
       printTable(items.map(shown), [
         ["provider", "PROVIDER"],
@@ -72,7 +80,10 @@ export const commands = {
       const [provider, phone] = positionals;
       if (!provider || !phone) throw new OpsError("the provider and the phone are required");
       const query = values.reason ? `?reason=${encodeURIComponent(values.reason)}` : "";
-      const { removed } = await api("DELETE", `/sims/${encodeURIComponent(provider)}/${encodeURIComponent(phone)}${query}`);
+      const { removed } = await api(
+        "DELETE",
+        `/sims/${encodeURIComponent(provider)}/${encodeURIComponent(phone)}${query}`,
+      );
       if (json) return removed;
       console.log(`removed ${removed.phone} from ${removed.provider}`);
     },

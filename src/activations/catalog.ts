@@ -1,25 +1,28 @@
 // The catalog: services, countries and our sell price per service × country. Services and countries
-// are reference data (a migration); cost and stock come from the provider and are refreshed by
-// syncCatalog (cron, seed, tests). Ordering reads one offer with getOffer.
-import { and, asc, eq, lt, sql } from "drizzle-orm";
+// are reference data (a migration); each upstream's cost and stock per service × country
+// (provider_offers) are refreshed by syncCatalog (cron, seed, tests), and the price a customer sees
+// is the best route's (prices). Ordering reads one offer with getOffer and its routes with routesFor.
+import { and, asc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { countries, prices, services } from "../db/schema";
-import { type Env, int } from "../env";
+import { countries, prices, providerOffers, services } from "../db/schema";
+import type { Env } from "../env";
 import { now } from "../lib/time";
-import { getProvider } from "../providers";
+import { getProvider, providerEntries } from "../providers";
+import type { ProviderEntry } from "../providers/config";
+import { type Route, rankRoutes, routeOf, sellPrice } from "../providers/routing";
+import { routeKey, routeOutcomes, successRate } from "../providers/success";
+
+export { sellPrice };
 
 export type Offer = { price: number; cost: number; currency: string; stock: number; provider: string };
 
-// D1 binds at most 100 parameters per statement; a prices row has 8.
+// D1 binds at most 100 parameters per statement; a prices row has 8, a provider_offers row 6.
 const ROWS_PER_UPSERT = 12;
 
-/**
- * Our price for a provider cost: cost × (1 + markup/100), rounded UP to a whole minor unit, so the
- * margin is never below the configured markup (cost 17, markup 30 % → 22.1 → 23). Integer
- * arithmetic: no floating-point drift on amounts.
- */
-export const sellPrice = (cost: number, markupPercent: number): number =>
-  Math.ceil((cost * (100 + markupPercent)) / 100);
+const chunks = <T>(rows: T[]): T[][] =>
+  Array.from({ length: Math.ceil(rows.length / ROWS_PER_UPSERT) }, (_, i) =>
+    rows.slice(i * ROWS_PER_UPSERT, (i + 1) * ROWS_PER_UPSERT),
+  );
 
 export const getOffer = async (db: Db, service: string, country: number): Promise<Offer | null> => {
   const row = await db
@@ -36,47 +39,155 @@ export const getOffer = async (db: Db, service: string, country: number): Promis
   return row ?? null;
 };
 
-/** Keeps the displayed stock close to the provider's between syncs; never below zero. */
-export const adjustStock = async (db: Db, service: string, country: number, delta: number): Promise<void> => {
-  await db
-    .update(prices)
-    .set({ stock: sql`MAX(0, ${prices.stock} + ${delta})` })
-    .where(and(eq(prices.service, service), eq(prices.country, country)))
-    .run();
+/** Keeps the displayed stock close to the upstream's between syncs; never below zero. */
+export const adjustStock = async (
+  db: Db,
+  service: string,
+  country: number,
+  delta: number,
+  provider?: string,
+): Promise<void> => {
+  const batch = [
+    db
+      .update(prices)
+      .set({ stock: sql`MAX(0, ${prices.stock} + ${delta})` })
+      .where(and(eq(prices.service, service), eq(prices.country, country))),
+  ] as const;
+  if (provider === undefined) {
+    await db.batch(batch);
+    return;
+  }
+  await db.batch([
+    ...batch,
+    db
+      .update(providerOffers)
+      .set({ stock: sql`MAX(0, ${providerOffers.stock} + ${delta})` })
+      .where(
+        and(
+          eq(providerOffers.provider, provider),
+          eq(providerOffers.service, service),
+          eq(providerOffers.country, country),
+        ),
+      ),
+  ]);
 };
 
 /**
- * Asks the configured provider for its costs and stock and rewrites our prices from them. Offers
- * for services or countries we do not list are ignored; our rows the provider no longer offers
- * drop to zero stock rather than disappear, so history keeps its prices.
+ * The routes that may serve an order now: enabled upstreams with stock, ranked (success rate, cost,
+ * priority). The enabled flag is the configuration's, so disabling an entry takes effect at once.
  */
-export const syncCatalog = async (env: Env, db: Db): Promise<{ updated: number }> => {
-  const provider = getProvider(env);
-  const offers = await provider.offers();
+export const routesFor = async (env: Env, db: Db, service: string, country: number): Promise<Route[]> => {
+  const entries = new Map(
+    providerEntries(env)
+      .filter((e) => e.enabled)
+      .map((e) => [e.name, e]),
+  );
+  if (entries.size === 0) return [];
+  const [offers, outcomes] = await Promise.all([
+    db
+      .select()
+      .from(providerOffers)
+      .where(
+        and(
+          eq(providerOffers.service, service),
+          eq(providerOffers.country, country),
+          inArray(providerOffers.provider, [...entries.keys()]),
+        ),
+      )
+      .all(),
+    routeOutcomes(db, now(), { service, country }),
+  ]);
+  const routes = offers.flatMap((o) => {
+    const entry = entries.get(o.provider);
+    if (!entry || o.stock <= 0) return [];
+    return [routeOf(entry, o, successRate(outcomes.get(routeKey(o.provider, service, country))))];
+  });
+  return rankRoutes(routes);
+};
+
+/**
+ * Asks one upstream for its costs and stock and rewrites its provider_offers from them. Offers for
+ * services or countries we do not list are ignored; its rows it stopped offering drop to stock 0.
+ */
+export const syncProviderOffers = async (env: Env, db: Db, entry: ProviderEntry): Promise<number> => {
+  const offers = await getProvider(env, entry.name).offers();
   const [knownServices, knownCountries] = await Promise.all([
     db.select({ code: services.code }).from(services).all(),
     db.select({ id: countries.id }).from(countries).all(),
   ]);
   const serviceSet = new Set(knownServices.map((s) => s.code));
   const countrySet = new Set(knownCountries.map((c) => c.id));
-  const markup = int(env.PRICE_MARKUP_PERCENT, 0);
   const syncedAt = now();
   const rows = offers
     .filter((o) => serviceSet.has(o.service) && countrySet.has(o.country))
     .map((o) => ({
+      provider: entry.name,
       service: o.service,
       country: o.country,
-      provider: provider.name,
       cost: o.cost,
-      price: sellPrice(o.cost, markup),
-      currency: env.CURRENCY,
       stock: Math.max(0, o.stock),
       updatedAt: syncedAt,
     }));
-  const upserts = Array.from({ length: Math.ceil(rows.length / ROWS_PER_UPSERT) }, (_, i) =>
+  const upserts = chunks(rows).map((chunk) =>
+    db
+      .insert(providerOffers)
+      .values(chunk)
+      .onConflictDoUpdate({
+        target: [providerOffers.provider, providerOffers.service, providerOffers.country],
+        set: { cost: sql`excluded.cost`, stock: sql`excluded.stock`, updatedAt: sql`excluded.updated_at` },
+      }),
+  );
+  const gone = db
+    .update(providerOffers)
+    .set({ stock: 0, updatedAt: syncedAt })
+    .where(and(eq(providerOffers.provider, entry.name), lt(providerOffers.updatedAt, syncedAt)));
+  await db.batch([gone, ...upserts]);
+  return rows.length;
+};
+
+/**
+ * Rewrites our prices from the upstreams' offers: each service × country is priced by its best
+ * route (the one an order tries first); with no route in stock, by its cheapest, at stock 0. Prices
+ * rows no upstream offers any more drop to stock 0 and stay, so history keeps its prices.
+ */
+export const rebuildPrices = async (env: Env, db: Db): Promise<number> => {
+  const entries = new Map(
+    providerEntries(env)
+      .filter((e) => e.enabled)
+      .map((e) => [e.name, e]),
+  );
+  const [offers, outcomes] = await Promise.all([
+    db.select().from(providerOffers).all(),
+    routeOutcomes(db, now()),
+  ]);
+  const byPair = new Map<string, Route[]>();
+  for (const o of offers) {
+    const entry = entries.get(o.provider);
+    if (!entry) continue;
+    const key = `${o.service}\u0000${o.country}`;
+    const route = routeOf(entry, o, successRate(outcomes.get(routeKey(o.provider, o.service, o.country))));
+    byPair.set(key, [...(byPair.get(key) ?? []), route]);
+  }
+  const syncedAt = now();
+  const rows = [...byPair.entries()].map(([key, routes]) => {
+    const [service = "", country = "0"] = key.split("\u0000");
+    const inStock = rankRoutes(routes.filter((r) => r.stock > 0));
+    const best = inStock[0] ?? [...routes].sort((a, b) => a.price - b.price)[0];
+    return {
+      service,
+      country: Number(country),
+      provider: best?.provider ?? "",
+      cost: best?.cost ?? 0,
+      price: best?.price ?? 0,
+      currency: env.CURRENCY,
+      stock: inStock.reduce((n, r) => n + r.stock, 0),
+      updatedAt: syncedAt,
+    };
+  });
+  const upserts = chunks(rows).map((chunk) =>
     db
       .insert(prices)
-      .values(rows.slice(i * ROWS_PER_UPSERT, (i + 1) * ROWS_PER_UPSERT))
+      .values(chunk)
       .onConflictDoUpdate({
         target: [prices.service, prices.country],
         set: {
@@ -89,12 +200,30 @@ export const syncCatalog = async (env: Env, db: Db): Promise<{ updated: number }
         },
       }),
   );
-  const gone = db
-    .update(prices)
-    .set({ stock: 0, updatedAt: syncedAt })
-    .where(and(eq(prices.provider, provider.name), lt(prices.updatedAt, syncedAt)));
+  const gone = db.update(prices).set({ stock: 0, updatedAt: syncedAt }).where(lt(prices.updatedAt, syncedAt));
   await db.batch([gone, ...upserts]);
-  return { updated: rows.length };
+  return rows.length;
+};
+
+export type SyncOutcome = { provider: string; offers: number } | { provider: string; error: unknown };
+
+/**
+ * Refreshes every enabled upstream's offers (one failing upstream keeps its last offers and does
+ * not stop the others), then our prices. Returns what happened per upstream.
+ */
+export const syncCatalog = async (
+  env: Env,
+  db: Db,
+): Promise<{ updated: number; outcomes: SyncOutcome[] }> => {
+  const outcomes: SyncOutcome[] = [];
+  for (const entry of providerEntries(env).filter((e) => e.enabled)) {
+    try {
+      outcomes.push({ provider: entry.name, offers: await syncProviderOffers(env, db, entry) });
+    } catch (error) {
+      outcomes.push({ provider: entry.name, error });
+    }
+  }
+  return { updated: await rebuildPrices(env, db), outcomes };
 };
 
 export type CountryName = "en" | "ru" | "zh";
@@ -124,6 +253,7 @@ export const listPrices = (db: Db, filter: { service?: string; country?: number 
       price: prices.price,
       currency: prices.currency,
       stock: prices.stock,
+      provider: prices.provider,
     })
     .from(prices)
     .where(

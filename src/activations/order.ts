@@ -1,5 +1,6 @@
-// Ordering a number: validate → price from the catalog → hold → provider acquire (bounded) →
-// activation row → its Durable Object. Whatever fails after the hold voids it: nothing is charged.
+// Ordering a number: validate → price from the catalog → hold → acquire from the first route that
+// has a number (each attempt bounded; failover in src/providers/routing.ts) → activation row → its
+// Durable Object. Whatever fails after the hold voids it: nothing is charged.
 import { and, eq, sql } from "drizzle-orm";
 import { assertEmailVerifiedIfRequired } from "../accounts/auth";
 import { placeHold, voidHold } from "../billing/ledger";
@@ -10,9 +11,11 @@ import { AppError, forbidden } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { log } from "../lib/log";
 import { now } from "../lib/time";
-import { getProvider } from "../providers";
+import { findEntry, getProvider } from "../providers";
+import { AllRoutesRefused, acquireByRoute, type Refusal, type Route } from "../providers/routing";
+import { raiseAlert } from "../providers/status";
 import { type AcquiredNumber, type AcquireRequest, type Provider, ProviderError } from "../providers/types";
-import { adjustStock, getOffer, type Offer } from "./catalog";
+import { adjustStock, getOffer, type Offer, routesFor } from "./catalog";
 import type { NewActivation } from "./room";
 import { countActive, findByIdempotencyKey, viewsOf } from "./store";
 import { type ActivationView, LIVE_STATUSES } from "./view";
@@ -31,6 +34,8 @@ export type OrderInput = { service: string; country: number; maxPrice?: number; 
 const HOLD_MARGIN_MS = 30 * 60_000;
 const CLAIM_POLL_MS = 100;
 const NUMERIC_ID_ATTEMPTS = 5;
+// Each route gets PROVIDER_TIMEOUT_MS; an order tries at most this many before giving up.
+const MAX_ROUTES_PER_ORDER = 3;
 
 const changes = (result: unknown): number => (result as D1Result).meta.changes;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -78,7 +83,7 @@ const mismatch = () =>
  */
 const orderOnce = async (a: Actor, input: OrderInput, key: string): Promise<ActivationView> => {
   const fp = fingerprint(input);
-  const patience = int(a.env.PROVIDER_TIMEOUT_MS, 8000) + 5_000;
+  const patience = int(a.env.PROVIDER_TIMEOUT_MS, 8000) * MAX_ROUTES_PER_ORDER + 5_000;
   const giveUpAt = now() + patience;
   for (;;) {
     const activationId = newId("act");
@@ -164,7 +169,7 @@ const placeOrder = async (
   }
   const maxActive = int(env.MAX_ACTIVE_ACTIVATIONS, 10);
   if ((await countActive(db, user.id)) >= maxActive) throw tooManyActive(maxActive);
-  const provider = providerOf(a, offer);
+  const routes = await routesOf(a, input, offer);
   const windowMs = int(env.ACTIVATION_MINUTES, 20) * 60_000;
   const { holdId } = await placeHold(db, {
     userId: user.id,
@@ -174,15 +179,18 @@ const placeOrder = async (
     expiresAt: now() + windowMs + HOLD_MARGIN_MS,
   });
   let number: AcquiredNumber | null = null;
+  let provider: Provider | null = null;
   let inserted = false;
   try {
-    number = await acquire(a, provider, {
+    const rented = await acquireFromRoutes(a, routes, {
       service: input.service,
       country: input.country,
       // Never pay upstream more than the customer pays us.
       maxCost: offer.price,
       activationId: id,
     });
+    number = rented.number;
+    provider = rented.provider;
     const createdAt = now();
     const activation: NewActivation = {
       id,
@@ -198,22 +206,27 @@ const placeOrder = async (
       createdAt,
       expiresAt: createdAt + windowMs,
     };
-    activation.numericId = await insertRow(db, activation, { holdId, idem, maxActive });
+    activation.numericId = await insertRow(db, activation, {
+      holdId,
+      idem,
+      maxActive,
+      upstreamCost: number.cost,
+    });
     inserted = true;
-    await takeFromStock(a, input);
+    await takeFromStock(a, input, provider.name);
     return await startRoom(env, activation);
   } catch (error) {
     await voidHold(db, id);
     if (inserted) await abandonRow(db, id);
-    if (number) await releaseNumber(a, provider, number.providerRef);
+    if (number && provider) await releaseNumber(a, provider, number.providerRef);
     throw error;
   }
 };
 
 // The catalog's stock is a hint refreshed from the provider; a failed update must not fail the order.
-const takeFromStock = async (a: Actor, input: OrderInput) => {
+const takeFromStock = async (a: Actor, input: OrderInput, provider: string) => {
   try {
-    await adjustStock(a.db, input.service, input.country, -1);
+    await adjustStock(a.db, input.service, input.country, -1, provider);
   } catch (error) {
     log(a.requestId, "stock_adjust_failed", { error: String(error) });
   }
@@ -238,26 +251,75 @@ const offerFor = async (db: Db, input: OrderInput): Promise<Offer> => {
   throw new AppError(409, "NO_NUMBERS", "This service is not offered in this country.");
 };
 
-// The provider whose cost the price was made from is the one that sells the number.
-const providerOf = (a: Actor, offer: Offer): Provider => {
+/**
+ * The upstreams that may sell this number, best first: those whose cost the price covers (we never
+ * pay upstream more than the customer pays us). A price row written before routing existed (no
+ * provider_offers yet, e.g. a fresh local seed) is served by the upstream it names.
+ */
+const routesOf = async (a: Actor, input: OrderInput, offer: Offer): Promise<Route[]> => {
+  const routes = (await routesFor(a.env, a.db, input.service, input.country)).filter(
+    (r) => r.cost <= offer.price,
+  );
+  if (routes.length > 0) return routes.slice(0, MAX_ROUTES_PER_ORDER);
+  const entry = findEntry(a.env, offer.provider);
+  if (!entry?.enabled) {
+    throw providerFailure(
+      new ProviderError("UNAVAILABLE", `No enabled upstream offers ${input.service}/${input.country}.`),
+      a.requestId,
+    );
+  }
+  return [
+    {
+      provider: entry.name,
+      cost: offer.cost,
+      stock: offer.stock,
+      priority: entry.priority,
+      price: offer.price,
+      successRate: null,
+    },
+  ];
+};
+
+/** Tries the routes in turn; an upstream that needs an operator (empty wallet, bad key) raises an alert. */
+const acquireFromRoutes = async (
+  a: Actor,
+  routes: Route[],
+  request: AcquireRequest,
+): Promise<{ provider: Provider; number: AcquiredNumber }> => {
+  const onRefusal = async ({ provider, error }: Refusal) => {
+    log(a.requestId, "provider_acquire_refused", { provider, error: String(error) });
+    if (error instanceof ProviderError && error.alert) {
+      await raiseAlert(a.db, provider, error.alert, error.message, a.requestId).catch(() => {});
+    }
+  };
   try {
-    return getProvider(a.env, offer.provider);
+    const { value } = await acquireByRoute(
+      routes,
+      async (route) => {
+        const provider = getProvider(a.env, route.provider);
+        return { provider, number: await acquire(provider, { ...request, expectedCost: route.cost }, a.env) };
+      },
+      onRefusal,
+    );
+    return value;
   } catch (error) {
-    throw providerFailure(error, a.requestId);
+    if (!(error instanceof AllRoutesRefused)) throw providerFailure(error, a.requestId);
+    // The most useful refusal for the customer: "none in stock" beats "not sold here" beats "down".
+    const codes = error.refusals.map((r) =>
+      r.error instanceof ProviderError ? r.error.code : "UNAVAILABLE",
+    );
+    const said = (["NO_NUMBERS", "BAD_SERVICE"] as const).find((c) => codes.includes(c));
+    throw providerFailure(said ? new ProviderError(said, error.message) : error, a.requestId);
   }
 };
 
-const acquire = async (a: Actor, provider: Provider, request: AcquireRequest): Promise<AcquiredNumber> => {
-  const signal = AbortSignal.timeout(int(a.env.PROVIDER_TIMEOUT_MS, 8000));
+const acquire = async (provider: Provider, request: AcquireRequest, env: Env): Promise<AcquiredNumber> => {
+  const signal = AbortSignal.timeout(int(env.PROVIDER_TIMEOUT_MS, 8000));
   // The race also bounds an adapter that forgets to pass the signal on.
   const timedOut = new Promise<never>((_, reject) => {
     signal.addEventListener("abort", () => reject(signal.reason));
   });
-  try {
-    return await Promise.race([provider.acquire(request, signal), timedOut]);
-  } catch (error) {
-    throw providerFailure(error, a.requestId);
-  }
+  return await Promise.race([provider.acquire(request, signal), timedOut]);
 };
 
 const providerFailure = (error: unknown, requestId?: string): AppError => {
@@ -286,16 +348,23 @@ const providerFailure = (error: unknown, requestId?: string): AppError => {
 const insertRow = async (
   db: Db,
   act: NewActivation,
-  extra: { holdId: string; idem: { key: string; fp: string } | null; maxActive: number },
+  extra: {
+    holdId: string;
+    idem: { key: string; fp: string } | null;
+    maxActive: number;
+    upstreamCost: number;
+  },
 ): Promise<number> => {
   for (let attempt = 1; ; attempt++) {
     const numericId = randomNumericId();
     try {
       const result = await db.run(sql`INSERT INTO activations
-          (id, numeric_id, user_id, service, country, phone, provider, provider_ref, price, currency, hold_id,
+          (id, numeric_id, user_id, service, country, phone, provider, provider_ref, price, currency,
+           upstream_cost, margin, hold_id,
            status, last_seq, idempotency_key, request_fingerprint, created_at, expires_at, updated_at)
         SELECT ${act.id}, ${numericId}, ${act.userId}, ${act.service}, ${act.country}, ${act.phone},
-          ${act.provider}, ${act.providerRef}, ${act.price}, ${act.currency}, ${extra.holdId}, 'waiting', 0,
+          ${act.provider}, ${act.providerRef}, ${act.price}, ${act.currency},
+          ${extra.upstreamCost}, ${act.price - extra.upstreamCost}, ${extra.holdId}, 'waiting', 0,
           ${extra.idem?.key ?? null}, ${extra.idem?.fp ?? null}, ${act.createdAt}, ${act.expiresAt}, ${act.createdAt}
         WHERE (SELECT COUNT(*) FROM activations WHERE user_id = ${act.userId} AND status IN ${LIVE_STATUSES})
           < ${extra.maxActive}`);

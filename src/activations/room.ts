@@ -10,7 +10,8 @@ import { type Env, int } from "../env";
 import { log } from "../lib/log";
 import { iso } from "../lib/time";
 import { getProvider } from "../providers";
-import { ProviderError } from "../providers/types";
+import { type InboundSms, ProviderError, type UpstreamState } from "../providers/types";
+import { extractCode } from "./code";
 import {
   type ActivationEvent,
   type ActivationFacts,
@@ -45,6 +46,7 @@ type RoomRecord = NewActivation & {
   retryAttempts: number;
   alarmAt: number | null;
   contentPurged?: boolean; // SMS text and codes erased after the retention period
+  nextPollAt?: number | null; // when to ask the upstream again (polled kinds, and the safety net)
 };
 
 export type InboundRoomSms = { messageId: string; text: string; code: string | null; receivedAt: number };
@@ -133,6 +135,7 @@ export class ActivationRoom extends DurableObject<Env> {
         providerOps: [],
         retryAttempts: 0,
         alarmAt: null,
+        nextPollAt: this.pollAfter(activation.provider),
       });
       this.record("created", {});
     }
@@ -272,6 +275,9 @@ export class ActivationRoom extends DurableObject<Env> {
     const expiryDue = Date.now() >= rec.expiresAt || (rec.alarmAt ?? 0) >= rec.expiresAt;
     this.update({ alarmAt: null });
     if (expiryDue && isLive(rec.status)) this.expire(this.mustLoad());
+    else if (isLive(rec.status) && Date.now() >= (rec.nextPollAt ?? Number.POSITIVE_INFINITY)) {
+      await this.pollUpstream();
+    }
     const purgeAt = this.purgeAt(this.mustLoad());
     if (purgeAt !== null && Date.now() >= purgeAt) this.purgeSmsContent();
     await this.settle();
@@ -443,8 +449,14 @@ export class ActivationRoom extends DurableObject<Env> {
       }
     };
     await attempt("d1", () => this.writeThrough());
+    // The upstream confirms a cancel before the hold is voided: if it already has the SMS, its word
+    // wins and the hold is posted instead.
+    if (this.mustLoad().providerOps.some((o) => o.op === "cancel")) {
+      await attempt("provider.cancel", () => this.cancelUpstream());
+      await attempt("d1", () => this.writeThrough());
+    }
     await attempt("hold", () => this.settleHold());
-    for (const op of this.mustLoad().providerOps) {
+    for (const op of this.mustLoad().providerOps.filter((o) => o.op !== "cancel")) {
       await attempt(`provider.${op.op}`, () => this.runProviderOp(op.op));
     }
     const rec = this.mustLoad();
@@ -487,8 +499,10 @@ export class ActivationRoom extends DurableObject<Env> {
   }
 
   private async settleHold(): Promise<void> {
-    const { hold, id } = this.mustLoad();
+    const { hold, id, providerOps } = this.mustLoad();
     if (hold !== "post" && hold !== "void") return;
+    // A void waits for the upstream's cancel (or for us to give up asking): see cancelUpstream.
+    if (hold === "void" && providerOps.some((o) => o.op === "cancel")) return;
     const db = createDb(this.env.DB);
     const outcome = hold === "post" ? await postHold(db, id) : await voidHold(db, id);
     if (hold === "post" && outcome !== "posted") {
@@ -515,6 +529,122 @@ export class ActivationRoom extends DurableObject<Env> {
     this.update({ providerOps: this.mustLoad().providerOps.filter((o) => o.op !== op) });
   }
 
+  // ── the upstream's word ─────────────────────────────────────────────────────────────────────────
+  // Upstreams without webhooks (5sim) are polled from this alarm; webhook upstreams are polled too,
+  // more slowly, as a safety net for a lost delivery. What the upstream says decides the races it
+  // owns: an SMS it has is received and charged even if we were cancelling; an activation it ended
+  // on its own ends here too, and nothing is charged unless a code had arrived.
+
+  /** When to poll next, or null for an upstream that has no poll. */
+  private pollAfter(providerName: string): number | null {
+    try {
+      const provider = getProvider(this.env, providerName);
+      return provider.poll ? Date.now() + provider.pollSeconds * 1000 : null;
+    } catch {
+      return null; // an upstream no longer configured: nothing to poll
+    }
+  }
+
+  private async pollUpstream(): Promise<void> {
+    const rec = this.mustLoad();
+    this.update({ nextPollAt: this.pollAfter(rec.provider) });
+    const provider = getProvider(this.env, rec.provider);
+    let state: UpstreamState;
+    try {
+      if (!provider.poll) return;
+      state = await provider.poll(rec.providerRef);
+    } catch (error) {
+      log(undefined, "activation_poll_failed", { activationId: rec.id, error: String(error) });
+      return;
+    }
+    for (const sms of state.sms) await this.receiveSms(this.roomSms(sms));
+    if (state.ended && isLive(this.mustLoad().status)) this.endedUpstream(state.ended);
+  }
+
+  /** Our own code extraction first; a bare code from a status call extracts to itself. */
+  private roomSms(sms: InboundSms): InboundRoomSms {
+    return {
+      messageId: sms.messageId,
+      text: sms.text,
+      code: extractCode(sms.text) ?? sms.code,
+      receivedAt: sms.receivedAt,
+    };
+  }
+
+  /** The upstream stopped serving the number: end it here; the hold is voided unless a code came. */
+  private endedUpstream(how: NonNullable<UpstreamState["ended"]>): void {
+    const rec = this.mustLoad();
+    log(undefined, "activation_ended_upstream", { activationId: rec.id, provider: rec.provider, how });
+    if (rec.status === "waiting") {
+      this.record("status", {
+        status: how === "cancelled" || how === "banned" ? "cancelled" : "expired",
+        endedAt: Date.now(),
+        hold: "void",
+      });
+    } else {
+      // A code was received (and charged): the job is done, and the upstream needs no finish.
+      this.record("status", { status: "finished", endedAt: Date.now() });
+    }
+  }
+
+  /**
+   * Tells the upstream we give the number back. If it refuses because it already has an SMS, the
+   * SMS is fetched and the activation becomes received and charged, whatever we had decided.
+   */
+  private async cancelUpstream(): Promise<void> {
+    const rec = this.mustLoad();
+    try {
+      await this.runProviderOp("cancel");
+    } catch (error) {
+      if (!(error instanceof ProviderError && error.code === "HAS_SMS")) throw error;
+      const provider = getProvider(this.env, rec.provider);
+      const state = provider.poll ? await provider.poll(rec.providerRef) : { sms: [], ended: null };
+      this.reviveWith(state.sms.map((sms) => this.roomSms(sms)));
+    }
+  }
+
+  /** A cancelled or expired activation whose upstream has its SMS: received, charged, not voided. */
+  private reviveWith(messages: InboundRoomSms[]): void {
+    const rec = this.mustLoad();
+    const first = messages.find((m) => m.code !== null);
+    const ops = rec.providerOps.filter((o) => o.op !== "cancel");
+    if (!first || rec.charged || rec.hold !== "void") {
+      this.update({ providerOps: ops });
+      return;
+    }
+    for (const sms of messages) {
+      if (this.sql.exec("SELECT 1 FROM sms WHERE message_id = ?", sms.messageId).toArray().length > 0)
+        continue;
+      const charges = sms === first;
+      const latest = this.mustLoad();
+      this.sql.exec(
+        "INSERT INTO sms (message_id, id, seq, code, text, received_at, charged) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        sms.messageId,
+        `sms_${crypto.randomUUID().replaceAll("-", "")}`,
+        latest.lastSeq + 1,
+        sms.code,
+        sms.text,
+        sms.receivedAt,
+        charges ? 1 : 0,
+      );
+      this.record(
+        "sms",
+        charges
+          ? {
+              status: "received",
+              code: sms.code,
+              charged: true,
+              hold: "post",
+              endedAt: null,
+              providerOps: ops,
+            }
+          : { code: sms.code ?? latest.code },
+        { code: sms.code, text: sms.text, receivedAt: sms.receivedAt },
+      );
+    }
+    log(undefined, "activation_cancel_overruled", { activationId: rec.id, provider: rec.provider });
+  }
+
   /** When this room's copy of the SMS content is due for erasure (the privacy policy's retention). */
   private purgeAt(rec: RoomRecord): number | null {
     if (rec.endedAt === null || rec.contentPurged) return null;
@@ -536,6 +666,7 @@ export class ActivationRoom extends DurableObject<Env> {
       rec.syncedSeq < rec.lastSeq || rec.hold === "post" || rec.hold === "void" || rec.providerOps.length > 0;
     const candidates: number[] = [];
     if (isLive(rec.status)) candidates.push(rec.expiresAt);
+    if (isLive(rec.status) && rec.nextPollAt) candidates.push(rec.nextPollAt);
     const purgeAt = this.purgeAt(rec);
     if (purgeAt !== null) candidates.push(purgeAt);
     if (owed) candidates.push(Date.now() + Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** rec.retryAttempts));

@@ -4,16 +4,27 @@
 // an agent's SIMs appear by themselves when the agent hands them out, and are listed here too.
 // Every change is audited in its own batch.
 import { createRoute, z } from "@hono/zod-openapi";
-import { findEntry } from "../providers";
-import { E164, listSims, type OwnSim, registerSim, removeSim, type SimListing, simRules } from "../providers/own-sims";
 import { AppError } from "../lib/errors";
 import { createRouter, errorResponse, jsonContent } from "../lib/openapi";
 import { iso, isoOrNull } from "../lib/time";
+import { findEntry } from "../providers";
+import {
+  E164,
+  listSims,
+  type OwnSim,
+  registerSim,
+  removeSim,
+  type SimListing,
+  simRules,
+} from "../providers/own-sims";
 import { auditInsert } from "./audit";
 
 export const simsAdmin = createRouter();
 
-const Phone = z.string().regex(E164, "an E.164 number: + and 8 to 15 digits").openapi({ example: "+447700900123" });
+const Phone = z
+  .string()
+  .regex(E164, "an E.164 number: + and 8 to 15 digits")
+  .openapi({ example: "+447700900123" });
 const ProviderName = z.string().regex(/^[a-z0-9]+$/, "a PROVIDERS entry name");
 
 const Sim = z.object({
@@ -45,7 +56,9 @@ const shape = (s: OwnSim | SimListing): z.infer<typeof Sim> => ({
   slot: s.slot,
   services: s.services,
   rental:
-    s.rentalRef === null ? null : { providerRef: s.rentalRef, service: s.rentalService, since: iso(s.rentedAt ?? 0) },
+    s.rentalRef === null
+      ? null
+      : { providerRef: s.rentalRef, service: s.rentalService, since: iso(s.rentedAt ?? 0) },
   device:
     "device" in s && s.device
       ? { lastSeenAt: isoOrNull(s.device.lastSeenAt), health: s.device.health, healthy: s.device.healthy }
@@ -69,7 +82,11 @@ const addRoute = createRoute({
           schema: z.object({
             provider: ProviderName,
             phone: Phone,
-            deviceId: z.string().min(1).max(200).openapi({ description: "the app's deviceId (in every webhook)" }),
+            deviceId: z
+              .string()
+              .min(1)
+              .max(200)
+              .openapi({ description: "the app's deviceId (in every webhook)" }),
             slot: z.number().int().min(1).max(16).openapi({ description: "the app's simNumber, 1-based" }),
             services: z
               .array(z.string().regex(/^[a-z0-9]{1,10}$/))
@@ -95,13 +112,23 @@ simsAdmin.openapi(addRoute, async (c) => {
   const input = c.req.valid("json");
   const entry = findEntry(c.env, input.provider);
   if (entry?.kind !== "android-sms-gateway") {
-    throw new AppError(400, "BAD_PROVIDER", `"${input.provider}" is not an android-sms-gateway entry of PROVIDERS.`);
+    throw new AppError(
+      400,
+      "BAD_PROVIDER",
+      `"${input.provider}" is not an android-sms-gateway entry of PROVIDERS.`,
+    );
   }
   const db = c.get("db");
   const after = { deviceId: input.deviceId, slot: input.slot, services: input.services ?? null };
   const sim = await registerSim(
     db,
-    { provider: input.provider, phone: input.phone, deviceId: input.deviceId, slot: input.slot, services: input.services ?? null },
+    {
+      provider: input.provider,
+      phone: input.phone,
+      deviceId: input.deviceId,
+      slot: input.slot,
+      services: input.services ?? null,
+    },
     auditInsert(db, {
       operator: c.get("operator"),
       action: "sim.add",

@@ -223,6 +223,34 @@ export const prices = sqliteTable(
   (t) => [primaryKey({ columns: [t.service, t.country] })],
 );
 
+// ── upstream providers (routing, failover, operators' view) ───────────────────────────────────────
+
+// Each configured upstream's own offer per service × country, as its last sync reported it. The
+// prices row above is the best route among these; orders try them all in routing order.
+export const providerOffers = sqliteTable(
+  "provider_offers",
+  {
+    provider: text("provider").notNull(), // a PROVIDERS entry name
+    service: text("service").notNull(),
+    country: integer("country").notNull(),
+    cost: integer("cost").notNull(), // in CURRENCY minor units, converted with the entry's rate
+    stock: integer("stock").notNull().default(0),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.service, t.country] })],
+);
+
+// One row per upstream: what its last sync found, and an alert when an operator must act.
+export const providerStatus = sqliteTable("provider_status", {
+  name: text("name").primaryKey(),
+  enabled: integer("enabled", { mode: "boolean" }).notNull(),
+  balance: integer("balance"), // our wallet there, CURRENCY minor units; null where unknown
+  lastSyncAt: integer("last_sync_at"), // last successful sync
+  lastError: text("last_error"),
+  alert: text("alert"), // null when all is well
+  updatedAt: integer("updated_at").notNull(),
+});
+
 // ── activations ─────────────────────────────────────────────────────────────────────────────────
 
 export const activations = sqliteTable(
@@ -241,6 +269,8 @@ export const activations = sqliteTable(
     providerRef: text("provider_ref").notNull(), // the provider's activation id
     price: integer("price").notNull(),
     currency: text("currency").notNull(),
+    upstreamCost: integer("upstream_cost"), // what the upstream charges us; null before routing existed
+    margin: integer("margin"), // price - upstreamCost
     holdId: text("hold_id").notNull(),
     status: text("status", {
       enum: ["waiting", "received", "waiting_retry", "finished", "cancelled", "expired"],
@@ -260,6 +290,8 @@ export const activations = sqliteTable(
     uniqueIndex("activations_provider_ref_unique").on(t.provider, t.providerRef),
     index("activations_user_created").on(t.userId, t.createdAt),
     index("activations_status_expires").on(t.status, t.expiresAt),
+    // Success rates per route over a rolling window of ended activations.
+    index("activations_route_ended").on(t.service, t.country, t.endedAt),
   ],
 );
 

@@ -74,7 +74,8 @@ export const gatewaySignatureProblem = async (
   if (!key) return "no signing key is configured (PROVIDER_<NAME>_SIGNING_KEY)";
   if (!timestamp || !signature) return "X-Signature or X-Timestamp is missing";
   if (!/^\d{1,12}$/.test(timestamp)) return "X-Timestamp is not a number of seconds";
-  if (Math.abs(nowSeconds - Number(timestamp)) > MAX_SKEW_SECONDS) return "X-Timestamp is more than 5 minutes away";
+  if (Math.abs(nowSeconds - Number(timestamp)) > MAX_SKEW_SECONDS)
+    return "X-Timestamp is more than 5 minutes away";
   // The MAC covers the header's text exactly as sent, appended to the raw body.
   const expected = await hmacSha256Hex(key, body + timestamp);
   return timingSafeEqual(expected, signature.toLowerCase()) ? null : "X-Signature does not match";
@@ -113,7 +114,8 @@ export class AndroidSmsGatewayProvider implements Provider {
       rentalRef: newId("osr"),
       at: Date.now(),
     });
-    if (!sim?.rentalRef) throw new ProviderError("NO_NUMBERS", `${this.name} has no free SIM for this order.`);
+    if (!sim?.rentalRef)
+      throw new ProviderError("NO_NUMBERS", `${this.name} has no free SIM for this order.`);
     return { providerRef: sim.rentalRef, phone: sim.phone, cost: this.cost };
   }
 
@@ -179,7 +181,15 @@ export class AndroidSmsGatewayProvider implements Provider {
       });
       return [];
     }
-    return [{ providerRef: rentalRef, messageId: `asg_${key.slice(0, 40)}`, text: sms.message, code: null, receivedAt }];
+    return [
+      {
+        providerRef: rentalRef,
+        messageId: `asg_${key.slice(0, 40)}`,
+        text: sms.message,
+        code: null,
+        receivedAt,
+      },
+    ];
   }
 
   /** Free SIMs of devices that reported lately; a device that went silent is logged as an alert. */

@@ -1,18 +1,59 @@
-// The provider registry: which adapter answers for a provider name. The configured one (PROVIDER)
-// serves new orders; webhooks name theirs in the URL.
+// The provider registry: each configured PROVIDERS entry is an instance of an adapter kind. Orders
+// rent from the routes the catalog ranks; a live activation keeps talking to the entry that rented
+// its number; webhooks name theirs in the URL.
 import type { Env } from "../env";
+import { int } from "../env";
+import { AndroidSmsGatewayProvider } from "./android-sms-gateway";
+import { type ProviderEntry, type ProviderKind, parseProviders, secretName } from "./config";
+import { FiveSimProvider } from "./fivesim";
 import { SimulatorProvider } from "./simulator/adapter";
+import { SmsActivateProvider } from "./sms-activate";
+import { SmshubAgentProvider } from "./smshub-agent";
 import { type Provider, ProviderError } from "./types";
 
-const ADAPTERS: Record<string, (env: Env) => Provider> = {
-  simulator: (env) => new SimulatorProvider(env),
+const ADAPTERS: Record<ProviderKind, (env: Env, entry: ProviderEntry) => Provider> = {
+  simulator: (env, entry) => new SimulatorProvider(env, entry),
+  "sms-activate": (env, entry) =>
+    new SmsActivateProvider(entry, secretOf(env, entry, "KEY"), secretOf(env, entry, "WEBHOOK_TOKEN")),
+  "5sim": (env, entry) => new FiveSimProvider(entry, secretOf(env, entry, "KEY")),
+  "android-sms-gateway": (env, entry) =>
+    new AndroidSmsGatewayProvider(env, entry, secretOf(env, entry, "SIGNING_KEY")),
+  "smshub-agent": (env, entry) => new SmshubAgentProvider(env, entry, secretOf(env, entry, "KEY")),
 };
 
-export const isKnownProvider = (name: string): boolean => Object.hasOwn(ADAPTERS, name);
+// Parsed once per distinct configuration (an isolate sees one, tests may pass others).
+const parsed = new Map<string, ProviderEntry[]>();
 
-/** The adapter for `name` (the configured provider by default); UNAVAILABLE when there is none. */
-export const getProvider = (env: Env, name: string = env.PROVIDER): Provider => {
-  const make = isKnownProvider(name) ? ADAPTERS[name] : undefined;
-  if (!make) throw new ProviderError("UNAVAILABLE", `No provider adapter is named "${name}".`);
-  return make(env);
+/** Every configured entry, enabled or not; throws ProvidersConfigError for a bad PROVIDERS. */
+export const providerEntries = (env: Env): ProviderEntry[] => {
+  const markupPercent = int(env.PRICE_MARKUP_PERCENT, 0);
+  const key = `${env.CURRENCY}\u0000${markupPercent}\u0000${env.PROVIDERS ?? ""}`;
+  let entries = parsed.get(key);
+  if (!entries) {
+    entries = parseProviders(env.PROVIDERS, { currency: env.CURRENCY, markupPercent });
+    parsed.set(key, entries);
+  }
+  return entries;
+};
+
+export const findEntry = (env: Env, name: string): ProviderEntry | undefined =>
+  providerEntries(env).find((e) => e.name === name);
+
+export const isKnownProvider = (env: Env, name: string): boolean => findEntry(env, name) !== undefined;
+
+/** A secret of an entry by its uppercased name (PROVIDER_HERO_KEY); "" when it is not set. */
+export const secretOf = (
+  env: Env,
+  entry: ProviderEntry,
+  what: "KEY" | "WEBHOOK_TOKEN" | "SIGNING_KEY",
+): string => {
+  const value = (env as unknown as Record<string, unknown>)[secretName(entry, what)];
+  return typeof value === "string" ? value : "";
+};
+
+/** The adapter of the entry called `name`; UNAVAILABLE when none is configured. */
+export const getProvider = (env: Env, name: string): Provider => {
+  const entry = findEntry(env, name);
+  if (!entry) throw new ProviderError("UNAVAILABLE", `No provider is configured as "${name}".`);
+  return ADAPTERS[entry.kind](env, entry);
 };

@@ -135,7 +135,8 @@ export const registerSim = async (db: Db, input: NewSim, audit: AuditQuery): Pro
     const known = await all<{ code: string }>(db, q`SELECT code FROM services`);
     const codes = new Set(known.map((s) => s.code));
     const unknown = input.services.filter((s) => !codes.has(s));
-    if (unknown.length > 0) throw new AppError(400, "BAD_SERVICE", `Unknown services: ${unknown.join(", ")}.`);
+    if (unknown.length > 0)
+      throw new AppError(400, "BAD_SERVICE", `Unknown services: ${unknown.join(", ")}.`);
   }
   const taken = await first<{ provider: string; phone: string }>(
     db,
@@ -172,7 +173,8 @@ export const registerSim = async (db: Db, input: NewSim, audit: AuditQuery): Pro
       audit,
     ]);
   } catch (error) {
-    if (String(error).includes("UNIQUE")) throw new AppError(409, "SIM_EXISTS", `${input.phone} is already registered.`);
+    if (String(error).includes("UNIQUE"))
+      throw new AppError(409, "SIM_EXISTS", `${input.phone} is already registered.`);
     throw error;
   }
   return sim;
@@ -184,7 +186,12 @@ export type SimListing = OwnSim & {
 };
 
 /** Every SIM (of one entry, or all), with its device's health and the services it is spent for. */
-export const listSims = async (db: Db, rules: SimRules, at: number, provider?: string): Promise<SimListing[]> => {
+export const listSims = async (
+  db: Db,
+  rules: SimRules,
+  at: number,
+  provider?: string,
+): Promise<SimListing[]> => {
   const rows = await all<SimRow & { last_seen_at: number | null; health: string | null }>(
     db,
     q`SELECT s.*, d.last_seen_at, d.health FROM own_sims s
@@ -216,7 +223,10 @@ export const listSims = async (db: Db, rules: SimRules, at: number, provider?: s
 };
 
 export const findSim = async (db: Db, provider: string, phone: string): Promise<OwnSim | null> => {
-  const row = await first<SimRow>(db, q`SELECT * FROM own_sims WHERE provider = ${provider} AND phone = ${phone}`);
+  const row = await first<SimRow>(
+    db,
+    q`SELECT * FROM own_sims WHERE provider = ${provider} AND phone = ${phone}`,
+  );
   return row ? toSim(row) : null;
 };
 
@@ -229,7 +239,8 @@ export const removeSim = async (
 ): Promise<OwnSim> => {
   const sim = await findSim(db, provider, phone);
   if (!sim) throw new AppError(404, "NOT_FOUND", `No SIM ${phone} in entry "${provider}".`);
-  const rented = () => new AppError(409, "SIM_RENTED", `${phone} serves a live activation; remove it once that ends.`);
+  const rented = () =>
+    new AppError(409, "SIM_RENTED", `${phone} serves a live activation; remove it once that ends.`);
   if (sim.rentalRef !== null) throw rented();
   try {
     await db.batch([
@@ -280,7 +291,13 @@ export const claimGatewaySim = async (
 };
 
 /** Phones an agent must not hand out for `service`: every SIM rented now, and those spent there. */
-export const agentExclusions = async (db: Db, rules: SimRules, provider: string, service: string, at: number) => {
+export const agentExclusions = async (
+  db: Db,
+  rules: SimRules,
+  provider: string,
+  service: string,
+  at: number,
+) => {
   const rows = await all<{ phone: string }>(
     db,
     q`SELECT phone FROM own_sims WHERE provider = ${provider} AND (rental_ref IS NOT NULL OR id IN (
@@ -342,7 +359,10 @@ export const simOfDevice = async (db: Db, provider: string, deviceId: string, sl
 };
 
 export const simOfPhone = async (db: Db, provider: string, phone: string) => {
-  const row = await first<SimRow>(db, q`SELECT * FROM own_sims WHERE provider = ${provider} AND phone = ${phone}`);
+  const row = await first<SimRow>(
+    db,
+    q`SELECT * FROM own_sims WHERE provider = ${provider} AND phone = ${phone}`,
+  );
   return row ? toSim(row) : null;
 };
 
@@ -351,7 +371,9 @@ export const simOfPhone = async (db: Db, provider: string, phone: string) => {
  * rental began is the previous renter's (a late delivery), and goes nowhere.
  */
 export const rentalOf = (sim: OwnSim | null, receivedAt: number): string | null =>
-  sim?.rentalRef && sim.rentedAt !== null && receivedAt >= sim.rentedAt - CLOCK_SKEW_MS ? sim.rentalRef : null;
+  sim?.rentalRef && sim.rentedAt !== null && receivedAt >= sim.rentedAt - CLOCK_SKEW_MS
+    ? sim.rentalRef
+    : null;
 
 export type UnrentedSms = {
   id: string;
@@ -386,7 +408,13 @@ export const recordUnrentedSms = async (db: Db, requestId: string | undefined, s
 // ── device health ─────────────────────────────────────────────────────────────────────────────────
 
 /** A webhook from the device (ping or SMS): it is alive, and told again if it goes silent later. */
-export const touchDevice = async (db: Db, provider: string, deviceId: string, at: number, health?: string) => {
+export const touchDevice = async (
+  db: Db,
+  provider: string,
+  deviceId: string,
+  at: number,
+  health?: string,
+) => {
   await runBatch(db, [
     q`INSERT INTO own_sim_devices (provider, device_id, last_seen_at, health) VALUES (${provider}, ${deviceId}, ${at}, ${health ?? null})
       ON CONFLICT (provider, device_id) DO UPDATE SET

@@ -7,6 +7,7 @@ import type { Db } from "../db/client";
 import { type Env, flag, int } from "../env";
 import { errorBody } from "../lib/errors";
 import { createRouter, errorResponse, jsonBody, jsonContent } from "../lib/openapi";
+import { providerEntries } from ".";
 import {
   acquire,
   deliverDue,
@@ -66,18 +67,21 @@ simulatorRoutes.openapi(
       ),
     },
   }),
-  async (c) =>
-    c.json(
+  async (c) => {
+    // The dashboard offers "simulate an SMS" when the simulator is one of the upstreams orders use.
+    const entry = providerEntries(c.env).find((e) => e.kind === "simulator" && e.enabled);
+    return c.json(
       {
         enabled: true,
-        provider: c.env.PROVIDER,
-        isProvider: c.env.PROVIDER === "simulator",
+        provider: entry?.name ?? "",
+        isProvider: entry !== undefined,
         mode: await getMode(c.get("db")),
         autoSms: flag(c.env.SIMULATOR_AUTO_SMS),
         autoSmsDelayMs: int(c.env.SIMULATOR_AUTO_SMS_DELAY_MS, 4000),
       },
       200,
-    ),
+    );
+  },
 );
 
 const Offer = z.object({

@@ -96,14 +96,14 @@ const PushSms = z.object({
   text: z.string().max(10_000),
 });
 
-/** A request or answer body, gunzipped when it says it is compressed. */
+/**
+ * A request or answer body as text, gunzipped when it is gzip data (its magic bytes decide, not the
+ * header alone: a runtime may or may not have decoded an answer already).
+ */
 export const readBody = async (message: Request | Response): Promise<string> => {
-  const encoding = message.headers.get("Content-Encoding")?.toLowerCase();
-  // fetch() already decodes answers; a request's body arrives as sent.
-  if (encoding === "gzip" && message instanceof Request && message.body) {
-    return new Response(message.body.pipeThrough(new DecompressionStream("gzip"))).text();
-  }
-  return message.text();
+  const bytes = new Uint8Array(await message.arrayBuffer());
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return new TextDecoder().decode(bytes);
+  return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).text();
 };
 
 export class SmshubAgentProvider implements Provider {
@@ -133,10 +133,15 @@ export class SmshubAgentProvider implements Provider {
   /** One protocol request; anything but a JSON answer with a status is UNAVAILABLE. */
   private async call(action: string, fields: Record<string, unknown>, signal?: AbortSignal) {
     if (!this.key) throw new ProviderError("UNAVAILABLE", `${this.name}: PROVIDER_<NAME>_KEY is not set.`);
-    if (!this.currencyCode) throw new ProviderError("UNAVAILABLE", `${this.name}: the protocol knows only RUB and USD.`);
+    if (!this.currencyCode)
+      throw new ProviderError("UNAVAILABLE", `${this.name}: the protocol knows only RUB and USD.`);
     const res = await upstreamFetch(this.entry, this.entry.baseUrl, {
       method: "POST",
-      headers: { "Content-Type": "application/json", "Accept-Encoding": "gzip", "User-Agent": "SMSPROF-hub/1" },
+      headers: {
+        "Content-Type": "application/json",
+        "Accept-Encoding": "gzip",
+        "User-Agent": "SMSPROF-hub/1",
+      },
       body: JSON.stringify({ action, key: this.key, ...fields }),
       signal,
     });
@@ -145,7 +150,10 @@ export class SmshubAgentProvider implements Provider {
     try {
       json = JSON.parse(text);
     } catch {
-      throw new ProviderError("UNAVAILABLE", `${this.name} answered ${action} with HTTP ${res.status}, not JSON.`);
+      throw new ProviderError(
+        "UNAVAILABLE",
+        `${this.name} answered ${action} with HTTP ${res.status}, not JSON.`,
+      );
     }
     if (json.status === "NO_NUMBERS") throw new ProviderError("NO_NUMBERS", `${this.name} has no numbers.`);
     if (json.status !== "SUCCESS") {
@@ -157,7 +165,8 @@ export class SmshubAgentProvider implements Provider {
 
   private async services(signal?: AbortSignal) {
     const parsed = ServicesAnswer.safeParse(await this.call("GET_SERVICES", {}, signal));
-    if (!parsed.success) throw new ProviderError("UNAVAILABLE", `${this.name}: GET_SERVICES answer is malformed.`);
+    if (!parsed.success)
+      throw new ProviderError("UNAVAILABLE", `${this.name}: GET_SERVICES answer is malformed.`);
     return parsed.data.countryList;
   }
 
@@ -192,7 +201,8 @@ export class SmshubAgentProvider implements Provider {
       .map(([name, counts]) => [name, counts[service] ?? 0] as const)
       .filter(([, count]) => count > 0)
       .sort((a, b) => b[1] - a[1])[0] ?? [undefined];
-    if (!operator) throw new ProviderError("NO_NUMBERS", `${this.name} has no ${service} numbers in ${word}.`);
+    if (!operator)
+      throw new ProviderError("NO_NUMBERS", `${this.name} has no ${service} numbers in ${word}.`);
     const at = Date.now();
     const excluded = await agentExclusions(this.db, this.rules, this.name, service, at);
     const answer = NumberAnswer.safeParse(
@@ -210,7 +220,8 @@ export class SmshubAgentProvider implements Provider {
         signal,
       ),
     );
-    if (!answer.success) throw new ProviderError("UNAVAILABLE", `${this.name}: GET_NUMBER answer is malformed.`);
+    if (!answer.success)
+      throw new ProviderError("UNAVAILABLE", `${this.name}: GET_NUMBER answer is malformed.`);
     const phone = `+${answer.data.number}`;
     const activationId = String(answer.data.activationId);
     const giveBack = async (status: number, why: string) => {
@@ -219,7 +230,8 @@ export class SmshubAgentProvider implements Provider {
       throw new ProviderError("NO_NUMBERS", `${this.name} handed out ${phone}, which ${why}.`);
     };
     if (excluded.includes(phone)) await giveBack(FINISH_STATUS.notForService, "we excluded");
-    if ((await countryOfPhone(this.db, phone)) !== country) await giveBack(FINISH_STATUS.cancelled, "is not of that country");
+    if ((await countryOfPhone(this.db, phone)) !== country)
+      await giveBack(FINISH_STATUS.cancelled, "is not of that country");
     const claimed = await claimAgentSim(this.db, this.rules, {
       provider: this.name,
       phone,
@@ -256,7 +268,11 @@ export class SmshubAgentProvider implements Provider {
     try {
       json = JSON.parse(await readBody(request));
     } catch {
-      throw new AppError(400, "BAD_WEBHOOK", "The body is not JSON (gzip is accepted with Content-Encoding).");
+      throw new AppError(
+        400,
+        "BAD_WEBHOOK",
+        "The body is not JSON (gzip is accepted with Content-Encoding).",
+      );
     }
     const key = (json as { key?: unknown } | null)?.key;
     if (!this.key || typeof key !== "string" || !timingSafeEqual(key, this.key)) {
@@ -265,7 +281,11 @@ export class SmshubAgentProvider implements Provider {
     const parsed = PushSms.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new AppError(400, "BAD_WEBHOOK", `Not a PUSH_SMS: ${issue?.path.join(".") || "body"}: ${issue?.message}`);
+      throw new AppError(
+        400,
+        "BAD_WEBHOOK",
+        `Not a PUSH_SMS: ${issue?.path.join(".") || "body"}: ${issue?.message}`,
+      );
     }
     const sms = parsed.data;
     const phone = `+${sms.phone}`;
@@ -290,8 +310,8 @@ export class SmshubAgentProvider implements Provider {
   }
 
   /** The agent stops re-sending an SMS when, and only when, it reads this. */
-  acknowledge(): Response {
-    return Response.json({ status: "SUCCESS" });
+  acknowledge(): { status: "SUCCESS" } {
+    return { status: "SUCCESS" };
   }
 
   /** Rewards for sold numbers are the agent's wallet, not ours. */

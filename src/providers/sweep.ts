@@ -1,19 +1,66 @@
-// The providers' part of the cron: refresh costs and stock in the catalog, and let the simulated
-// upstream send what it was holding back (late_sms mode, failed webhooks). A failure is logged and
-// left to the next run; it must not stop the other sweeps.
+// The providers' part of the cron: refresh each upstream's offers and our wallet there, rebuild the
+// prices from them, record each upstream's state in provider_status (a low or failing upstream is an
+// alert and a `provider_alert` log line), and let the simulated upstream send what it was holding
+// back (late_sms mode, failed webhooks). A failure is logged and left to the next run; it must not
+// stop the other upstreams or the other sweeps.
 import { syncCatalog } from "../activations/catalog";
+import type { Db } from "../db/client";
 import { createDb } from "../db/client";
-import { type Env, flag } from "../env";
+import { type Env, flag, int } from "../env";
 import { log } from "../lib/log";
+import { toDecimalString } from "../lib/money";
+import { getProvider, providerEntries } from ".";
+import type { ProviderEntry } from "./config";
 import { deliverDue } from "./simulator/upstream";
+import { recordSync } from "./status";
+import { ProviderError } from "./types";
+
+const alertOf = (error: unknown): string =>
+  error instanceof ProviderError && error.alert ? error.alert : "the upstream is failing: see last_error";
+
+const syncStatus = async (env: Env, db: Db, entry: ProviderEntry, offersError: unknown): Promise<void> => {
+  let balance: number | null = null;
+  let error: unknown = offersError;
+  try {
+    balance = await getProvider(env, entry.name).balance();
+  } catch (err) {
+    error ??= err;
+  }
+  const low = int(env.PROVIDER_LOW_BALANCE, 0);
+  const alert =
+    error !== undefined
+      ? alertOf(error)
+      : balance !== null && balance < low
+        ? `our wallet at this upstream is low: ${toDecimalString(balance)} ${env.CURRENCY}, below ${toDecimalString(low)}`
+        : null;
+  await recordSync(db, {
+    name: entry.name,
+    enabled: entry.enabled,
+    balance,
+    ok: error === undefined,
+    error: error === undefined ? null : String(error),
+    alert,
+  });
+};
 
 export const sweepProviders = async (env: Env, at: number): Promise<void> => {
   const db = createDb(env.DB);
   try {
-    const { updated } = await syncCatalog(env, db);
-    log(undefined, "catalog_synced", { provider: env.PROVIDER, updated });
+    const entries = providerEntries(env);
+    const { updated, outcomes } = await syncCatalog(env, db);
+    log(undefined, "catalog_synced", { updated, providers: outcomes.map((o) => o.provider) });
+    for (const entry of entries.filter((e) => e.enabled)) {
+      const outcome = outcomes.find((o) => o.provider === entry.name);
+      const offersError = outcome && "error" in outcome ? outcome.error : undefined;
+      if (offersError !== undefined) {
+        log(undefined, "catalog_sync_failed", { provider: entry.name, error: String(offersError) });
+      }
+      await syncStatus(env, db, entry, offersError).catch((err: unknown) => {
+        log(undefined, "provider_status_failed", { provider: entry.name, error: String(err) });
+      });
+    }
   } catch (err) {
-    log(undefined, "catalog_sync_failed", { provider: env.PROVIDER, error: String(err) });
+    log(undefined, "catalog_sync_failed", { error: String(err) });
   }
   if (!flag(env.SIMULATOR_ENABLED)) return;
   try {

@@ -6,6 +6,7 @@ export type AcquireRequest = {
   service: string; // our service code, e.g. "tg"
   country: number; // sms-activate numeric country id
   maxCost?: number;
+  expectedCost?: number; // the route's cost as last synced, for upstreams whose answer omits it
   activationId: string; // ours, so the provider side can log or tag it
 };
 
@@ -26,30 +27,62 @@ export type InboundSms = {
 
 export type CatalogOffer = { service: string; country: number; cost: number; stock: number };
 
-export type ProviderErrorCode = "NO_NUMBERS" | "BAD_SERVICE" | "UNAVAILABLE" | "REJECTED";
+/**
+ * NO_NUMBERS / BAD_SERVICE / UNAVAILABLE: this upstream cannot rent now (an order falls over to the
+ * next route). REJECTED: the upstream refuses and asking again will not help. RETRY_LATER: refused
+ * for now (sms-activate's EARLY_CANCEL_DENIED): ask again later. HAS_SMS: a cancel refused because
+ * the upstream already holds an SMS for the number — its word wins, the activation is received.
+ */
+export type ProviderErrorCode =
+  | "NO_NUMBERS"
+  | "BAD_SERVICE"
+  | "UNAVAILABLE"
+  | "REJECTED"
+  | "RETRY_LATER"
+  | "HAS_SMS";
 
 export class ProviderError extends Error {
-  constructor(
-    readonly code: ProviderErrorCode,
-    message: string,
-  ) {
+  readonly code: ProviderErrorCode;
+  /** Set when an operator must act (our wallet at the upstream is empty, the key is refused). */
+  readonly alert: string | null;
+
+  constructor(code: ProviderErrorCode, message: string, alert: string | null = null) {
     super(message);
+    this.code = code;
+    this.alert = alert;
   }
 }
+
+/** What the upstream says about one activation: its SMS so far, and whether it ended it on its own. */
+export type UpstreamState = {
+  sms: InboundSms[];
+  /** null while the upstream still serves the number; else why it stopped. */
+  ended: null | "expired" | "cancelled" | "banned" | "finished";
+};
 
 /** Thrown by parseWebhook when the request is not provably from the provider: answer 401, store nothing. */
 export class WebhookAuthError extends Error {}
 
 export interface Provider {
   readonly name: string;
+  /** False for upstreams that only report by polling (5sim): their rooms poll at pollSeconds. */
+  readonly pushes: boolean;
+  readonly pollSeconds: number;
   acquire(request: AcquireRequest, signal?: AbortSignal): Promise<AcquiredNumber>;
   cancel(providerRef: string): Promise<void>;
   finish(providerRef: string): Promise<void>;
   requestAnotherSms(providerRef: string): Promise<void>;
   /** Verifies the request's authenticity and returns the SMS it carries (may be several). */
   parseWebhook(request: Request, url: URL): Promise<InboundSms[]>;
-  /** For providers without webhooks: SMS received since the activation began. */
-  poll?(providerRef: string): Promise<InboundSms[]>;
-  /** Costs and stock, to refresh the catalog. */
+  /** The upstream's view of an activation: the poll of 5sim, the safety net of webhook upstreams. */
+  poll?(providerRef: string): Promise<UpstreamState>;
+  /** Costs (converted to CURRENCY minor units) and stock, to refresh the catalog. */
   offers(): Promise<CatalogOffer[]>;
+  /** Our wallet at the upstream, in CURRENCY minor units; null where the upstream has none. */
+  balance(): Promise<number | null>;
+  /**
+   * The answer a webhook delivery gets once stored, where the upstream's protocol prescribes one
+   * (the SMSHUB agent re-sends until it reads {"status":"SUCCESS"}); otherwise our JSON outcome.
+   */
+  acknowledge?(): { status: "SUCCESS" };
 }

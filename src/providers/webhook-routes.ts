@@ -1,11 +1,14 @@
-// POST /webhooks/providers/:name — providers report SMS here. The adapter authenticates the request
-// (a signature with a timestamp where the provider signs, a secret token in the URL where it cannot);
-// anything unauthenticated is 401 and nothing is stored. Each SMS goes to its activation's Durable
+// POST /webhooks/providers/:name[/:token] — providers report SMS here. The adapter authenticates the
+// request (a signature with a timestamp where the provider signs, like the simulator; the secret
+// PROVIDER_<NAME>_WEBHOOK_TOKEN in the URL where it cannot, like sms-activate); anything
+// unauthenticated is 401 and nothing is stored. Each SMS goes to its activation's Durable
 // Object, which records it once per provider message id, so redeliveries are harmless 200s.
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
+import type { Context } from "hono";
 import { deliverSms } from "../activations/deliver";
 import { activations } from "../db/schema";
+import type { AppEnv } from "../env";
 import { errorBody } from "../lib/errors";
 import { log } from "../lib/log";
 import { createRouter, errorResponse, jsonContent } from "../lib/openapi";
@@ -21,26 +24,44 @@ const Outcome = z.object({
   unknown: z.number().int().openapi({ description: "SMS for activations we do not have (logged)" }),
 });
 
+// What upstreams whose protocol prescribes the answer get instead (Provider.acknowledge).
+const Acknowledgement = z.object({ status: z.literal("SUCCESS") });
+
 // Hidden from the public API document: providers, not customers, call it (see docs/PROVIDERS.md).
-const route = createRoute({
+const responses = {
+  200: jsonContent(
+    z.union([Outcome, Acknowledgement]),
+    "Accepted; duplicates and unknown activations included (or the upstream's own acknowledgement)",
+  ),
+  400: errorResponse("Authentic but unreadable body"),
+  401: errorResponse("Not provably from the provider: nothing was stored"),
+  404: errorResponse("No such provider"),
+};
+
+const signedRoute = createRoute({
   method: "post",
   path: "/{name}",
   hide: true,
   request: { params: z.object({ name: z.string() }) },
-  responses: {
-    200: jsonContent(Outcome, "Accepted; duplicates and unknown activations included"),
-    400: errorResponse("Authentic but unreadable body"),
-    401: errorResponse("Not provably from the provider: nothing was stored"),
-    404: errorResponse("No such provider"),
-  },
+  responses,
 });
 
-webhookRoutes.openapi(route, async (c) => {
-  const { name } = c.req.valid("param");
-  if (!isKnownProvider(name)) return c.json(errorBody("NOT_FOUND", `No provider named "${name}".`), 404);
+// The token is read by the adapter from the URL; here it only has to be a path segment.
+const tokenRoute = createRoute({
+  method: "post",
+  path: "/{name}/{token}",
+  hide: true,
+  request: { params: z.object({ name: z.string(), token: z.string() }) },
+  responses,
+});
+
+const receive = async (c: Context<AppEnv>, name: string) => {
+  if (!isKnownProvider(c.env, name))
+    return c.json(errorBody("NOT_FOUND", `No provider named "${name}".`), 404);
+  const provider = getProvider(c.env, name);
   let messages: InboundSms[];
   try {
-    messages = await getProvider(c.env, name).parseWebhook(c.req.raw, new URL(c.req.url));
+    messages = await provider.parseWebhook(c.req.raw, new URL(c.req.url));
   } catch (err) {
     if (!(err instanceof WebhookAuthError)) throw err;
     log(c.get("requestId"), "provider_webhook_refused", { provider: name, reason: err.message });
@@ -68,5 +89,8 @@ webhookRoutes.openapi(route, async (c) => {
     if (duplicate) outcome.duplicates++;
     else outcome.delivered++;
   }
-  return c.json(outcome, 200);
-});
+  return c.json(provider.acknowledge?.() ?? outcome, 200);
+};
+
+webhookRoutes.openapi(signedRoute, (c) => receive(c, c.req.valid("param").name));
+webhookRoutes.openapi(tokenRoute, (c) => receive(c, c.req.valid("param").name));

@@ -6,11 +6,13 @@ import { GATEWAY, onlinePhone, phone, resetOwnSims, sync, ukNumber } from "../pr
 import { call } from "../support";
 import { admin, adminJson } from "./helpers";
 
-type Listed = { items: Array<Record<string, any>> };
+type Listed = { items: Array<Record<string, unknown>> };
 
 const auditFor = async (target: string) =>
   (
-    await env.DB.prepare("SELECT action, before, after, reason FROM operator_audit WHERE target = ? ORDER BY at")
+    await env.DB.prepare(
+      "SELECT action, before, after, reason FROM operator_audit WHERE target = ? ORDER BY at",
+    )
       .bind(target)
       .all<{ action: string; before: string | null; after: string | null; reason: string | null }>()
   ).results;
@@ -64,7 +66,9 @@ describe("sims add", () => {
       });
       expect(res.status).toBe(status);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe(code);
-      expect(await env.DB.prepare("SELECT count(*) AS n FROM own_sims").first<{ n: number }>()).toEqual({ n: 0 });
+      expect(await env.DB.prepare("SELECT count(*) AS n FROM own_sims").first<{ n: number }>()).toEqual({
+        n: 0,
+      });
     });
   }
 
@@ -80,7 +84,9 @@ describe("sims add", () => {
   });
 
   it("needs the operator's credential", async () => {
-    const res = await call("/admin/api/v1/sims", { headers: { Authorization: "Bearer nope-nope-nope-nope" } });
+    const res = await call("/admin/api/v1/sims", {
+      headers: { Authorization: "Bearer nope-nope-nope-nope" },
+    });
     expect(res.status).toBe(401);
   });
 });
@@ -91,14 +97,26 @@ describe("sims list", () => {
     await sync();
     const silent = phone();
     const silentNumber = ukNumber();
-    expect((await adminJson("POST", "/sims", { provider: GATEWAY, phone: silentNumber, deviceId: silent.deviceId, slot: 1 })).status).toBe(201);
+    expect(
+      (
+        await adminJson("POST", "/sims", {
+          provider: GATEWAY,
+          phone: silentNumber,
+          deviceId: silent.deviceId,
+          slot: 1,
+        })
+      ).status,
+    ).toBe(201);
     const view = await ordered((await customer()).auth, "tg", 16);
     expect(view.phone).toBe(numbers[0]);
     const { items } = (await (await admin(`/sims?provider=${GATEWAY}`)).json()) as Listed;
     const rented = items.find((s) => s.phone === numbers[0]);
     expect(rented?.rental).toMatchObject({ service: "tg" });
     expect(rented?.device).toMatchObject({ healthy: true, health: "pass" });
-    expect(items.find((s) => s.phone === silentNumber)?.device).toMatchObject({ healthy: false, lastSeenAt: null });
+    expect(items.find((s) => s.phone === silentNumber)?.device).toMatchObject({
+      healthy: false,
+      lastSeenAt: null,
+    });
     expect(rented?.spent).toEqual([]);
   });
 
@@ -112,13 +130,20 @@ describe("sims remove", () => {
   it("removes a free SIM, audited with what it was", async () => {
     const number = ukNumber();
     await adminJson("POST", "/sims", { provider: GATEWAY, phone: number, deviceId: "dev-r", slot: 1 });
-    const res = await admin(`/sims/${GATEWAY}/${encodeURIComponent(number)}?reason=broken`, { method: "DELETE" });
+    const res = await admin(`/sims/${GATEWAY}/${encodeURIComponent(number)}?reason=broken`, {
+      method: "DELETE",
+    });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { removed: { phone: string } }).removed.phone).toBe(number);
     const audit = await auditFor(`${GATEWAY}/${number}`);
     expect(audit.map((a) => a.action)).toEqual(["sim.add", "sim.remove"]);
-    expect(audit[1]).toMatchObject({ reason: "broken", before: JSON.stringify({ deviceId: "dev-r", slot: 1, services: null }) });
-    expect((await admin(`/sims/${GATEWAY}/${encodeURIComponent(number)}`, { method: "DELETE" })).status).toBe(404);
+    expect(audit[1]).toMatchObject({
+      reason: "broken",
+      before: JSON.stringify({ deviceId: "dev-r", slot: 1, services: null }),
+    });
+    expect((await admin(`/sims/${GATEWAY}/${encodeURIComponent(number)}`, { method: "DELETE" })).status).toBe(
+      404,
+    );
   });
 
   it("refuses a SIM that serves a live activation: 409 SIM_RENTED, nothing removed or audited", async () => {

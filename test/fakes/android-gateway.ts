@@ -10,12 +10,17 @@
 // them. Runs in the Workers runtime (tests) and in Node (scripts/fake-android-gateway.mjs).
 const encoder = new TextEncoder();
 
-const hex = (buf: ArrayBuffer) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, "0")).join("");
+const hex = (buf: ArrayBuffer) =>
+  [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, "0")).join("");
 
 const hmacHex = async (key: string, message: string) => {
-  const k = await crypto.subtle.importKey("raw", encoder.encode(key), { name: "HMAC", hash: "SHA-256" }, false, [
-    "sign",
-  ]);
+  const k = await crypto.subtle.importKey(
+    "raw",
+    encoder.encode(key),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
   return hex(await crypto.subtle.sign("HMAC", k, encoder.encode(message)));
 };
 
@@ -68,7 +73,13 @@ export class FakeAndroidGateway {
   }
 
   private event(event: string, payload: unknown) {
-    return JSON.stringify({ deviceId: this.deviceId, event, id: nanoid(), payload, webhookId: this.webhookId });
+    return JSON.stringify({
+      deviceId: this.deviceId,
+      event,
+      id: nanoid(),
+      payload,
+      webhookId: this.webhookId,
+    });
   }
 
   /** An SMS the phone received on SIM `simNumber` (null: a phone that does not say). */
@@ -79,7 +90,13 @@ export class FakeAndroidGateway {
     const receivedAt = localTime(sms.receivedAt ?? Date.now(), this.offset);
     // The app derives messageId from the content: the same text gets the same id, as the docs warn.
     const messageId = (await hmacHex("id", sms.text)).slice(0, 8);
-    const payload = { message: sms.text, receivedAt, messageId, phoneNumber: sms.from, simNumber: sms.simNumber };
+    const payload = {
+      message: sms.text,
+      receivedAt,
+      messageId,
+      phoneNumber: sms.from,
+      simNumber: sms.simNumber,
+    };
     return this.sign(this.event("sms:received", payload), over);
   }
 

@@ -40,7 +40,14 @@ const stateOf = (host: string): AgentState => {
   let state = states.get(host);
   if (!state) {
     // Until a test sets SIMs up, the bank is empty: it offers nothing to anyone's catalog.
-    state = { key: FAKE_AGENT_KEY, sims: [], activations: new Map(), received: [], nextActivation: 100, nextSms: 1 };
+    state = {
+      key: FAKE_AGENT_KEY,
+      sims: [],
+      activations: new Map(),
+      received: [],
+      nextActivation: 100,
+      nextSms: 1,
+    };
     states.set(host, state);
   }
   return state;
@@ -71,7 +78,8 @@ const busy = (state: AgentState, phone: number) =>
 
 const readJson = async (request: Request): Promise<{ body: unknown; gzip: boolean }> => {
   const gzipped = request.headers.get("Content-Encoding") === "gzip";
-  const stream = gzipped && request.body ? request.body.pipeThrough(new DecompressionStream("gzip")) : request.body;
+  const stream =
+    gzipped && request.body ? request.body.pipeThrough(new DecompressionStream("gzip")) : request.body;
   const text = await new Response(stream).text();
   return { body: JSON.parse(text), gzip: gzipped };
 };
@@ -90,12 +98,27 @@ const control = async (request: Request, state: AgentState, path: string) => {
     return Response.json({ ok: true });
   }
   if (path === "/__state" && request.method === "GET") {
-    return Response.json({ sims: state.sims, activations: [...state.activations.values()], received: state.received });
+    return Response.json({
+      sims: state.sims,
+      activations: [...state.activations.values()],
+      received: state.received,
+    });
   }
   if (path === "/__sms" && request.method === "POST") {
-    const { phone, phoneFrom, text } = (await request.json()) as { phone: number; phoneFrom: string; text: string };
+    const { phone, phoneFrom, text } = (await request.json()) as {
+      phone: number;
+      phoneFrom: string;
+      text: string;
+    };
     // Exactly the body the agent POSTs to the hub, numbers as numbers.
-    return Response.json({ action: "PUSH_SMS", key: state.key, smsId: state.nextSms++, phone, phoneFrom, text });
+    return Response.json({
+      action: "PUSH_SMS",
+      key: state.key,
+      smsId: state.nextSms++,
+      phone,
+      phoneFrom,
+      text,
+    });
   }
   return new Response("unknown control path", { status: 404 });
 };
@@ -105,7 +128,8 @@ export const fakeSmshubAgent = async (request: Request): Promise<Response> => {
   const state = stateOf(url.host);
   if (url.pathname.startsWith("/__")) return control(request, state, url.pathname);
   if (request.method !== "POST") return new Response("the protocol is POST only", { status: 405 });
-  if (!request.headers.get("Content-Type")?.startsWith("application/json")) return error(request, "JSON expected");
+  if (!request.headers.get("Content-Type")?.startsWith("application/json"))
+    return error(request, "JSON expected");
   if (!request.headers.get("User-Agent")) return error(request, "a User-Agent header is required");
   let parsed: { body: unknown; gzip: boolean };
   try {
@@ -122,7 +146,8 @@ export const fakeSmshubAgent = async (request: Request): Promise<Response> => {
     const byCountry = new Map<string, Record<string, Record<string, number>>>();
     for (const sim of state.sims) {
       const operators = byCountry.get(sim.country) ?? {};
-      const counts = (operators[sim.operator] ??= {});
+      const counts = operators[sim.operator] ?? {};
+      operators[sim.operator] = counts;
       for (const service of sim.services) {
         const free = !busy(state, sim.phone) && !sim.soldFor.includes(service);
         counts[service] = (counts[service] ?? 0) + (free ? 1 : 0);
@@ -143,7 +168,7 @@ export const fakeSmshubAgent = async (request: Request): Promise<Response> => {
     if (!Array.isArray(exceptions) || exceptions.some((p) => typeof p !== "string" || !/^\d+$/.test(p))) {
       return error(request, "exceptionPhoneSet must be an array of digit strings");
     }
-    const { country, service, operator } = body as Record<string, string>;
+    const { country, service, operator } = body as { country: string; service: string; operator: string };
     const sim = state.sims.find(
       (s) =>
         s.country === country &&

@@ -1,14 +1,29 @@
-// Runs in Node, outside the Workers runtime: answers every outbound fetch the Worker makes in tests.
-// Each fake checks the requests it receives against the documented protocol it stands in for.
+// Runs in Node, outside the Workers runtime: answers every outbound fetch the Worker makes in tests,
+// by host name, one fake per file. Each fake checks the requests it receives against the documented
+// protocol it stands in for.
 import { FAKE_EMAIL_HOST, fakeEmailApi } from "../accounts/fake-email-api.ts";
 import { FAKE_STRIPE_HOST, fakeStripeApi } from "../billing/fake-stripe-api.ts";
+import { createFiveSimFake } from "./fivesim.ts";
+import { FAKE_UPSTREAMS } from "./hosts.ts";
+import { createSmsActivateFake } from "./sms-activate.ts";
 import { FAKE_AGENT_HOST, fakeSmshubAgent } from "./smshub-agent.ts";
+
+const { hero, hub, daisy, five } = FAKE_UPSTREAMS;
+const upstreams = [
+  createSmsActivateFake({ host: hero.host, apiKey: hero.key, profile: hero.profile }),
+  createSmsActivateFake({ host: hub.host, apiKey: hub.key, profile: hub.profile }),
+  createSmsActivateFake({ host: daisy.host, apiKey: daisy.key, profile: daisy.profile }),
+  createFiveSimFake({ host: five.host, token: five.key }),
+];
 
 export const fakeUpstream = async (request: Request): Promise<Response> => {
   const url = new URL(request.url);
   if (url.host === FAKE_EMAIL_HOST) return fakeEmailApi(request);
   if (url.host === FAKE_STRIPE_HOST) return fakeStripeApi(request);
+  const upstream = upstreams.find((u) => u.host === url.host);
+  if (upstream) return upstream.handle(request);
   // Own SIMs: SIM banks speaking the SMSHUB agent protocol (one state per host, e.g. a.smshub-agent.fake).
-  if (url.host === FAKE_AGENT_HOST || url.host.endsWith(`.${FAKE_AGENT_HOST}`)) return fakeSmshubAgent(request);
+  if (url.host === FAKE_AGENT_HOST || url.host.endsWith(`.${FAKE_AGENT_HOST}`))
+    return fakeSmshubAgent(request);
   return new Response(`No fake answers ${request.method} ${url.host}${url.pathname}`, { status: 502 });
 };

@@ -19,7 +19,9 @@ import {
 
 const smsOf = async (activationId: string) =>
   (
-    await env.DB.prepare("SELECT message_id, text, code FROM sms_messages WHERE activation_id = ?")
+    await env.DB.prepare(
+      "SELECT provider_message_id AS message_id, text, code FROM sms_messages WHERE activation_id = ?",
+    )
       .bind(activationId)
       .all<{ message_id: string; text: string | null; code: string | null }>()
   ).results;
@@ -56,7 +58,9 @@ describe("a registered SIM of a phone that pings", () => {
     const { auth } = await customer();
     const activation = await ordered(auth, "tg", 16);
     expect(activation.phone).toBe(numbers[0]);
-    const res = await deliver(await device.smsReceived({ simNumber: 1, from: "Telegram", text: "Telegram code: 48213" }));
+    const res = await deliver(
+      await device.smsReceived({ simNumber: 1, from: "Telegram", text: "Telegram code: 48213" }),
+    );
     expect(res).toMatchObject({ status: 200, body: { delivered: 1 } });
     expect(await get(auth, activation.id)).toMatchObject({ status: "received", code: "48213" });
     expect((await simRow(numbers[0] ?? ""))?.rental_service).toBe("tg");
@@ -69,7 +73,9 @@ describe("a registered SIM of a phone that pings", () => {
     const second = await ordered((await customer()).auth, "wa", 16);
     expect(new Set([first.phone, second.phone])).toEqual(new Set(numbers));
     const onSlot2 = first.phone === numbers[1] ? first : second;
-    await deliver(await device.smsReceived({ simNumber: 2, from: "WhatsApp", text: "WhatsApp code 731-904" }));
+    await deliver(
+      await device.smsReceived({ simNumber: 2, from: "WhatsApp", text: "WhatsApp code 731-904" }),
+    );
     expect((await smsOf(onSlot2.id)).map((s) => s.code)).toEqual(["731904"]);
     const other = onSlot2 === first ? second : first;
     expect(await smsOf(other.id)).toEqual([]);
@@ -77,17 +83,28 @@ describe("a registered SIM of a phone that pings", () => {
 });
 
 describe("webhook authentication", () => {
-  const forgeries: Array<[string, (d: ReturnType<typeof phone>) => Promise<{ body: string; headers: Record<string, string> }>]> = [
-    ["a wrong signing key", (d) => d.smsReceived({ simNumber: 1, from: "X", text: "code 111111" }, { key: "not-the-key" })],
+  const forgeries: Array<
+    [string, (d: ReturnType<typeof phone>) => Promise<{ body: string; headers: Record<string, string> }>]
+  > = [
+    [
+      "a wrong signing key",
+      (d) => d.smsReceived({ simNumber: 1, from: "X", text: "code 111111" }, { key: "not-the-key" }),
+    ],
     [
       "a timestamp 6 minutes old",
       (d) =>
-        d.smsReceived({ simNumber: 1, from: "X", text: "code 222222" }, { timestamp: Math.floor(Date.now() / 1000) - 360 }),
+        d.smsReceived(
+          { simNumber: 1, from: "X", text: "code 222222" },
+          { timestamp: Math.floor(Date.now() / 1000) - 360 },
+        ),
     ],
     [
       "a timestamp 6 minutes ahead",
       (d) =>
-        d.smsReceived({ simNumber: 1, from: "X", text: "code 333333" }, { timestamp: Math.floor(Date.now() / 1000) + 360 }),
+        d.smsReceived(
+          { simNumber: 1, from: "X", text: "code 333333" },
+          { timestamp: Math.floor(Date.now() / 1000) + 360 },
+        ),
     ],
     [
       "a body changed after signing",
@@ -125,7 +142,9 @@ describe("webhook authentication", () => {
     const device = phone();
     await addSim({ phone: ukNumber(), deviceId: device.deviceId, slot: 1 });
     expect((await deliver(await device.ping("pass", { key: "wrong" }))).status).toBe(401);
-    const seen = await env.DB.prepare("SELECT * FROM own_sim_devices WHERE device_id = ?").bind(device.deviceId).first();
+    const seen = await env.DB.prepare("SELECT * FROM own_sim_devices WHERE device_id = ?")
+      .bind(device.deviceId)
+      .first();
     expect(seen).toBeNull();
   });
 
@@ -157,8 +176,18 @@ describe("redeliveries", () => {
     await sync();
     const { auth } = await customer();
     const activation = await ordered(auth, "tg", 16);
-    const first = await device.smsReceived({ simNumber: 1, from: "Telegram", text: "code 12345", receivedAt: Date.now() });
-    const second = await device.smsReceived({ simNumber: 1, from: "Telegram", text: "code 12345", receivedAt: Date.now() + 5000 });
+    const first = await device.smsReceived({
+      simNumber: 1,
+      from: "Telegram",
+      text: "code 12345",
+      receivedAt: Date.now(),
+    });
+    const second = await device.smsReceived({
+      simNumber: 1,
+      from: "Telegram",
+      text: "code 12345",
+      receivedAt: Date.now() + 5000,
+    });
     // Same text, so the app's content-derived messageId is the same; the time differs.
     expect(JSON.parse(first.body).payload.messageId).toBe(JSON.parse(second.body).payload.messageId);
     await deliver(first);
@@ -178,7 +207,9 @@ describe("an SMS to a SIM nobody rents", () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ provider: GATEWAY, sender: "MyBank", length: text.length, slot: 1 });
     expect(JSON.stringify(rows)).not.toContain("424242");
-    const smsWithText = await env.DB.prepare("SELECT count(*) AS n FROM sms_messages WHERE text LIKE '%424242%'").first<{
+    const smsWithText = await env.DB.prepare(
+      "SELECT count(*) AS n FROM sms_messages WHERE text LIKE '%424242%'",
+    ).first<{
       n: number;
     }>();
     expect(smsWithText?.n).toBe(0);
@@ -187,7 +218,14 @@ describe("an SMS to a SIM nobody rents", () => {
     expect(line).toBeDefined();
     expect(line).not.toContain("424242");
     // A redelivery is the same record.
-    await deliver(await device.smsReceived({ simNumber: 1, from: "MyBank", text, receivedAt: Number(rows[0]?.received_at) }));
+    await deliver(
+      await device.smsReceived({
+        simNumber: 1,
+        from: "MyBank",
+        text,
+        receivedAt: Number(rows[0]?.received_at),
+      }),
+    );
     expect(await unrented(numbers[0] ?? "")).toHaveLength(1);
   });
 
@@ -196,7 +234,12 @@ describe("an SMS to a SIM nobody rents", () => {
     await sync();
     const { auth } = await customer();
     const activation = await ordered(auth, "tg", 16);
-    const late = await device.smsReceived({ simNumber: 1, from: "Telegram", text: "code 55555", receivedAt: Date.now() - 10 * 60_000 });
+    const late = await device.smsReceived({
+      simNumber: 1,
+      from: "Telegram",
+      text: "code 55555",
+      receivedAt: Date.now() - 10 * 60_000,
+    });
     expect((await deliver(late)).body).toMatchObject({ delivered: 0 });
     expect(await smsOf(activation.id)).toEqual([]);
     expect(await unrented(numbers[0] ?? "")).toHaveLength(1);
@@ -216,10 +259,14 @@ describe("device health", () => {
     await sync();
     expect((await offerOf("ig", 16))?.stock ?? 0).toBe(0);
     await sync();
-    const alerts = log.mock.calls.map((c) => String(c[0])).filter((l) => l.includes('"own_sim_device_silent"'));
+    const alerts = log.mock.calls
+      .map((c) => String(c[0]))
+      .filter((l) => l.includes('"own_sim_device_silent"'));
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toContain(device.deviceId);
-    const list = (await (await admin(`/sims?provider=${GATEWAY}`)).json()) as { items: Array<Record<string, any>> };
+    const list = (await (await admin(`/sims?provider=${GATEWAY}`)).json()) as {
+      items: Array<Record<string, unknown>>;
+    };
     expect(list.items.find((s) => s.phone === numbers[0])?.device).toMatchObject({ healthy: false });
     // The next ping brings it back.
     await deliver(await device.ping());
@@ -237,7 +284,12 @@ describe("device health", () => {
   it("the ping's health word is shown in the list", async () => {
     const { device, numbers } = await onlinePhone(1);
     await deliver(await device.ping("warn"));
-    const list = (await (await admin(`/sims?provider=${GATEWAY}`)).json()) as { items: Array<Record<string, any>> };
-    expect(list.items.find((s) => s.phone === numbers[0])?.device).toMatchObject({ healthy: true, health: "warn" });
+    const list = (await (await admin(`/sims?provider=${GATEWAY}`)).json()) as {
+      items: Array<Record<string, unknown>>;
+    };
+    expect(list.items.find((s) => s.phone === numbers[0])?.device).toMatchObject({
+      healthy: true,
+      health: "warn",
+    });
   });
 });

@@ -53,7 +53,14 @@ export const onlinePhone = async (slots = 1, services?: string[]) => {
   return { device, numbers };
 };
 
-export const sync = () => syncCatalog(env, createDb(env.DB));
+/** Refreshes the catalog from every entry; an own-SIM entry that fails to sync fails the test. */
+export const sync = async () => {
+  const result = await syncCatalog(env, createDb(env.DB));
+  for (const o of result.outcomes) {
+    if ((o.provider === GATEWAY || o.provider === AGENT) && "error" in o) throw o.error;
+  }
+  return result;
+};
 
 export const agent = async (path: string, body?: unknown) => {
   const res = await fetch(`${AGENT_URL}${path}`, {
@@ -66,7 +73,15 @@ export const agent = async (path: string, body?: unknown) => {
 
 export type AgentState = {
   sims: Array<{ phone: number; soldFor: string[] }>;
-  activations: Array<{ id: number; phone: number; service: string; sum: number; currency: number; open: boolean; finishes: number[] }>;
+  activations: Array<{
+    id: number;
+    phone: number;
+    service: string;
+    sum: number;
+    currency: number;
+    open: boolean;
+    finishes: number[];
+  }>;
   received: Array<{ action: string; body: Record<string, unknown>; gzip: boolean }>;
 };
 

@@ -2,9 +2,9 @@
 // is spent there (until SIM_SERVICE_COOLDOWN_DAYS), and own SIMs route like any upstream.
 import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import { act, customer, get, holdsOf, makeCancelable, order, ordered } from "../activations/helpers";
 import { createDb } from "../../src/db/client";
 import { claimGatewaySim, releaseSim, type SimRules } from "../../src/providers/own-sims";
+import { act, customer, get, holdsOf, makeCancelable, order, ordered } from "../activations/helpers";
 import { deliver, GATEWAY, onlinePhone, resetOwnSims, simRow, sync } from "./own-sims-helpers";
 
 const db = () => createDb(env.DB);
@@ -29,7 +29,13 @@ describe("one live activation per SIM", () => {
     const at = Date.now();
     const claims = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        claimGatewaySim(db(), rules(null), { provider: GATEWAY, service: "tg", country: 16, rentalRef: `r${i}`, at }),
+        claimGatewaySim(db(), rules(null), {
+          provider: GATEWAY,
+          service: "tg",
+          country: 16,
+          rentalRef: `r${i}`,
+          at,
+        }),
       ),
     );
     const won = claims.filter((c) => c !== null);
@@ -51,16 +57,17 @@ describe("one live activation per SIM", () => {
     const own = views.filter((v) => numbers.includes(v.phone));
     expect(own).toHaveLength(3);
     expect(new Set(own.map((v) => v.phone)).size).toBe(3);
-    for (const v of views.filter((v) => !numbers.includes(v.phone))) expect(await providerOf(v.id)).toBe("simulator");
+    for (const v of views.filter((v) => !numbers.includes(v.phone)))
+      expect(await providerOf(v.id)).toBe("simulator");
     for (const c of customers) expect((await holdsOf(c.userId)).map((h) => h.status)).toEqual(["pending"]);
   });
 
   it("a SIM rented for one service is not lent for another at the same time", async () => {
     const { numbers } = await onlinePhone(1);
     await sync();
-    const first = await ordered((await customer()).auth, "tg", 16);
+    const first = await ordered((await customer()).auth, "wa", 16);
     expect(first.phone).toBe(numbers[0]);
-    const second = await ordered((await customer()).auth, "wa", 16);
+    const second = await ordered((await customer()).auth, "tg", 16);
     expect(second.phone).not.toBe(numbers[0]);
     expect(await providerOf(second.id)).toBe("simulator");
   });
@@ -129,7 +136,9 @@ describe("routing", () => {
     await sync();
     const view = await ordered((await customer()).auth, "tg", 16);
     expect(view.phone).toBe(numbers[0]);
-    const row = await env.DB.prepare("SELECT provider, price, upstream_cost, margin FROM activations WHERE id = ?")
+    const row = await env.DB.prepare(
+      "SELECT provider, price, upstream_cost, margin FROM activations WHERE id = ?",
+    )
       .bind(view.id)
       .first<{ provider: string; price: number; upstream_cost: number; margin: number }>();
     expect(row?.provider).toBe(GATEWAY);

@@ -28,8 +28,8 @@ afterEach(async () => {
 });
 
 describe("the simulator adapter", () => {
-  it("is the configured provider and answers by name", () => {
-    expect(getProvider(env).name).toBe("simulator");
+  it("is a configured provider and answers by name", () => {
+    expect(getProvider(env, "simulator").name).toBe("simulator");
     expect(() => getProvider(env, "nope")).toThrow(ProviderError);
   });
 

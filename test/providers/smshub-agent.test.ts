@@ -28,24 +28,34 @@ const push = async (body: unknown, init: { gzip?: boolean } = {}) => {
 };
 
 /** The PUSH_SMS the agent sends for an SMS that reached one of its SIMs. */
-const smsTo = (phone: number, text: string, phoneFrom = "Steam") => agent("/__sms", { phone, phoneFrom, text });
+const smsTo = (phone: number, text: string, phoneFrom = "Steam") =>
+  agent("/__sms", { phone, phoneFrom, text });
 
 const smsOf = async (activationId: string) =>
   (
-    await env.DB.prepare("SELECT message_id, code FROM sms_messages WHERE activation_id = ?")
+    await env.DB.prepare(
+      "SELECT provider_message_id AS message_id, code FROM sms_messages WHERE activation_id = ?",
+    )
       .bind(activationId)
       .all<{ message_id: string; code: string | null }>()
   ).results;
 
 const offer = () =>
-  env.DB.prepare("SELECT cost, stock FROM provider_offers WHERE provider = ? AND service = 'mt' AND country = 56")
+  env.DB.prepare(
+    "SELECT cost, stock FROM provider_offers WHERE provider = ? AND service = 'mt' AND country = 56",
+  )
     .bind(AGENT)
     .first<{ cost: number; stock: number }>();
 
 beforeEach(async () => {
   await resetOwnSims();
   await agent("/__reset", {
-    sims: SIMS.map((phone, i) => ({ phone, country: "spain", operator: i === 0 ? "movistar" : "vodafone", services: ["mt"] })),
+    sims: SIMS.map((phone, i) => ({
+      phone,
+      country: "spain",
+      operator: i === 0 ? "movistar" : "vodafone",
+      services: ["mt"],
+    })),
   });
 });
 
@@ -55,7 +65,10 @@ describe("the hub's requests", () => {
     await sync();
     expect(await offer()).toMatchObject({ stock: 2 });
     const { received } = await agentState();
-    expect(received.find((r) => r.action === "GET_SERVICES")?.body).toEqual({ action: "GET_SERVICES", key: AGENT_KEY });
+    expect(received.find((r) => r.action === "GET_SERVICES")?.body).toEqual({
+      action: "GET_SERVICES",
+      key: AGENT_KEY,
+    });
   });
 
   it("an order is a GET_NUMBER with the protocol's field types, and rents the agent's number", async () => {
@@ -106,7 +119,9 @@ describe("the hub's requests", () => {
     expect((await simRow(view.phone))?.rental_ref).toBeNull();
     const finishes = async () =>
       (await agentState()).received.filter((r) => r.action === "FINISH_ACTIVATION").map((r) => r.body);
-    expect(await finishes()).toEqual([{ action: "FINISH_ACTIVATION", key: AGENT_KEY, activationId: activation?.id, status: 4 }]);
+    expect(await finishes()).toEqual([
+      { action: "FINISH_ACTIVATION", key: AGENT_KEY, activationId: activation?.id, status: 4 },
+    ]);
     expect((await agentState()).activations[0]?.finishes).toEqual([]);
     // The key is ours again: the room's alarm repeats the call, and the agent records it.
     await agent("/__key", { key: AGENT_KEY });
@@ -122,7 +137,8 @@ describe("PUSH_SMS", () => {
     const { auth } = await customer();
     const view = await ordered(auth, "mt", 56);
     const body = await smsTo(Number(view.phone.slice(1)), "Your Steam code is 84021");
-    for (let i = 0; i < 3; i++) expect(await push(body)).toEqual({ status: 200, body: { status: "SUCCESS" } });
+    for (let i = 0; i < 3; i++)
+      expect(await push(body)).toEqual({ status: 200, body: { status: "SUCCESS" } });
     expect(await smsOf(view.id)).toEqual([{ message_id: `smshub_${body.smsId}`, code: "84021" }]);
   });
 
@@ -130,7 +146,9 @@ describe("PUSH_SMS", () => {
     await sync();
     const { auth } = await customer();
     const view = await ordered(auth, "mt", 56);
-    const res = await push(await smsTo(Number(view.phone.slice(1)), "Steam: 55012 is your code"), { gzip: true });
+    const res = await push(await smsTo(Number(view.phone.slice(1)), "Steam: 55012 is your code"), {
+      gzip: true,
+    });
     expect(res).toEqual({ status: 200, body: { status: "SUCCESS" } });
     expect((await get(auth, view.id)).code).toBe("55012");
   });
@@ -163,11 +181,20 @@ describe("PUSH_SMS", () => {
     const view = await ordered((await customer()).auth, "mt", 56);
     const free = SIMS.find((p) => `+${p}` !== view.phone) ?? 0;
     // The agent's second SIM has no row yet: it was never handed out.
-    expect(await push(await smsTo(free, "code 12121 for nobody"))).toEqual({ status: 200, body: { status: "SUCCESS" } });
+    expect(await push(await smsTo(free, "code 12121 for nobody"))).toEqual({
+      status: 200,
+      body: { status: "SUCCESS" },
+    });
     const rows = (
-      await env.DB.prepare("SELECT * FROM own_sim_unrented_sms WHERE provider = ?").bind(AGENT).all<Record<string, unknown>>()
+      await env.DB.prepare("SELECT * FROM own_sim_unrented_sms WHERE provider = ?")
+        .bind(AGENT)
+        .all<Record<string, unknown>>()
     ).results;
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ phone: `+${free}`, sender: "Steam", length: "code 12121 for nobody".length });
+    expect(rows[0]).toMatchObject({
+      phone: `+${free}`,
+      sender: "Steam",
+      length: "code 12121 for nobody".length,
+    });
   });
 });

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { type Env, flag } from "../../env";
 import { AppError } from "../../lib/errors";
 import { now } from "../../lib/time";
+import type { ProviderEntry } from "../config";
 import {
   type AcquiredNumber,
   type AcquireRequest,
@@ -17,8 +18,6 @@ import {
   WebhookAuthError,
 } from "../types";
 import { SIGNATURE_HEADER, signatureProblem, TIMESTAMP_HEADER } from "./signature";
-
-const UPSTREAM = "http://simulator.internal/simulator/api";
 
 // The upstream's error codes and what they mean to us; anything else (404 of a disabled simulator,
 // a 5xx) means the provider is not there.
@@ -56,15 +55,26 @@ const upstreamError = async (res: Response): Promise<ProviderError> => {
 };
 
 export class SimulatorProvider implements Provider {
-  readonly name = "simulator";
+  readonly name: string;
+  // It pushes every SMS by signed webhook; it has no poll (its failure modes are about webhooks).
+  readonly pushes = true;
+  readonly pollSeconds: number;
+  private readonly upstream: string;
 
-  constructor(private readonly env: Env) {}
+  constructor(
+    private readonly env: Env,
+    entry: ProviderEntry,
+  ) {
+    this.name = entry.name;
+    this.pollSeconds = entry.pollSeconds;
+    this.upstream = entry.baseUrl;
+  }
 
   private async call<T>(path: string, body: unknown, schema: z.ZodType<T>, signal?: AbortSignal): Promise<T> {
     let res: Response;
     try {
       res = await exports.default.fetch(
-        new Request(`${UPSTREAM}/${path}`, {
+        new Request(`${this.upstream}/${path}`, {
           method: body === undefined ? "GET" : "POST",
           headers: body === undefined ? {} : { "Content-Type": "application/json" },
           body: body === undefined ? undefined : JSON.stringify(body),
@@ -110,6 +120,11 @@ export class SimulatorProvider implements Provider {
 
   async offers(): Promise<CatalogOffer[]> {
     return (await this.call("offers", undefined, OffersSchema)).offers;
+  }
+
+  /** The simulated upstream keeps no wallet of ours. */
+  async balance(): Promise<number | null> {
+    return null;
   }
 
   async parseWebhook(request: Request): Promise<InboundSms[]> {
