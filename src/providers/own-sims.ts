@@ -290,7 +290,7 @@ export const claimGatewaySim = async (
   return row ? toSim(row) : null;
 };
 
-/** Phones an agent must not hand out for `service`: every SIM rented now, and those spent there. */
+/** Phones of an agent entry not to hand out for `service`: those rented now, and those spent there. */
 export const agentExclusions = async (
   db: Db,
   rules: SimRules,
@@ -298,13 +298,16 @@ export const agentExclusions = async (
   service: string,
   at: number,
 ) => {
-  const rows = await all<{ phone: string }>(
+  const rows = await all<{ phone: string; rented: number }>(
     db,
-    q`SELECT phone FROM own_sims WHERE provider = ${provider} AND (rental_ref IS NOT NULL OR id IN (
+    q`SELECT phone, rental_ref IS NOT NULL AS rented FROM own_sims WHERE provider = ${provider} AND (rental_ref IS NOT NULL OR id IN (
         SELECT sim_id FROM own_sim_spent WHERE service = ${service} AND spent_at > ${spentAfter(rules, at)}))
       ORDER BY phone`,
   );
-  return rows.map((r) => r.phone);
+  return {
+    rented: rows.filter((r) => r.rented).map((r) => r.phone),
+    spent: rows.filter((r) => !r.rented).map((r) => r.phone),
+  };
 };
 
 /**

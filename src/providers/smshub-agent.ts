@@ -215,7 +215,7 @@ export class SmshubAgentProvider implements Provider {
           sum: Number(minorToUpstream(this.cost, this.entry)),
           currency: this.currencyCode,
           // Whole numbers as prefixes: each excludes exactly that SIM.
-          exceptionPhoneSet: excluded.map((phone) => phone.slice(1)),
+          exceptionPhoneSet: [...excluded.rented, ...excluded.spent].sort().map((phone) => phone.slice(1)),
         },
         signal,
       ),
@@ -229,7 +229,9 @@ export class SmshubAgentProvider implements Provider {
       await this.finishAtAgent(activationId, status).catch(() => {});
       throw new ProviderError("NO_NUMBERS", `${this.name} handed out ${phone}, which ${why}.`);
     };
-    if (excluded.includes(phone)) await giveBack(FINISH_STATUS.notForService, "we excluded");
+    if (excluded.spent.includes(phone))
+      await giveBack(FINISH_STATUS.notForService, "is spent for the service");
+    if (excluded.rented.includes(phone)) await giveBack(FINISH_STATUS.cancelled, "serves another activation");
     if ((await countryOfPhone(this.db, phone)) !== country)
       await giveBack(FINISH_STATUS.cancelled, "is not of that country");
     const claimed = await claimAgentSim(this.db, this.rules, {

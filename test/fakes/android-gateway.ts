@@ -50,7 +50,11 @@ export class FakeAndroidGateway {
   private readonly webhookId: string;
   private readonly offset: number;
 
-  constructor(private readonly opts: GatewayOptions) {
+  private readonly opts: GatewayOptions;
+
+  // No parameter properties: Node runs this file with type stripping only (the local demo).
+  constructor(opts: GatewayOptions) {
+    this.opts = opts;
     // Device ids look like ffffffffceb0b1db0000018e937c815b: 32 hex digits.
     this.deviceId =
       opts.deviceId ?? `ffffffff${hex(crypto.getRandomValues(new Uint8Array(12)).buffer as ArrayBuffer)}`;
