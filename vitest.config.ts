@@ -42,6 +42,9 @@ export default defineConfig(async () => {
     test: {
       // Request logs are useful when a test fails, noise when it passes.
       silent: "passed-only" as const,
+      // Order-heavy tests (ten orders to reach a cap) outgrow 5 s on a loaded 2-core machine when
+      // every file runs at once; this bounds a hung test, it is not a timed assertion.
+      testTimeout: 20_000,
       setupFiles: ["./test/setup.ts"],
       include: ["test/**/*.test.ts"],
       exclude: ["test/e2e/**"],

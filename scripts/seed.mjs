@@ -20,17 +20,32 @@ const setting = (name, fallback) => {
 // Same rounding as sellPrice in src/activations/catalog.ts: up to a whole minor unit.
 const sellPrice = (cost, markupPercent) => Math.ceil((cost * (100 + markupPercent)) / 100);
 
+// The simulator's entry in PROVIDERS (unset PROVIDERS: the simulator alone), or null if it sells nothing here.
+const simulatorEntry = () => {
+  const raw = process.env.PROVIDERS ?? setting("PROVIDERS", "");
+  if (!raw.trim()) return "simulator";
+  const entry = JSON.parse(raw).find((e) => e.kind === "simulator" && e.enabled !== false);
+  return entry ? entry.name.replace(/[^a-z0-9]/g, "") : null;
+};
+
 const catalogSql = () => {
-  if (setting("PROVIDER", "simulator") !== "simulator") return "";
+  const provider = simulatorEntry();
+  if (!provider) return "";
   const markup = Number.parseInt(setting("PRICE_MARKUP_PERCENT", "0"), 10) || 0;
   const currency = setting("CURRENCY", "USD").replace(/[^A-Z]/g, "");
   const at = Date.now();
-  const rows = initialOffers().map(
+  const offers = initialOffers().map((o) => ({ ...o, service: o.service.replace(/[^a-z0-9]/g, "") }));
+  const rows = offers.map(
     (o) =>
-      `('${o.service.replace(/[^a-z0-9]/g, "")}', ${o.country}, 'simulator', ${o.cost}, ` +
+      `('${o.service}', ${o.country}, '${provider}', ${o.cost}, ` +
       `${sellPrice(o.cost, markup)}, '${currency}', ${o.stock}, ${at})`,
   );
-  return `INSERT OR IGNORE INTO prices (service, country, provider, cost, price, currency, stock, updated_at) VALUES\n${rows.join(",\n")};\n`;
+  // The routes behind those prices, as the first sync would write them.
+  const routes = offers.map((o) => `('${provider}', '${o.service}', ${o.country}, ${o.cost}, ${o.stock}, ${at})`);
+  return (
+    `INSERT OR IGNORE INTO prices (service, country, provider, cost, price, currency, stock, updated_at) VALUES\n${rows.join(",\n")};\n` +
+    `INSERT OR IGNORE INTO provider_offers (provider, service, country, cost, stock, updated_at) VALUES\n${routes.join(",\n")};\n`
+  );
 };
 
 const dir = mkdtempSync(join(tmpdir(), "smsprof-seed-"));

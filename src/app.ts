@@ -18,6 +18,8 @@ import { AppError, errorBody, sendError } from "./lib/errors";
 import { log } from "./lib/log";
 import { validationDetails } from "./lib/openapi";
 import { privacyRoutes } from "./privacy/routes";
+import { providerEntries } from "./providers";
+import { ProvidersConfigError } from "./providers/config";
 import { simulatorRoutes } from "./providers/simulator-routes";
 import { webhookRoutes } from "./providers/webhook-routes";
 
@@ -54,6 +56,18 @@ export const createApp = () => {
   app.use("*", secureHeaders({ contentSecurityPolicy, referrerPolicy: "strict-origin-when-cross-origin" }));
   app.use("*", async (c, next) => {
     c.set("db", createDb(c.env.DB));
+    await next();
+  });
+  // A bad PROVIDERS value stops the service loudly (every request, with the entry and field named)
+  // rather than selling from a half-understood configuration.
+  app.use("*", async (c, next) => {
+    try {
+      providerEntries(c.env);
+    } catch (error) {
+      if (!(error instanceof ProvidersConfigError)) throw error;
+      log(c.get("requestId"), "providers_misconfigured", { error: error.message });
+      return c.json(errorBody("MISCONFIGURED", `The service is misconfigured: ${error.message}`), 500);
+    }
     await next();
   });
   app.use(

@@ -13,7 +13,11 @@
 // the protocol is a 400 "FAKE_PROTOCOL_VIOLATION", which fails the test that caused it.
 // Plain TypeScript that Node runs directly (test/fakes/serve.ts) and the test pool imports.
 // Endpoints under /__ are for tests and demos only:
-//   POST /__offer {service, country, cost, count}     sets an offer (cost in the account currency)
+//   POST /__offer {service, country, cost, count, refuse?}
+//                                                      sets an offer (cost in the account currency);
+//                                                      `refuse` is an error word getNumber then answers
+//                                                      for it (say NO_BALANCE: a wallet another client
+//                                                      of the same account emptied)
 //   POST /__sms {id, text, code?}                      an SMS reaches a rented number; answers the
 //                                                      webhook body the upstream sends (and sends it
 //                                                      to webhookUrl when one is set)
@@ -68,7 +72,7 @@ const protocolTime = (ms: number) => {
 };
 
 export const createSmsActivateFake = (options: SmsActivateFakeOptions) => {
-  const offers = new Map<string, { cost: number; count: number }>();
+  const offers = new Map<string, { cost: number; count: number; refuse?: string }>();
   const activations = new Map<string, Activation>();
   let balance = 100;
   let nextId = 700_000_000 + Math.floor(Math.random() * 90_000_000);
@@ -105,9 +109,9 @@ export const createSmsActivateFake = (options: SmsActivateFakeOptions) => {
     if (action === "getBalance") return text(`ACCESS_BALANCE:${balance.toFixed(2)}`);
     if (action === "getPrices") {
       const answer: Record<string, Record<string, { cost: number; count: number }>> = {};
-      for (const [key, offer] of offers) {
+      for (const [key, { cost, count }] of offers) {
         const [country = "", service = ""] = key.split("|");
-        answer[country] = { ...answer[country], [service]: offer };
+        answer[country] = { ...answer[country], [service]: { cost, count } };
       }
       return json(answer);
     }
@@ -115,6 +119,7 @@ export const createSmsActivateFake = (options: SmsActivateFakeOptions) => {
       if (!/^\d+$/.test(params.country ?? "")) return text("BAD_COUNTRY");
       const offer = offers.get(`${params.country}|${params.service}`);
       if (!offer) return text("BAD_SERVICE");
+      if (offer.refuse) return text(word(offer.refuse));
       if (offer.count <= 0) return text("NO_NUMBERS");
       const cap = params[maxParam];
       if (cap !== undefined) {
@@ -206,7 +211,11 @@ export const createSmsActivateFake = (options: SmsActivateFakeOptions) => {
     const activation = activations.get(String(body.id ?? url.pathname.split("/")[2] ?? ""));
     switch (url.pathname.split("/")[1]) {
       case "__offer":
-        offers.set(`${body.country}|${body.service}`, { cost: Number(body.cost), count: Number(body.count) });
+        offers.set(`${body.country}|${body.service}`, {
+          cost: Number(body.cost),
+          count: Number(body.count),
+          ...(typeof body.refuse === "string" ? { refuse: body.refuse } : {}),
+        });
         return json({ ok: true });
       case "__balance":
         balance = Number(body.balance);

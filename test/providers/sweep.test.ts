@@ -3,7 +3,9 @@ import { env } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { getOffer } from "../../src/activations/catalog";
 import { createDb } from "../../src/db/client";
+import { listProviderStatus } from "../../src/providers/status";
 import { sweepProviders } from "../../src/providers/sweep";
+import { TEST_PROVIDERS } from "../fakes/hosts";
 import { call, createUserWithKey, json } from "../support";
 import { seedCatalogForTests } from "../support-catalog";
 import { setMode, setStock, sim, smsCount } from "./helpers";
@@ -37,5 +39,39 @@ describe("the providers' cron sweep", () => {
     const afterExpiry = Date.now() + (Number(env.ACTIVATION_MINUTES) + 2) * 60_000;
     await sweepProviders(env, afterExpiry);
     expect(await smsCount(activation.id)).toBe(1);
+  });
+});
+
+describe("the upstreams' status", () => {
+  // One more upstream that is down: the fakes' dispatcher knows no such host and answers 502.
+  const withDownUpstream = {
+    ...env,
+    PROVIDERS: JSON.stringify([
+      ...JSON.parse(TEST_PROVIDERS),
+      { name: "down", kind: "sms-activate", baseUrl: "http://down.sms-activate.fake" },
+    ]),
+  };
+
+  it("records each upstream's wallet and sync, and alerts for a failing or low one", async () => {
+    await sweepProviders({ ...withDownUpstream, PROVIDER_LOW_BALANCE: "1000" }, Date.now());
+    const rows = new Map((await listProviderStatus(createDb(env.DB))).map((r) => [r.name, r]));
+    expect(rows.get("hero")).toMatchObject({
+      enabled: 1,
+      alert: null,
+      last_error: null,
+      balance: expect.any(Number),
+    });
+    expect(rows.get("hero")?.last_sync_at).toEqual(expect.any(Number));
+    expect(rows.get("simulator")).toMatchObject({ balance: null, alert: null });
+    expect(rows.get("down")).toMatchObject({
+      last_sync_at: null,
+      alert: "the upstream is failing: see last_error",
+    });
+    expect(rows.get("down")?.last_error).toMatch(/HTTP 502/);
+
+    // Our wallet at five is below what the operator wants to keep there.
+    await sweepProviders({ ...env, PROVIDER_LOW_BALANCE: "100000000" }, Date.now());
+    const five = (await listProviderStatus(createDb(env.DB))).find((r) => r.name === "five");
+    expect(five?.alert).toMatch(/^our wallet at this upstream is low: \d+\.\d\d USD, below 1000000\.00$/);
   });
 });
