@@ -123,12 +123,12 @@ const agentPort = await serve(Number(process.env.AGENT_PORT ?? 0), async (reques
   if (!url.pathname.startsWith("/__")) say(`agent ← ${request.method} ${url.pathname} → ${answer.status}`);
   return answer;
 });
-await fetch(`http://127.0.0.1:${agentPort}/__reset`, {
-  method: "POST",
-  body: JSON.stringify({
-    key: AGENT_KEY,
-    sims: AGENT_SIMS.map((p) => ({ phone: p, country: "england", operator: "any", services: ["tg", "wa"] })),
-  }),
+const control = (path, body) =>
+  fetch(`http://127.0.0.1:${agentPort}${path}`, { method: "POST", body: JSON.stringify(body) });
+await control("/__reset", { key: AGENT_KEY });
+await control("/__sims", {
+  country: "england",
+  sims: AGENT_SIMS.map((p) => ({ phone: p, operator: "any", services: ["tg", "wa"] })),
 });
 
 const providers = [

@@ -41,7 +41,9 @@ const catalogSql = () => {
       `${sellPrice(o.cost, markup)}, '${currency}', ${o.stock}, ${at})`,
   );
   // The routes behind those prices, as the first sync would write them.
-  const routes = offers.map((o) => `('${provider}', '${o.service}', ${o.country}, ${o.cost}, ${o.stock}, ${at})`);
+  const routes = offers.map(
+    (o) => `('${provider}', '${o.service}', ${o.country}, ${o.cost}, ${o.stock}, ${at})`,
+  );
   return (
     `INSERT OR IGNORE INTO prices (service, country, provider, cost, price, currency, stock, updated_at) VALUES\n${rows.join(",\n")};\n` +
     `INSERT OR IGNORE INTO provider_offers (provider, service, country, cost, stock, updated_at) VALUES\n${routes.join(",\n")};\n`

@@ -40,9 +40,10 @@ export const TEST_PROVIDERS = JSON.stringify([
   { name: "hub", kind: "sms-activate", profile: "smshub", baseUrl: `http://${hub.host}` },
   { name: "daisy", kind: "sms-activate", profile: "daisysms", baseUrl: `http://${daisy.host}`, priority: 1 },
   { name: "five", kind: "5sim", baseUrl: `http://${five.host}/v1` },
-  // Own SIMs, cheaper than the simulator so that a stocked own SIM is the first route.
+  // Own SIMs at the contract suite's cost (40 cents); their tests make the simulator step aside or
+  // pick a pair where it is dearer (Telegram in the UK: 50).
   { name: "phones", kind: "android-sms-gateway", cost: 40 },
-  { name: "simbank", kind: "smshub-agent", baseUrl: `http://${simbank.host}/smshub`, cost: 3 },
+  { name: "simbank", kind: "smshub-agent", baseUrl: `http://${simbank.host}/smshub`, cost: 40 },
 ]);
 
 /** The secrets the Worker reads for them, by each entry's uppercased name. */

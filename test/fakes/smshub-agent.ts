@@ -6,17 +6,20 @@
 // free SIMs per country × operator × service, a number never among the excluded prefixes nor already
 // sold for the service, FINISH_ACTIVATION idempotent, every answer gzipped when the hub accepts it.
 // Runs in Node behind test/fakes/upstream.ts (tests) or scripts/fake-smshub-agent.mjs (npm start).
-// Each host keeps its own state. Paths under /__ are for tests only:
-//   POST /__reset {key, sims: [{phone, country, operator, services}]}   a fresh SIM bank
-//   POST /__key {key}                  the agent's key changes (requests with the old one are refused)
+// Each host keeps its own state, shared by every test file: tests stock SIMs of a country of their
+// own and never touch the others'. Paths under /__ are for tests only:
+//   POST /__sims {country, sims: [{phone, operator, services}]}   that country's SIMs, afresh
+//   POST /__fail {activationId, times}   the next `times` FINISH_ACTIVATION of it answer ERROR
 //   GET  /__state                      SIMs, activations (with every FINISH status received), requests
 //   POST /__sms {phone, phoneFrom, text}   an SMS reached a SIM: returns the PUSH_SMS body it sends
+//   POST /__reset {key?}               an empty bank (the local demo's start)
 export const FAKE_AGENT_HOST = "smshub-agent.fake";
 export const FAKE_AGENT_KEY = "test-agent-key";
 
 type FakeSim = { phone: number; country: string; operator: string; services: string[]; soldFor: string[] };
 type FakeActivation = {
   id: number;
+  failFinish: number;
   phone: number;
   service: string;
   sum: number;
@@ -85,16 +88,29 @@ const readJson = async (request: Request): Promise<{ body: unknown; gzip: boolea
 };
 
 const control = async (request: Request, state: AgentState, path: string) => {
+  const body = request.method === "POST" ? ((await request.json()) as Record<string, unknown>) : {};
   if (path === "/__reset" && request.method === "POST") {
-    const { key, sims } = (await request.json()) as { key?: string; sims: Omit<FakeSim, "soldFor">[] };
-    state.key = key ?? FAKE_AGENT_KEY;
-    state.sims = sims.map((s) => ({ ...s, soldFor: [] }));
+    state.key = typeof body.key === "string" ? body.key : FAKE_AGENT_KEY;
+    state.sims = [];
     state.activations.clear();
     state.received = [];
     return Response.json({ ok: true });
   }
-  if (path === "/__key" && request.method === "POST") {
-    state.key = ((await request.json()) as { key: string }).key;
+  if (path === "/__sims" && request.method === "POST") {
+    const country = String(body.country);
+    const sims = body.sims as Array<Omit<FakeSim, "soldFor" | "country">>;
+    const gone = new Set(state.sims.filter((s) => s.country === country).map((s) => s.phone));
+    for (const [id, a] of state.activations) if (gone.has(a.phone)) state.activations.delete(id);
+    state.sims = [
+      ...state.sims.filter((s) => s.country !== country),
+      ...sims.map((s) => ({ ...s, country, soldFor: [] })),
+    ];
+    return Response.json({ ok: true });
+  }
+  if (path === "/__fail" && request.method === "POST") {
+    const activation = state.activations.get(Number(body.activationId));
+    if (!activation) return new Response("no such activation", { status: 404 });
+    activation.failFinish = Number(body.times);
     return Response.json({ ok: true });
   }
   if (path === "/__state" && request.method === "GET") {
@@ -105,12 +121,8 @@ const control = async (request: Request, state: AgentState, path: string) => {
     });
   }
   if (path === "/__sms" && request.method === "POST") {
-    const { phone, phoneFrom, text } = (await request.json()) as {
-      phone: number;
-      phoneFrom: string;
-      text: string;
-    };
     // Exactly the body the agent POSTs to the hub, numbers as numbers.
+    const { phone, phoneFrom, text } = body;
     return Response.json({
       action: "PUSH_SMS",
       key: state.key,
@@ -182,6 +194,7 @@ export const fakeSmshubAgent = async (request: Request): Promise<Response> => {
     const id = state.nextActivation++;
     state.activations.set(id, {
       id,
+      failFinish: 0,
       phone: sim.phone,
       service,
       sum: body.sum as number,
@@ -197,6 +210,10 @@ export const fakeSmshubAgent = async (request: Request): Promise<Response> => {
     if (![1, 3, 4, 5].includes(body.status as number)) return error(request, "status must be 1, 3, 4 or 5");
     const activation = state.activations.get(body.activationId as number);
     if (!activation) return error(request, "no such activation");
+    if (activation.failFinish > 0) {
+      activation.failFinish--;
+      return error(request, "temporarily unable to finish");
+    }
     // Idempotent: a repeated finish of a known activation is SUCCESS again.
     activation.finishes.push(body.status as number);
     if (activation.open) {

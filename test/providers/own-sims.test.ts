@@ -3,6 +3,7 @@
 import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createDb } from "../../src/db/client";
+import { parseProviders } from "../../src/providers/config";
 import { claimGatewaySim, releaseSim, type SimRules } from "../../src/providers/own-sims";
 import { act, customer, get, holdsOf, makeCancelable, order, ordered } from "../activations/helpers";
 import { deliver, GATEWAY, onlinePhone, resetOwnSims, simRow, sync } from "./own-sims-helpers";
@@ -163,5 +164,38 @@ describe("routing", () => {
     const next = await ordered((await customer()).auth, "tg", 16);
     expect(next.phone).not.toBe(numbers[0]);
     expect(await providerOf(next.id)).toBe("simulator");
+  });
+});
+
+describe("PROVIDERS entries of own SIMs", () => {
+  const parse = (entries: unknown[]) =>
+    parseProviders(JSON.stringify(entries), { currency: "USD", markupPercent: 30 });
+  const refusal = (entries: unknown[]) => {
+    try {
+      parse(entries);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return null;
+  };
+
+  it("a gateway needs no baseUrl (the phones call us); both kinds need their cost", () => {
+    expect(parse([{ name: "phones", kind: "android-sms-gateway", cost: 20 }])[0]).toMatchObject({
+      kind: "android-sms-gateway",
+      baseUrl: "",
+      cost: 20,
+    });
+    expect(refusal([{ name: "phones", kind: "android-sms-gateway" }])).toBe(
+      'PROVIDERS[0] ("phones"): cost: required for own SIMs (minor units per sold activation)',
+    );
+    expect(refusal([{ name: "bank", kind: "smshub-agent", cost: 20 }])).toBe(
+      'PROVIDERS[0] ("bank"): baseUrl: required for this kind',
+    );
+    expect(
+      refusal([{ name: "bank", kind: "smshub-agent", baseUrl: "https://agent.example/hub", cost: 2.5 }]),
+    ).toMatch(/^PROVIDERS\[0\] \("bank"\): cost: /);
+    expect(refusal([{ name: "hero", kind: "sms-activate", baseUrl: "https://h.example", cost: 20 }])).toBe(
+      'PROVIDERS[0] ("hero"): cost: only own-SIM kinds have a fixed cost',
+    );
   });
 });

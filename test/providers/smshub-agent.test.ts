@@ -1,11 +1,12 @@
 // kind "smshub-agent": a SIM bank speaking the SMSHUB agent protocol, with SMSPROF as the hub. The
-// fake agent (test/fakes/smshub-agent.ts) checks every request; its SIMs sell Steam (mt) in Spain
-// (56), a pair no other test file orders, because the fake's state is shared by every file.
+// fake agent (test/fakes/smshub-agent.ts) checks every request. Its state is shared by every test
+// file, each stocking a country of its own: the SIMs of this file sell Steam (mt) in Spain (56).
 import { env, runDurableObjectAlarm } from "cloudflare:test";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { act, customer, get, makeCancelable, ordered, room } from "../activations/helpers";
 import { FAKE_AGENT_KEY } from "../fakes/smshub-agent";
 import { call } from "../support";
+import { sim } from "./helpers";
 import { AGENT, AGENT_KEY, agent, agentState, resetOwnSims, simRow, sync } from "./own-sims-helpers";
 
 const SIMS = [34612000101, 34612000102];
@@ -47,28 +48,39 @@ const offer = () =>
     .bind(AGENT)
     .first<{ cost: number; stock: number }>();
 
+beforeAll(async () => {
+  // The simulator steps aside in this pair, so the agent is its only route.
+  expect((await sim("/api/stock", { service: "mt", country: 56, stock: 0 })).status).toBe(200);
+});
+
 beforeEach(async () => {
   await resetOwnSims();
-  await agent("/__reset", {
-    sims: SIMS.map((phone, i) => ({
-      phone,
-      country: "spain",
-      operator: i === 0 ? "movistar" : "vodafone",
-      services: ["mt"],
-    })),
+  await agent("/__sims", {
+    country: "spain",
+    sims: SIMS.map((phone, i) => ({ phone, operator: i === 0 ? "movistar" : "vodafone", services: ["mt"] })),
   });
 });
+
+/** The agent's activations on this file's SIMs, oldest first. */
+const ourActivations = async () => (await agentState()).activations.filter((a) => SIMS.includes(a.phone));
+
+/** What the agent received from us about this file's SIMs. */
+const ourRequests = async (action: string) => {
+  const state = await agentState();
+  const ids = new Set(state.activations.filter((a) => SIMS.includes(a.phone)).map((a) => a.id));
+  return state.received
+    .filter((r) => r.action === action)
+    .filter((r) => action !== "GET_NUMBER" || r.body.country === "spain")
+    .filter((r) => action !== "FINISH_ACTIVATION" || ids.has(r.body.activationId as number))
+    .map((r) => r.body);
+};
 
 describe("the hub's requests", () => {
   it("GET_SERVICES fills the catalog with the agent's stock at the entry's cost", async () => {
     expect(AGENT_KEY).toBe(FAKE_AGENT_KEY);
     await sync();
-    expect(await offer()).toMatchObject({ stock: 2 });
-    const { received } = await agentState();
-    expect(received.find((r) => r.action === "GET_SERVICES")?.body).toEqual({
-      action: "GET_SERVICES",
-      key: AGENT_KEY,
-    });
+    expect(await offer()).toMatchObject({ stock: 2, cost: 40 });
+    expect((await ourRequests("GET_SERVICES")).at(-1)).toEqual({ action: "GET_SERVICES", key: AGENT_KEY });
   });
 
   it("an order is a GET_NUMBER with the protocol's field types, and rents the agent's number", async () => {
@@ -76,11 +88,17 @@ describe("the hub's requests", () => {
     const { auth } = await customer();
     const view = await ordered(auth, "mt", 56);
     expect(SIMS.map((p) => `+${p}`)).toContain(view.phone);
-    const { received, activations } = await agentState();
-    const request = received.find((r) => r.action === "GET_NUMBER")?.body ?? {};
-    expect(request).toMatchObject({ country: "spain", service: "mt", currency: 840, exceptionPhoneSet: [] });
-    expect(typeof request.sum).toBe("number");
+    const request = (await ourRequests("GET_NUMBER")).at(-1) ?? {};
+    // sum: the entry's cost (40 cents) as a number of dollars, currency 840 (USD, the CURRENCY).
+    expect(request).toMatchObject({
+      country: "spain",
+      service: "mt",
+      sum: 0.4,
+      currency: 840,
+      exceptionPhoneSet: [],
+    });
     expect(["movistar", "vodafone"]).toContain(request.operator);
+    const activations = await ourActivations();
     expect(activations).toHaveLength(1);
     const row = await env.DB.prepare("SELECT provider, provider_ref FROM activations WHERE id = ?")
       .bind(view.id)
@@ -97,37 +115,32 @@ describe("the hub's requests", () => {
     expect(pushed).toEqual({ status: 200, body: { status: "SUCCESS" } });
     expect((await get(auth, view.id)).code).toBe("73915");
     expect((await act(auth, view.id, "finish")).status).toBe(200);
-    const state = await agentState();
-    expect(state.activations[0]?.finishes).toEqual([3]);
+    expect((await ourActivations())[0]?.finishes).toEqual([3]);
     const next = await ordered((await customer()).auth, "mt", 56);
     expect(next.phone).not.toBe(view.phone);
-    const requests = (await agentState()).received.filter((r) => r.action === "GET_NUMBER");
-    expect(requests.at(-1)?.body.exceptionPhoneSet).toEqual([view.phone.slice(1)]);
+    expect((await ourRequests("GET_NUMBER")).at(-1)?.exceptionPhoneSet).toEqual([view.phone.slice(1)]);
   });
 
   it("a cancel tells the agent 4 and is repeated from the alarm until the agent answers SUCCESS", async () => {
     await sync();
     const { auth } = await customer();
     const view = await ordered(auth, "mt", 56);
-    const [activation] = (await agentState()).activations;
-    // The agent's key was rotated: our FINISH_ACTIVATION is refused and stays owed.
-    await agent("/__key", { key: "rotated" });
+    const [activation] = await ourActivations();
+    // The agent fails to finish it once (as after a network failure): the call stays owed.
+    expect(await agent("/__fail", { activationId: activation?.id, times: 1 })).toEqual({ ok: true });
     await makeCancelable(view.id);
     expect((await act(auth, view.id, "cancel")).status).toBe(200);
     expect((await get(auth, view.id)).status).toBe("cancelled");
     // Our SIM is free at once, whatever the agent said.
     expect((await simRow(view.phone))?.rental_ref).toBeNull();
-    const finishes = async () =>
-      (await agentState()).received.filter((r) => r.action === "FINISH_ACTIVATION").map((r) => r.body);
-    expect(await finishes()).toEqual([
+    expect(await ourRequests("FINISH_ACTIVATION")).toEqual([
       { action: "FINISH_ACTIVATION", key: AGENT_KEY, activationId: activation?.id, status: 4 },
     ]);
-    expect((await agentState()).activations[0]?.finishes).toEqual([]);
-    // The key is ours again: the room's alarm repeats the call, and the agent records it.
-    await agent("/__key", { key: AGENT_KEY });
+    expect((await ourActivations())[0]?.finishes).toEqual([]);
+    // The room's alarm repeats the call, and the agent records it.
     expect(await runDurableObjectAlarm(room(view.id))).toBe(true);
-    expect((await agentState()).activations[0]?.finishes).toEqual([4]);
-    expect(await finishes()).toHaveLength(2);
+    expect((await ourActivations())[0]?.finishes).toEqual([4]);
+    expect(await ourRequests("FINISH_ACTIVATION")).toHaveLength(2);
   });
 });
 
