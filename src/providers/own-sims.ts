@@ -408,6 +408,14 @@ export const recordUnrentedSms = async (db: Db, requestId: string | undefined, s
   });
 };
 
+/** The cron's retention for that metadata: gone SMS_RETENTION_DAYS after it was recorded, like SMS text. */
+export const purgeUnrentedSms = async (db: Db, at: number, retentionDays: number): Promise<number> => {
+  const [result] = await runBatch(db, [
+    q`DELETE FROM own_sim_unrented_sms WHERE recorded_at < ${at - retentionDays * DAY_MS}`,
+  ]);
+  return result?.meta.changes ?? 0;
+};
+
 // ── device health ─────────────────────────────────────────────────────────────────────────────────
 
 /** A webhook from the device (ping or SMS): it is alive, and told again if it goes silent later. */

@@ -2,6 +2,7 @@
 // The fake phone (test/fakes/android-gateway.ts) signs its webhooks exactly as the app does.
 import { env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { runScheduledSweeps } from "../../src/ops/sweeps";
 import { customer, get, ordered } from "../activations/helpers";
 import { admin } from "../admin/helpers";
 import {
@@ -227,6 +228,17 @@ describe("an SMS to a SIM nobody rents", () => {
       }),
     );
     expect(await unrented(numbers[0] ?? "")).toHaveLength(1);
+  });
+
+  it("that metadata is deleted by the cron SMS_RETENTION_DAYS after it was recorded", async () => {
+    const { device, numbers } = await onlinePhone(1);
+    await deliver(await device.smsReceived({ simNumber: 1, from: "MyBank", text: "code 777777" }));
+    expect(await unrented(numbers[0] ?? "")).toHaveLength(1);
+    const days = Number(env.SMS_RETENTION_DAYS);
+    await runScheduledSweeps(env, Date.now() + (days - 1) * 86_400_000);
+    expect(await unrented(numbers[0] ?? "")).toHaveLength(1);
+    await runScheduledSweeps(env, Date.now() + (days + 1) * 86_400_000);
+    expect(await unrented(numbers[0] ?? "")).toEqual([]);
   });
 
   it("an SMS stamped before the current rental began is the previous renter's, not the new one's", async () => {
