@@ -6,6 +6,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { createRouter, errorResponse, jsonContent } from "../lib/openapi";
 import { iso } from "../lib/time";
+import { providersAdmin } from "../providers/admin-routes";
 import { listAudit } from "./audit";
 import { requireOperator } from "./auth";
 import { simsAdmin } from "./sims";
@@ -76,6 +77,7 @@ adminApi.openapi(auditRoute, async (c) => {
 });
 
 // Features mount their operator routes here, one line each: adminApi.route("/users", usersAdmin).
+adminApi.route("/providers", providersAdmin);
 adminApi.route("/sims", simsAdmin);
 
 adminApi.doc31("/openapi.json", (c) => ({

@@ -4,7 +4,7 @@
 // an SMSHUB agent), each behind its protocol-faithful fake. Everything goes through the Worker (orders,
 // webhooks, the room's alarm) and D1; each upstream sells in a country of its own here so that routing
 // always picks it.
-import { env } from "cloudflare:test";
+import { env, runDurableObjectAlarm } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   act,
@@ -16,7 +16,7 @@ import {
   STARTING_BALANCE,
 } from "../activations/helpers";
 import { sim, smsCount } from "./helpers";
-import { DRIVERS, expireNow, pollNow, rowOf, syncCatalogNow } from "./upstreams";
+import { DRIVERS, expireNow, pollNow, room, rowOf, syncCatalogNow } from "./upstreams";
 
 const COUNTRY: Record<string, number> = {
   simulator: 36,
@@ -27,7 +27,7 @@ const COUNTRY: Record<string, number> = {
   phones: 16,
   simbank: 48,
 };
-const SERVICES = ["tg", "wa", "go", "fb", "ig", "tw", "vi", "wb"] as const;
+const SERVICES = ["tg", "wa", "go", "fb", "ig", "tw", "vi", "wb", "ds", "mm"] as const;
 const COST = 40; // cents, at every upstream: the price is then 52 with the 30 % markup
 
 beforeAll(async () => {
@@ -113,6 +113,39 @@ describe.each(DRIVERS)("the $name upstream", (driver) => {
       const res = await act(auth, activation.id, "cancel");
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({ status: "received", code: "772211", charged: true });
+      expect(await balance(userId)).toEqual({ available: STARTING_BALANCE - 52, held: 0 });
+    },
+  );
+
+  it.skipIf(!driver.denyCancel)(
+    "a cancel refused as too early is asked again from the alarm; the hold waits for it",
+    async () => {
+      const { auth, userId, activation, ref } = await rent("ds");
+      await driver.denyCancel?.(ref, 1);
+      await makeCancelable(activation.id);
+      expect(await (await act(auth, activation.id, "cancel")).json()).toMatchObject({ status: "cancelled" });
+      // Not voided yet: the upstream has not let the number go.
+      expect(await balance(userId)).toEqual({ available: STARTING_BALANCE - 52, held: 52 });
+      expect(await runDurableObjectAlarm(room(activation.id))).toBe(true);
+      expect(await driver.actions(ref)).toEqual(["cancel", "cancel"]);
+      expect(await balance(userId)).toEqual({ available: STARTING_BALANCE, held: 0 });
+    },
+  );
+
+  it.skipIf(!driver.denyCancel)(
+    "an SMS that reaches the upstream while our cancel waits is received and charged",
+    async () => {
+      const { auth, userId, activation, ref } = await rent("mm");
+      await driver.denyCancel?.(ref, 1);
+      await makeCancelable(activation.id);
+      await act(auth, activation.id, "cancel");
+      await driver.sms(ref, activation.phone, "Microsoft code: 918273", { push: false });
+      expect(await runDurableObjectAlarm(room(activation.id))).toBe(true);
+      expect(await get(auth, activation.id)).toMatchObject({
+        status: "received",
+        code: "918273",
+        charged: true,
+      });
       expect(await balance(userId)).toEqual({ available: STARTING_BALANCE - 52, held: 0 });
     },
   );

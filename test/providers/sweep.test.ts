@@ -5,6 +5,7 @@ import { getOffer } from "../../src/activations/catalog";
 import { createDb } from "../../src/db/client";
 import { listProviderStatus } from "../../src/providers/status";
 import { sweepProviders } from "../../src/providers/sweep";
+import { admin } from "../admin/helpers";
 import { TEST_PROVIDERS } from "../fakes/hosts";
 import { call, createUserWithKey, json } from "../support";
 import { seedCatalogForTests } from "../support-catalog";
@@ -73,5 +74,24 @@ describe("the upstreams' status", () => {
     await sweepProviders({ ...env, PROVIDER_LOW_BALANCE: "100000000" }, Date.now());
     const five = (await listProviderStatus(createDb(env.DB))).find((r) => r.name === "five");
     expect(five?.alert).toMatch(/^our wallet at this upstream is low: \d+\.\d\d USD, below 1000000\.00$/);
+  });
+});
+
+describe("GET /admin/api/v1/providers", () => {
+  it("lists every configured upstream with its last sync, for operators only", async () => {
+    await sweepProviders(env, Date.now());
+    const res = await admin("/providers");
+    expect(res.status).toBe(200);
+    const { items } = (await res.json()) as { items: Record<string, unknown>[] };
+    expect(items.map((i) => i.name)).toEqual(["simulator", "hero", "hub", "daisy", "five"]);
+    expect(items.find((i) => i.name === "hero")).toMatchObject({
+      kind: "sms-activate",
+      profile: "herosms",
+      enabled: true,
+      balance: expect.any(Number),
+      lastSyncAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      alert: null,
+    });
+    expect((await call("/admin/api/v1/providers")).status).toBe(401);
   });
 });

@@ -28,6 +28,8 @@ export type Driver = {
   actions(ref: string): Promise<UpstreamAction[]>;
   /** Delivers its webhook once more, exactly as before (sms-activate retries until it gets a 200). */
   redeliver?(): Promise<Response>;
+  /** The next `times` cancels answer "too early" (sms-activate's EARLY_CANCEL_DENIED). */
+  denyCancel?(ref: string, times: number): Promise<void>;
   /** A webhook as a forger would send it: right body, wrong or no token. */
   forge?(ref: string, text: string): Promise<Response[]>;
 };
@@ -84,6 +86,9 @@ const smsActivateDriver = (name: "hero" | "hub" | "daisy"): Driver => {
       return (actions as string[]).flatMap((a) => (meaning[a] ? [meaning[a]] : []));
     },
     redeliver: () => post(last ?? "{}", webhookToken),
+    async denyCancel(ref, times) {
+      await fake(host, "/__deny-cancel", { id: ref, times });
+    },
     forge: async (ref, text) => {
       const body = JSON.stringify({
         activationId: Number(ref),
@@ -121,6 +126,7 @@ const fiveSimDriver = (): Driver => {
     ds: "discord",
     vi: "viber",
     wb: "wechat",
+    mm: "microsoft",
   };
   return {
     name: "five",
