@@ -27,6 +27,9 @@ export default defineConfig(async () => {
             STRIPE_API_BASE: "http://stripe.fake",
             EMAIL_API_URL: "",
             EMAIL_API_KEY: "",
+            // Own SIMs: sold-for-a-service is for good; a phone silent 15 minutes is not offered.
+            SIM_SERVICE_COOLDOWN_DAYS: "0",
+            SIM_DEVICE_SILENT_MINUTES: "15",
             // The simulator plus fake upstreams of each kind (test/fakes/hosts.ts).
             PROVIDERS: TEST_PROVIDERS,
             ...TEST_PROVIDER_SECRETS,

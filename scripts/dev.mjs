@@ -17,7 +17,7 @@ const extraVars = (process.env.EXTRA_VARS ?? "")
 // Upstreams for one run can also come from the environment (PROVIDERS=… PROVIDER_HERO_KEY=… npm start,
 // the README's demo): JSON does not fit EXTRA_VARS, and secrets are better not written to a file.
 const providerVars = Object.entries(process.env)
-  .filter(([name]) => /^PROVIDERS$|^PROVIDER_[A-Z0-9]+_(KEY|WEBHOOK_TOKEN)$/.test(name))
+  .filter(([name]) => /^PROVIDERS$|^PROVIDER_[A-Z0-9]+_(KEY|WEBHOOK_TOKEN|SIGNING_KEY)$/.test(name))
   .flatMap(([name, value]) => ["--var", `${name}:${value}`]);
 
 /** A setting as `wrangler dev` will see it: the environment (upstreams only), EXTRA_VARS, .dev.vars, wrangler.toml. */

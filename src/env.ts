@@ -39,6 +39,8 @@ declare global {
       MAX_ACTIVE_ACTIVATIONS: string;
       PROVIDER_TIMEOUT_MS: string;
       SMS_RETENTION_DAYS: string;
+      SIM_SERVICE_COOLDOWN_DAYS: string; // own SIMs: days before a SIM sold for a service may serve it again; 0: never
+      SIM_DEVICE_SILENT_MINUTES: string; // own SIMs: a gateway device silent this long is no longer offered
       EMAIL_FROM: string;
       // Cloudflare Access in front of /admin (optional): the team domain (myteam.cloudflareaccess.com)
       // and the application's AUD tag. Empty: only ADMIN_TOKEN opens the operators' API.

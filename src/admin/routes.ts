@@ -13,6 +13,7 @@ import { ACCESS_HEADER, requireOperator } from "./auth";
 import { booksAdmin } from "./books";
 import { catalogAdmin } from "./catalog";
 import { incidentsAdmin } from "./incidents";
+import { simsAdmin } from "./sims";
 import { usersAdmin } from "./users";
 
 export const adminApi = createRouter();
@@ -87,6 +88,7 @@ adminApi.route("/", catalogAdmin);
 adminApi.route("/", booksAdmin);
 adminApi.route("/", incidentsAdmin);
 adminApi.route("/providers", providersAdmin);
+adminApi.route("/sims", simsAdmin);
 
 adminApi.doc31("/openapi.json", (c) => ({
   openapi: "3.1.0",

@@ -481,6 +481,79 @@ export const simSettings = sqliteTable("sim_settings", {
   value: text("value").notNull(),
 });
 
+// ── own SIMs (android-sms-gateway and smshub-agent entries: SIM cards the operator holds) ────────
+
+// One row per SIM card. A gateway's SIMs are registered by the operator (Android cannot tell a SIM's
+// number); an agent's appear when the agent first hands one out. `rental_ref` is the one live
+// activation it serves: claimed with a conditional UPDATE, so two orders never share a SIM.
+export const ownSims = sqliteTable(
+  "own_sims",
+  {
+    id: text("id").primaryKey(), // osim_…
+    provider: text("provider").notNull(), // the PROVIDERS entry name
+    phone: text("phone").notNull(), // E.164 with +
+    country: integer("country").notNull(), // our (sms-activate) country id, from the number
+    deviceId: text("device_id"), // the gateway's deviceId; null for an agent's SIM
+    slot: integer("slot"), // the gateway's simNumber (1-based); null for an agent's SIM
+    services: text("services"), // JSON array of the service codes it may serve; null: any
+    rentalRef: text("rental_ref"), // providerRef of the live activation on it; null: free
+    rentalService: text("rental_service"),
+    rentedAt: integer("rented_at"),
+    lastRentedAt: integer("last_rented_at"), // the least recently used free SIM is lent first
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    // A SIM is one card whatever entry names it: one phone, one row.
+    uniqueIndex("own_sims_phone_unique").on(t.phone),
+    uniqueIndex("own_sims_device_slot_unique").on(t.provider, t.deviceId, t.slot),
+    uniqueIndex("own_sims_rental_unique").on(t.provider, t.rentalRef),
+  ],
+);
+
+// The services a SIM was sold for (a code arrived and the activation was finished): not sold again
+// there until SIM_SERVICE_COOLDOWN_DAYS have passed (by default never).
+export const ownSimSpent = sqliteTable(
+  "own_sim_spent",
+  {
+    simId: text("sim_id")
+      .notNull()
+      .references(() => ownSims.id, { onDelete: "cascade" }),
+    service: text("service").notNull(),
+    spentAt: integer("spent_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.simId, t.service] })],
+);
+
+// A gateway device's health: its last webhook of any kind (system:ping or an SMS).
+export const ownSimDevices = sqliteTable(
+  "own_sim_devices",
+  {
+    provider: text("provider").notNull(),
+    deviceId: text("device_id").notNull(),
+    lastSeenAt: integer("last_seen_at").notNull(),
+    health: text("health"), // the status word of its last system:ping: pass, warn, fail
+    silentAlertAt: integer("silent_alert_at"), // when the operator was told it went silent
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.deviceId] })],
+);
+
+// SMS that reached an own SIM nobody rents: metadata only, never the text (docs/PRIVACY.md).
+export const ownSimUnrentedSms = sqliteTable(
+  "own_sim_unrented_sms",
+  {
+    id: text("id").primaryKey(), // the delivery's dedupe key (content + time + SIM, or the agent's smsId)
+    provider: text("provider").notNull(),
+    phone: text("phone"), // the SIM's number when known
+    deviceId: text("device_id"),
+    slot: integer("slot"),
+    sender: text("sender"),
+    length: integer("length").notNull(), // characters of text, which itself is dropped
+    receivedAt: integer("received_at").notNull(),
+    recordedAt: integer("recorded_at").notNull(),
+  },
+  (t) => [index("own_sim_unrented_sms_recorded").on(t.recordedAt)],
+);
+
 // ── operators ───────────────────────────────────────────────────────────────────────────────────
 
 // Append-only (a trigger refuses updates and deletes): every change an operator made, and why.

@@ -4,6 +4,7 @@ import { expireHolds } from "../billing/ledger";
 import { createDb } from "../db/client";
 import { type Env, int } from "../env";
 import { purgeExpiredSmsContent } from "../privacy/retention";
+import { purgeUnrentedSms } from "../providers/own-sims";
 import { sweepProviders } from "../providers/sweep";
 
 // Cron: each feature adds its sweep here (expired holds, stale activations, SMS retention).
@@ -13,5 +14,6 @@ export const runScheduledSweeps = async (env: Env, at: number): Promise<void> =>
   // After the activations had their chance: a hold still pending past its expiry is voided here.
   await expireHolds(createDb(env.DB), at);
   await purgeExpiredSmsContent(createDb(env.DB), at, int(env.SMS_RETENTION_DAYS, 30));
+  await purgeUnrentedSms(createDb(env.DB), at, int(env.SMS_RETENTION_DAYS, 30));
   await purgeAccountRecords(createDb(env.DB), at);
 };

@@ -4,7 +4,13 @@
 // Plain TypeScript with only zod imported: scripts/dev.mjs loads this file directly in Node.
 import { z } from "zod";
 
-export const PROVIDER_KINDS = ["simulator", "sms-activate", "5sim"] as const;
+export const PROVIDER_KINDS = [
+  "simulator",
+  "sms-activate",
+  "5sim",
+  "android-sms-gateway",
+  "smshub-agent",
+] as const;
 export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 
 /** Known variants of a kind (see src/providers/sms-activate.ts for what each one changes). */
@@ -12,7 +18,12 @@ export const PROFILES: Record<ProviderKind, readonly string[]> = {
   simulator: ["default"],
   "sms-activate": ["default", "herosms", "grizzly", "smsbower", "smshub", "daisysms"],
   "5sim": ["default"],
+  "android-sms-gateway": ["default"],
+  "smshub-agent": ["default"],
 };
+
+/** Own SIMs (src/providers/own-sims.ts): their entries say what one sold activation costs us. */
+const OWN_SIM_KINDS: readonly ProviderKind[] = ["android-sms-gateway", "smshub-agent"];
 
 const Entry = z
   .object({
@@ -29,6 +40,7 @@ const Entry = z
     markupPercent: z.number().int().min(0).max(1000).optional(),
     profile: z.string().default("default"),
     pollSeconds: z.number().int().min(2).max(600).optional(),
+    cost: z.number().int().min(0).optional(),
   })
   .strict();
 
@@ -43,6 +55,7 @@ export type ProviderEntry = {
   markupPercent: number;
   profile: string;
   pollSeconds: number;
+  cost: number | null; // own-SIM kinds: what one sold activation costs us, CURRENCY minor units
 };
 
 export class ProvidersConfigError extends Error {}
@@ -51,7 +64,14 @@ export class ProvidersConfigError extends Error {}
 const SIMULATOR_BASE = "http://simulator.internal/simulator/api";
 // 5sim has no webhooks: it is polled at this pace unless pollSeconds says otherwise. sms-activate
 // upstreams push by webhook; their poll is only the safety net, so it is slower.
-const DEFAULT_POLL_SECONDS: Record<ProviderKind, number> = { simulator: 60, "sms-activate": 30, "5sim": 10 };
+// Own SIMs push every SMS and have no upstream state to poll.
+const DEFAULT_POLL_SECONDS: Record<ProviderKind, number> = {
+  simulator: 60,
+  "sms-activate": 30,
+  "5sim": 10,
+  "android-sms-gateway": 60,
+  "smshub-agent": 60,
+};
 
 /** What an unset PROVIDERS means: today's behaviour, the built-in simulator. */
 export const DEFAULT_PROVIDERS = JSON.stringify([{ name: "simulator", kind: "simulator" }]);
@@ -93,13 +113,19 @@ export const parseProviders = (
     if (!PROFILES[e.kind].includes(e.profile)) {
       throw fail("profile", `"${e.profile}" is not a profile of ${e.kind} (${PROFILES[e.kind].join(", ")})`);
     }
-    if (e.kind !== "simulator" && e.baseUrl === undefined) throw fail("baseUrl", "required for this kind");
+    // The phones of an android-sms-gateway entry call us; we never call them.
+    const callsUs = e.kind === "simulator" || e.kind === "android-sms-gateway";
+    if (!callsUs && e.baseUrl === undefined) throw fail("baseUrl", "required for this kind");
+    const ownSims = OWN_SIM_KINDS.includes(e.kind);
+    if (ownSims && e.cost === undefined)
+      throw fail("cost", "required for own SIMs (minor units per sold activation)");
+    if (!ownSims && e.cost !== undefined) throw fail("cost", "only own-SIM kinds have a fixed cost");
     const foreign = e.currency !== undefined && e.currency !== defaults.currency;
     if (foreign && e.rate === undefined) throw fail("rate", `required when currency differs from CURRENCY`);
     return {
       name: e.name,
       kind: e.kind,
-      baseUrl: (e.baseUrl ?? SIMULATOR_BASE).replace(/\/+$/, ""),
+      baseUrl: (e.baseUrl ?? (e.kind === "simulator" ? SIMULATOR_BASE : "")).replace(/\/+$/, ""),
       enabled: e.enabled,
       priority: e.priority,
       currency: foreign ? (e.currency ?? null) : null,
@@ -107,10 +133,11 @@ export const parseProviders = (
       markupPercent: e.markupPercent ?? defaults.markupPercent,
       profile: e.profile,
       pollSeconds: e.pollSeconds ?? DEFAULT_POLL_SECONDS[e.kind],
+      cost: e.cost ?? null,
     };
   });
 };
 
-/** The name of an entry's secret: PROVIDER_<NAME>_KEY, PROVIDER_<NAME>_WEBHOOK_TOKEN. */
-export const secretName = (entry: { name: string }, what: "KEY" | "WEBHOOK_TOKEN") =>
+/** The name of an entry's secret: PROVIDER_<NAME>_KEY, _WEBHOOK_TOKEN, _SIGNING_KEY (Android gateways). */
+export const secretName = (entry: { name: string }, what: "KEY" | "WEBHOOK_TOKEN" | "SIGNING_KEY") =>
   `PROVIDER_${entry.name.toUpperCase()}_${what}`;

@@ -3,10 +3,12 @@
 // its number; webhooks name theirs in the URL.
 import type { Env } from "../env";
 import { int } from "../env";
+import { AndroidSmsGatewayProvider } from "./android-sms-gateway";
 import { type ProviderEntry, type ProviderKind, parseProviders, secretName } from "./config";
 import { FiveSimProvider } from "./fivesim";
 import { SimulatorProvider } from "./simulator/adapter";
 import { SmsActivateProvider } from "./sms-activate";
+import { SmshubAgentProvider } from "./smshub-agent";
 import { type Provider, ProviderError } from "./types";
 
 const ADAPTERS: Record<ProviderKind, (env: Env, entry: ProviderEntry) => Provider> = {
@@ -14,6 +16,9 @@ const ADAPTERS: Record<ProviderKind, (env: Env, entry: ProviderEntry) => Provide
   "sms-activate": (env, entry) =>
     new SmsActivateProvider(entry, secretOf(env, entry, "KEY"), secretOf(env, entry, "WEBHOOK_TOKEN")),
   "5sim": (env, entry) => new FiveSimProvider(entry, secretOf(env, entry, "KEY")),
+  "android-sms-gateway": (env, entry) =>
+    new AndroidSmsGatewayProvider(env, entry, secretOf(env, entry, "SIGNING_KEY")),
+  "smshub-agent": (env, entry) => new SmshubAgentProvider(env, entry, secretOf(env, entry, "KEY")),
 };
 
 // Parsed once per distinct configuration (an isolate sees one, tests may pass others).
@@ -37,7 +42,11 @@ export const findEntry = (env: Env, name: string): ProviderEntry | undefined =>
 export const isKnownProvider = (env: Env, name: string): boolean => findEntry(env, name) !== undefined;
 
 /** A secret of an entry by its uppercased name (PROVIDER_HERO_KEY); "" when it is not set. */
-export const secretOf = (env: Env, entry: ProviderEntry, what: "KEY" | "WEBHOOK_TOKEN"): string => {
+export const secretOf = (
+  env: Env,
+  entry: ProviderEntry,
+  what: "KEY" | "WEBHOOK_TOKEN" | "SIGNING_KEY",
+): string => {
   const value = (env as unknown as Record<string, unknown>)[secretName(entry, what)];
   return typeof value === "string" ? value : "";
 };

@@ -80,4 +80,9 @@ export interface Provider {
   offers(): Promise<CatalogOffer[]>;
   /** Our wallet at the upstream, in CURRENCY minor units; null where the upstream has none. */
   balance(): Promise<number | null>;
+  /**
+   * The answer a webhook delivery gets once stored, where the upstream's protocol prescribes one
+   * (the SMSHUB agent re-sends until it reads {"status":"SUCCESS"}); otherwise our JSON outcome.
+   */
+  acknowledge?(): { status: "SUCCESS" };
 }

@@ -24,9 +24,15 @@ const Outcome = z.object({
   unknown: z.number().int().openapi({ description: "SMS for activations we do not have (logged)" }),
 });
 
+// What upstreams whose protocol prescribes the answer get instead (Provider.acknowledge).
+const Acknowledgement = z.object({ status: z.literal("SUCCESS") });
+
 // Hidden from the public API document: providers, not customers, call it (see docs/PROVIDERS.md).
 const responses = {
-  200: jsonContent(Outcome, "Accepted; duplicates and unknown activations included"),
+  200: jsonContent(
+    z.union([Outcome, Acknowledgement]),
+    "Accepted; duplicates and unknown activations included (or the upstream's own acknowledgement)",
+  ),
   400: errorResponse("Authentic but unreadable body"),
   401: errorResponse("Not provably from the provider: nothing was stored"),
   404: errorResponse("No such provider"),
@@ -52,9 +58,10 @@ const tokenRoute = createRoute({
 const receive = async (c: Context<AppEnv>, name: string) => {
   if (!isKnownProvider(c.env, name))
     return c.json(errorBody("NOT_FOUND", `No provider named "${name}".`), 404);
+  const provider = getProvider(c.env, name);
   let messages: InboundSms[];
   try {
-    messages = await getProvider(c.env, name).parseWebhook(c.req.raw, new URL(c.req.url));
+    messages = await provider.parseWebhook(c.req.raw, new URL(c.req.url));
   } catch (err) {
     if (!(err instanceof WebhookAuthError)) throw err;
     log(c.get("requestId"), "provider_webhook_refused", { provider: name, reason: err.message });
@@ -82,7 +89,7 @@ const receive = async (c: Context<AppEnv>, name: string) => {
     if (duplicate) outcome.duplicates++;
     else outcome.delivered++;
   }
-  return c.json(outcome, 200);
+  return c.json(provider.acknowledge?.() ?? outcome, 200);
 };
 
 webhookRoutes.openapi(signedRoute, (c) => receive(c, c.req.valid("param").name));

@@ -21,9 +21,12 @@ export const FAKE_UPSTREAMS = {
     profile: "daisysms",
   },
   five: { host: "five.5sim.fake", key: "test-five-token" },
+  // Own SIMs: Android phones sign their webhooks; the SIM bank is test/fakes/smshub-agent.ts.
+  phones: { signingKey: "test-phones-signing-key" },
+  simbank: { host: "smshub-agent.fake", key: "test-agent-key" },
 } as const;
 
-const { hero, hub, daisy, five } = FAKE_UPSTREAMS;
+const { hero, hub, daisy, five, phones, simbank } = FAKE_UPSTREAMS;
 
 /** PROVIDERS for the whole pool. The fakes start with no offers, so only the simulator sells until a test stocks one. */
 export const TEST_PROVIDERS = JSON.stringify([
@@ -37,6 +40,10 @@ export const TEST_PROVIDERS = JSON.stringify([
   { name: "hub", kind: "sms-activate", profile: "smshub", baseUrl: `http://${hub.host}` },
   { name: "daisy", kind: "sms-activate", profile: "daisysms", baseUrl: `http://${daisy.host}`, priority: 1 },
   { name: "five", kind: "5sim", baseUrl: `http://${five.host}/v1` },
+  // Own SIMs at the contract suite's cost (40 cents); their tests make the simulator step aside or
+  // pick a pair where it is dearer (Telegram in the UK: 50).
+  { name: "phones", kind: "android-sms-gateway", cost: 40 },
+  { name: "simbank", kind: "smshub-agent", baseUrl: `http://${simbank.host}/smshub`, cost: 40 },
 ]);
 
 /** The secrets the Worker reads for them, by each entry's uppercased name. */
@@ -48,4 +55,6 @@ export const TEST_PROVIDER_SECRETS: Record<string, string> = {
   PROVIDER_DAISY_KEY: daisy.key,
   PROVIDER_DAISY_WEBHOOK_TOKEN: daisy.webhookToken,
   PROVIDER_FIVE_KEY: five.key,
+  PROVIDER_PHONES_SIGNING_KEY: phones.signingKey,
+  PROVIDER_SIMBANK_KEY: simbank.key,
 };

@@ -7,6 +7,7 @@ import { FAKE_ACCESS_HOST, fakeAccess } from "./access.ts";
 import { createFiveSimFake } from "./fivesim.ts";
 import { FAKE_UPSTREAMS } from "./hosts.ts";
 import { createSmsActivateFake } from "./sms-activate.ts";
+import { FAKE_AGENT_HOST, fakeSmshubAgent } from "./smshub-agent.ts";
 
 const { hero, hub, daisy, five } = FAKE_UPSTREAMS;
 const upstreams = [
@@ -23,5 +24,8 @@ export const fakeUpstream = async (request: Request): Promise<Response> => {
   const upstream = upstreams.find((u) => u.host === url.host);
   if (upstream) return upstream.handle(request);
   if (url.host === FAKE_ACCESS_HOST) return fakeAccess(request);
+  // Own SIMs: SIM banks speaking the SMSHUB agent protocol (one state per host, e.g. a.smshub-agent.fake).
+  if (url.host === FAKE_AGENT_HOST || url.host.endsWith(`.${FAKE_AGENT_HOST}`))
+    return fakeSmshubAgent(request);
   return new Response(`No fake answers ${request.method} ${url.host}${url.pathname}`, { status: 502 });
 };

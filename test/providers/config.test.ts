@@ -60,6 +60,7 @@ describe("parseProviders", () => {
       markupPercent: 30,
       profile: "herosms",
       pollSeconds: 30,
+      cost: null,
     });
     expect(five).toMatchObject({
       baseUrl: "https://5sim.net/v1",

@@ -1,8 +1,9 @@
 // The contract every upstream adapter keeps, run against each configured kind: the simulator, the
 // sms-activate protocol in three profiles (HeroSMS with getNumberV2/getStatusV2, SMSHub with getNumber
-// only, DaisySMS with its own price-cap and error words) and 5sim, each behind its protocol-faithful
-// fake. Everything goes through the Worker (orders, webhooks, the room's alarm) and D1; each upstream
-// sells in a country of its own here so that routing always picks it.
+// only, DaisySMS with its own price-cap and error words), 5sim and the own-SIM kinds (Android phones,
+// an SMSHUB agent), each behind its protocol-faithful fake. Everything goes through the Worker (orders,
+// webhooks, the room's alarm) and D1; each upstream sells in a country of its own here so that routing
+// always picks it.
 import { env, runDurableObjectAlarm } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
@@ -17,7 +18,15 @@ import {
 import { sim, smsCount } from "./helpers";
 import { DRIVERS, expireNow, pollNow, room, rowOf, syncCatalogNow } from "./upstreams";
 
-const COUNTRY: Record<string, number> = { simulator: 36, hero: 56, hub: 78, daisy: 86, five: 15 };
+const COUNTRY: Record<string, number> = {
+  simulator: 36,
+  hero: 56,
+  hub: 78,
+  daisy: 86,
+  five: 15,
+  phones: 16,
+  simbank: 48,
+};
 const SERVICES = ["tg", "wa", "go", "fb", "ig", "tw", "vi", "wb", "ds", "mm"] as const;
 const COST = 40; // cents, at every upstream: the price is then 52 with the 30 % markup
 
@@ -80,7 +89,8 @@ describe.each(DRIVERS)("the $name upstream", (driver) => {
     const seen = await get(auth, activation.id);
     expect(seen).toMatchObject({ status: "received", code: "445566" });
     expect(seen.sms).toHaveLength(2);
-    if (driver.name !== "five" && driver.name !== "simulator")
+    // 5sim, the simulator and own SIMs have nothing to be told: the number keeps receiving.
+    if (!["five", "simulator", "phones", "simbank"].includes(driver.name))
       expect(await driver.actions(ref)).toEqual(["retry"]);
     expect(await balance(userId)).toEqual({ available: STARTING_BALANCE - 52, held: 0 });
   });

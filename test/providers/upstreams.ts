@@ -8,6 +8,7 @@ import { createDb } from "../../src/db/client";
 import { FAKE_UPSTREAMS } from "../fakes/hosts";
 import { call, json } from "../support";
 import { sim } from "./helpers";
+import { phonesDriver, simbankDriver } from "./own-sim-drivers";
 
 export type UpstreamAction = "cancel" | "finish" | "retry";
 
@@ -184,6 +185,8 @@ export const DRIVERS: Driver[] = [
   smsActivateDriver("hub"),
   smsActivateDriver("daisy"),
   fiveSimDriver(),
+  phonesDriver(),
+  simbankDriver(),
 ];
 
 export const room = (id: string) => env.ACTIVATION_ROOM.get(env.ACTIVATION_ROOM.idFromName(id));
