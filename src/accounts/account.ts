@@ -8,6 +8,7 @@ import { AppError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { iso, now } from "../lib/time";
 import { sendEmail } from "./email";
+import { endStreams } from "./end-streams";
 import { assertAcceptablePassword, hashPassword, verifyPassword } from "./passwords";
 import { limitByEmail, limitByIpAndEmail } from "./rate-limit";
 import type { RequestMeta } from "./request-meta";
@@ -109,6 +110,7 @@ export const login = async (ctx: AccountContext, input: { email: string; passwor
 
 export const logout = async (ctx: AccountContext, userId: string, sessionId: string) => {
   await ctx.db.batch([revokeSession(ctx.db, sessionId), securityEvent(ctx.db, userId, "logout", ctx.meta)]);
+  await endStreams(ctx.env, ctx.db, { userId, kind: "session", ids: [sessionId] }, ctx.requestId);
 };
 
 export const logoutAll = async (ctx: AccountContext, userId: string) => {
@@ -116,6 +118,7 @@ export const logoutAll = async (ctx: AccountContext, userId: string) => {
     revokeAllSessions(ctx.db, userId),
     securityEvent(ctx.db, userId, "logout_all", ctx.meta),
   ]);
+  await endStreams(ctx.env, ctx.db, { userId, kind: "session" }, ctx.requestId);
 };
 
 export const getUser = async (db: Db, userId: string): Promise<PublicUser> => {
@@ -198,6 +201,7 @@ export const resetPassword = async (ctx: AccountContext, input: { token: string;
     spendTokens(ctx.db, userId, "reset_password"),
     securityEvent(ctx.db, userId, "password_reset", ctx.meta),
   ]);
+  await endStreams(ctx.env, ctx.db, { userId, kind: "session" }, ctx.requestId);
 };
 
 export type PasswordCheckFailure = "password_check_failed" | "password_change_failed";
@@ -259,5 +263,7 @@ export const changePassword = async (
     spendTokens(ctx.db, user.id, "reset_password"),
     securityEvent(ctx.db, user.id, "password_changed", ctx.meta),
   ]);
+  // Before the fresh session exists, so every stream opened with an old one ends.
+  await endStreams(ctx.env, ctx.db, { userId: user.id, kind: "session" }, ctx.requestId);
   return createSession(ctx.db, ctx.env, user.id, ctx.meta);
 };

@@ -15,6 +15,7 @@ import {
 import * as account from "./account";
 import { checkOrigin, requireSession, requireUser } from "./auth";
 import { publicConfig } from "./config";
+import { endStreams } from "./end-streams";
 import { createApiKey, listApiKeys, revokeApiKey } from "./keys";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./passwords";
 import { requestMeta } from "./request-meta";
@@ -425,7 +426,10 @@ routes.openapi(
     },
   }),
   async (c) => {
-    await revokeApiKey(c.get("db"), requestMeta(c), c.get("user").id, c.req.valid("param").id);
+    const userId = c.get("user").id;
+    const keyId = c.req.valid("param").id;
+    await revokeApiKey(c.get("db"), requestMeta(c), userId, keyId);
+    await endStreams(c.env, c.get("db"), { userId, kind: "key", ids: [keyId] }, c.get("requestId"));
     return c.json({ ok: true as const }, 200);
   },
 );

@@ -60,6 +60,15 @@ export type RoomResult<T> = { ok: true; value: T } | { ok: false; error: RoomErr
 
 export type WaitResult = { activation: ActivationView; events: ActivationEvent[]; timedOut: boolean };
 
+/** Which credential opened a stream or a long-poll, so that revoking it can end them. */
+export type StreamCredential = { userId: string; kind: "session" | "key"; id: string };
+/** Streams to end: every one of the user's, or those of one kind, or of some credential ids. */
+export type CredentialMatch = { userId: string; kind?: "session" | "key"; ids?: string[] };
+/** The Worker names the stream's credential in this header when it forwards the upgrade. */
+export const STREAM_CREDENTIAL_HEADER = "X-Smsprof-Stream-Credential";
+/** The close code a watcher sees when its credential was revoked (4000–4999: the application's own). */
+export const CREDENTIAL_ENDED_CLOSE = 4001;
+
 /** The WebSocket protocol: a snapshot on connect (or the missed events with ?after=), then events. */
 export type LiveMessage =
   | { type: "snapshot"; activation: ActivationView }
@@ -106,6 +115,9 @@ const notInitialised = () => fail(404, "NOT_FOUND", "Activation not found.");
 export class ActivationRoom extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly waiters = new Set<() => void>();
+  // The credential each parked long-poll was opened with; the ones ended by endStreams are marked.
+  private readonly waiterCredentials = new Map<() => void, StreamCredential>();
+  private readonly endedWaiters = new WeakSet<() => void>();
   private settling: Promise<void> = Promise.resolve();
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -229,21 +241,30 @@ export class ActivationRoom extends DurableObject<Env> {
    * Long-poll: answers as soon as an event after `since` exists (now, if one already does), else after
    * `timeoutMs` with the unchanged state. Without `since`, waits for the next event.
    */
-  async wait(since: number | null, timeoutMs: number): Promise<WaitResult | null> {
+  async wait(
+    since: number | null,
+    timeoutMs: number,
+    credential?: StreamCredential,
+  ): Promise<WaitResult | "credential_ended" | null> {
     const rec = this.load();
     if (!rec) return null;
     const after = since ?? rec.lastSeq;
     let events = this.eventsAfter(after);
     if (events.length === 0 && timeoutMs > 0) {
+      let ended = false;
       await new Promise<void>((resolve) => {
         const done = () => {
           clearTimeout(timer);
           this.waiters.delete(done);
+          this.waiterCredentials.delete(done);
+          ended = this.endedWaiters.has(done);
           resolve();
         };
         const timer = setTimeout(done, timeoutMs);
         this.waiters.add(done);
+        if (credential) this.waiterCredentials.set(done, credential);
       });
+      if (ended) return "credential_ended";
       events = this.eventsAfter(after);
     }
     return { activation: this.view(this.mustLoad()), events, timedOut: events.length === 0 };
@@ -252,6 +273,35 @@ export class ActivationRoom extends DurableObject<Env> {
   /** The customer deleted their account: erase this room's copy of SMS texts and codes now. */
   async eraseSmsContent(): Promise<void> {
     if (this.load()) this.purgeSmsContent();
+  }
+
+  /**
+   * A credential was revoked (key revoked, logout, password change or reset, erasure): closes the
+   * sockets and releases the long-polls it opened. Returns how many were ended.
+   */
+  async endStreams(match: CredentialMatch): Promise<number> {
+    const matches = (cred: StreamCredential | null | undefined) =>
+      !!cred &&
+      cred.userId === match.userId &&
+      (match.kind === undefined || cred.kind === match.kind) &&
+      (match.ids === undefined || match.ids.includes(cred.id));
+    let ended = 0;
+    for (const ws of this.ctx.getWebSockets()) {
+      if (!matches(ws.deserializeAttachment() as StreamCredential | null)) continue;
+      try {
+        ws.close(CREDENTIAL_ENDED_CLOSE, "credential revoked");
+      } catch {
+        // Already closing.
+      }
+      ended++;
+    }
+    for (const [wake, cred] of [...this.waiterCredentials]) {
+      if (!matches(cred)) continue;
+      this.endedWaiters.add(wake);
+      wake();
+      ended++;
+    }
+    return ended;
   }
 
   /** For the cron sweep: ends an activation whose alarm was missed and retries what is owed. */
@@ -287,6 +337,7 @@ export class ActivationRoom extends DurableObject<Env> {
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server);
+    this.rememberCredential(server, request);
     const after = new URL(request.url).searchParams.get("after");
     const afterSeq = after !== null && /^\d{1,9}$/.test(after) ? Number(after) : null;
     if (afterSeq === null) {
@@ -297,6 +348,12 @@ export class ActivationRoom extends DurableObject<Env> {
       }
     }
     return new Response(null, { status: 101, webSocket: client });
+  }
+
+  /** Survives hibernation: the attachment is stored with the socket. */
+  private rememberCredential(ws: WebSocket, request: Request): void {
+    const header = request.headers.get(STREAM_CREDENTIAL_HEADER);
+    if (header) ws.serializeAttachment(JSON.parse(header) as StreamCredential);
   }
 
   // Watchers only listen; anything but the auto-answered "ping" is ignored.

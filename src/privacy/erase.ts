@@ -2,6 +2,7 @@
 // records without SMS content) stays, tied to an id that no longer leads to a person.
 import { and, eq, inArray } from "drizzle-orm";
 import { checkPasswordAttempt } from "../accounts/account";
+import { endStreams } from "../accounts/end-streams";
 import type { RequestMeta } from "../accounts/request-meta";
 import { LIVE_STATUSES } from "../activations/view";
 import { debit } from "../billing/ledger";
@@ -93,5 +94,6 @@ export const eraseAccount = async (
   for (const { id } of roomIds) {
     await env.ACTIVATION_ROOM.get(env.ACTIVATION_ROOM.idFromName(id)).eraseSmsContent();
   }
+  await endStreams(env, db, { userId });
   return { erasedAt };
 };
