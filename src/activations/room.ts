@@ -47,7 +47,13 @@ type RoomRecord = NewActivation & {
   contentPurged?: boolean; // SMS text and codes erased after the retention period
 };
 
-export type InboundRoomSms = { messageId: string; text: string; code: string | null; receivedAt: number };
+/** text and code are null when only the message's metadata may be kept (see keepsOnlyMetadata). */
+export type InboundRoomSms = {
+  messageId: string;
+  text: string | null;
+  code: string | null;
+  receivedAt: number;
+};
 
 /** Errors cross the RPC boundary as values: thrown errors lose their status and code on the way. */
 export type RoomError = {
@@ -153,9 +159,10 @@ export class ActivationRoom extends DurableObject<Env> {
   }
 
   /** Records an SMS once per provider message id; the first code charges, later ones never do. */
-  async receiveSms(sms: InboundRoomSms): Promise<RoomResult<{ duplicate: boolean }>> {
+  async receiveSms(inbound: InboundRoomSms): Promise<RoomResult<{ duplicate: boolean }>> {
     let rec = this.load();
     if (!rec) return notInitialised();
+    const sms = this.keepsOnlyMetadata(rec) ? { ...inbound, text: null, code: null } : inbound;
     if (this.sql.exec("SELECT 1 FROM sms WHERE message_id = ?", sms.messageId).toArray().length > 0) {
       return { ok: true, value: { duplicate: true } };
     }
@@ -322,8 +329,8 @@ export class ActivationRoom extends DurableObject<Env> {
     const expiryDue = Date.now() >= rec.expiresAt || (rec.alarmAt ?? 0) >= rec.expiresAt;
     this.update({ alarmAt: null });
     if (expiryDue && isLive(rec.status)) this.expire(this.mustLoad());
-    const purgeAt = this.purgeAt(this.mustLoad());
-    if (purgeAt !== null && Date.now() >= purgeAt) this.purgeSmsContent();
+    const purgeAt = this.purgeAt();
+    if (purgeAt !== null && Date.now() >= purgeAt) this.purgeSmsContent(Date.now() - this.retentionMs());
     await this.settle();
   }
 
@@ -572,19 +579,47 @@ export class ActivationRoom extends DurableObject<Env> {
     this.update({ providerOps: this.mustLoad().providerOps.filter((o) => o.op !== op) });
   }
 
-  /** When this room's copy of the SMS content is due for erasure (the privacy policy's retention). */
-  private purgeAt(rec: RoomRecord): number | null {
-    if (rec.endedAt === null || rec.contentPurged) return null;
-    return rec.endedAt + int(this.env.SMS_RETENTION_DAYS, 30) * DAY_MS;
+  /**
+   * Once the content was erased (account erasure, or retention after the end), an SMS that still
+   * arrives is recorded without its text and code: nothing would ever purge them again.
+   */
+  private keepsOnlyMetadata(rec: RoomRecord): boolean {
+    return rec.contentPurged === true;
   }
 
-  /** D1's copies are purged by the cron sweep; this erases the room's own. */
-  private purgeSmsContent(): void {
-    this.sql.exec("UPDATE sms SET text = NULL, code = NULL");
+  private retentionMs(): number {
+    return int(this.env.SMS_RETENTION_DAYS, 30) * DAY_MS;
+  }
+
+  /** When the oldest message still holding content is due for erasure: each message by its own age. */
+  private purgeAt(): number | null {
+    const { oldest } = this.sql
+      .exec<{ oldest: number | null }>(
+        "SELECT min(received_at) AS oldest FROM sms WHERE text IS NOT NULL OR code IS NOT NULL",
+      )
+      .one();
+    return oldest === null ? null : oldest + this.retentionMs();
+  }
+
+  /**
+   * D1's copies are purged by the cron sweep; this erases the room's own: every message received
+   * before `cutoff` (all of them by default) and the events that repeat it. Once nothing is left and
+   * the activation has ended, the room keeps only metadata from then on.
+   */
+  private purgeSmsContent(cutoff = Number.POSITIVE_INFINITY): void {
+    const before = Number.isFinite(cutoff) ? cutoff : Number.MAX_SAFE_INTEGER;
+    this.sql.exec("UPDATE sms SET text = NULL, code = NULL WHERE received_at < ?", before);
     this.sql.exec(
-      "UPDATE events SET data = json_set(data, '$.code', NULL, '$.sms.text', NULL, '$.sms.code', NULL)",
+      "UPDATE events SET data = json_set(data, '$.code', NULL, '$.sms.text', NULL, '$.sms.code', NULL) WHERE at < ?",
+      before,
     );
-    this.update({ code: null, contentPurged: true });
+    const rec = this.mustLoad();
+    const left = this.sql
+      .exec<{ n: number }>("SELECT count(*) AS n FROM sms WHERE text IS NOT NULL OR code IS NOT NULL")
+      .one().n;
+    if (left === 0 && (rec.endedAt !== null || !Number.isFinite(cutoff))) {
+      this.update({ code: null, contentPurged: true });
+    }
   }
 
   private async scheduleAlarm(): Promise<void> {
@@ -593,7 +628,7 @@ export class ActivationRoom extends DurableObject<Env> {
       rec.syncedSeq < rec.lastSeq || rec.hold === "post" || rec.hold === "void" || rec.providerOps.length > 0;
     const candidates: number[] = [];
     if (isLive(rec.status)) candidates.push(rec.expiresAt);
-    const purgeAt = this.purgeAt(rec);
+    const purgeAt = this.purgeAt();
     if (purgeAt !== null) candidates.push(purgeAt);
     if (owed) candidates.push(Date.now() + Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** rec.retryAttempts));
     const at = candidates.length > 0 ? Math.min(...candidates) : null;

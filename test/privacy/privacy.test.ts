@@ -214,11 +214,11 @@ describe("SMS retention in the activation's own object", () => {
     await sms(c.activationId, "Your Telegram code is 55555");
     await act(c.auth, c.activationId, "finish");
     const days = Number(env.SMS_RETENTION_DAYS) + 1;
+    // Each message is erased by its own age: age the message (and the event that repeats it).
     await runInDurableObject(room(c.activationId), (_instance, state) => {
-      state.storage.sql.exec(
-        "UPDATE record SET data = json_set(data, '$.endedAt', ?)",
-        Date.now() - days * 24 * 60 * 60 * 1000,
-      );
+      const past = Date.now() - days * 24 * 60 * 60 * 1000;
+      state.storage.sql.exec("UPDATE sms SET received_at = ?", past);
+      state.storage.sql.exec("UPDATE events SET at = ?", past);
     });
     // The alarm set for the purge (or any pending one) now finds the period over.
     await runInDurableObject(room(c.activationId), (_instance, state) => state.storage.setAlarm(Date.now()));
