@@ -9,6 +9,13 @@ import { newId } from "../lib/ids";
 import { iso, now } from "../lib/time";
 import { sendEmail } from "./email";
 import { endStreams } from "./end-streams";
+import {
+  knownDeviceOf,
+  limitByIp,
+  limitLoginAttempt,
+  limitPasswordRecheck,
+  mayEmailReset,
+} from "./login-limits";
 import { assertAcceptablePassword, hashPassword, verifyPassword } from "./passwords";
 import { limitByEmail, limitByIpAndEmail } from "./rate-limit";
 import type { RequestMeta } from "./request-meta";
@@ -81,14 +88,19 @@ export const signup = async (ctx: AccountContext, input: { email: string; passwo
 const invalidCredentials = () =>
   new AppError(401, "INVALID_CREDENTIALS", "The email or password is not right.");
 
-export const login = async (ctx: AccountContext, input: { email: string; password: string }) => {
+export const login = async (
+  ctx: AccountContext,
+  input: { email: string; password: string },
+  deviceToken?: string,
+) => {
   const email = normaliseEmail(input.email);
-  await limitByIpAndEmail(ctx.env, ctx.meta.ip, email);
   const user = await ctx.db
     .select()
     .from(users)
     .where(and(eq(users.email, email), isNull(users.deletedAt)))
     .get();
+  const knownDevice = user ? await knownDeviceOf(ctx.env, deviceToken, user.id) : null;
+  await limitLoginAttempt(ctx.env, ctx.meta.ip, email, knownDevice);
   // An unknown email is checked against a decoy hash so both failures take the same time.
   const { ok, rehash } = await verifyPassword(
     input.password,
@@ -168,13 +180,15 @@ export const resendVerification = async (ctx: AccountContext, user: { id: string
 /** Sends a reset link when the account exists; the caller answers the same either way. */
 export const requestPasswordReset = async (ctx: AccountContext, rawEmail: string) => {
   const email = normaliseEmail(rawEmail);
-  await limitByIpAndEmail(ctx.env, ctx.meta.ip, email);
+  // Per IP only: a per-email refusal would let anyone block the owner's reset.
+  await limitByIp(ctx.env, ctx.meta.ip);
   const user = await ctx.db
     .select({ id: users.id })
     .from(users)
     .where(and(eq(users.email, email), isNull(users.deletedAt)))
     .get();
-  if (!user) return;
+  // The links already sent stay valid for an hour, so the owner of a flooded inbox can still reset.
+  if (!user || !(await mayEmailReset(ctx.db, user.id))) return;
   await securityEvent(ctx.db, user.id, "password_reset_requested", ctx.meta).run();
   const token = await issueToken(ctx.db, user.id, "reset_password");
   await sendEmail(
@@ -202,6 +216,7 @@ export const resetPassword = async (ctx: AccountContext, input: { token: string;
     securityEvent(ctx.db, userId, "password_reset", ctx.meta),
   ]);
   await endStreams(ctx.env, ctx.db, { userId, kind: "session" }, ctx.requestId);
+  return { userId };
 };
 
 export type PasswordCheckFailure = "password_check_failed" | "password_change_failed";
@@ -218,7 +233,7 @@ export const checkPasswordAttempt = async (
   meta: RequestMeta,
   failure: PasswordCheckFailure = "password_check_failed",
 ): Promise<void> => {
-  await limitByEmail(env, user.email);
+  await limitPasswordRecheck(env, user.id);
   const row = await db
     .select({ passwordHash: users.passwordHash })
     .from(users)

@@ -17,6 +17,7 @@ import { checkOrigin, requireSession, requireUser } from "./auth";
 import { publicConfig } from "./config";
 import { endStreams } from "./end-streams";
 import { createApiKey, listApiKeys, revokeApiKey } from "./keys";
+import { readDeviceCookie, setDeviceCookie } from "./login-limits";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./passwords";
 import { requestMeta } from "./request-meta";
 import { listSecurityEvents } from "./security-log";
@@ -97,6 +98,7 @@ routes.openapi(
   async (c) => {
     const { user, session } = await account.signup(ctx(c), c.req.valid("json"));
     setSessionCookie(c, session.token);
+    await setDeviceCookie(c, user.id);
     return c.json({ user }, 201);
   },
 );
@@ -122,8 +124,9 @@ routes.openapi(
     },
   }),
   async (c) => {
-    const { user, session } = await account.login(ctx(c), c.req.valid("json"));
+    const { user, session } = await account.login(ctx(c), c.req.valid("json"), readDeviceCookie(c));
     setSessionCookie(c, session.token);
+    await setDeviceCookie(c, user.id);
     return c.json({ user }, 200);
   },
 );
@@ -250,7 +253,9 @@ routes.openapi(
     },
   }),
   async (c) => {
-    await account.resetPassword(ctx(c), c.req.valid("json"));
+    const { userId } = await account.resetPassword(ctx(c), c.req.valid("json"));
+    // The link came to the owner's inbox: this browser is theirs, so others' failures cannot lock it out.
+    await setDeviceCookie(c, userId);
     return c.json({ ok: true as const }, 200);
   },
 );
@@ -303,7 +308,8 @@ routes.openapi(
     path: "/me/security-log",
     tags: ["Accounts"],
     summary: "Sign-ins, password changes and key changes of this account, newest first (up to 100)",
-    middleware: [requireUser] as const,
+    description: "It holds IP addresses, so only a signed-in browser session may read it, never an API key.",
+    middleware: [requireSession] as const,
     responses: {
       200: jsonContent(
         z.object({
@@ -323,6 +329,7 @@ routes.openapi(
         "The log",
       ),
       401: notSignedIn,
+      403: sessionOnly,
       429: rateLimited,
     },
   }),
