@@ -19,8 +19,6 @@ declare global {
 
       BRAND_NAME: string;
       SUPPORT_EMAIL: string;
-      POLICY_VERSION: string;
-      POLICY_LAST_UPDATED: string;
       CURRENCY: string;
       PUBLIC_URL: string;
       REQUIRE_EMAIL_VERIFICATION: string;
@@ -37,6 +35,10 @@ declare global {
       MAX_ACTIVE_ACTIVATIONS: string;
       PROVIDER_TIMEOUT_MS: string;
       SMS_RETENTION_DAYS: string;
+      SECURITY_LOG_RETENTION_DAYS: string; // security log and failed sign-ins of unknown emails
+      SUPPORT_RETENTION_DAYS: string; // support tickets, after they are closed
+      ACCOUNTING_RETENTION_YEARS: string; // ledger, holds, top-ups, activations (shown on /privacy)
+      SUPPORT_DUE_BUSINESS_HOURS: string; // the promised answer time of a ticket
       EMAIL_FROM: string;
 
       // Secrets

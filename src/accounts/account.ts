@@ -7,6 +7,7 @@ import type { Env } from "../env";
 import { AppError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { iso, now } from "../lib/time";
+import { acceptanceStatements, POLICY_VERSION } from "../privacy/policy";
 import { sendEmail } from "./email";
 import { endStreams } from "./end-streams";
 import {
@@ -70,8 +71,10 @@ export const signup = async (ctx: AccountContext, input: { email: string; passwo
       id: newId("usr"),
       email,
       passwordHash: await hashPassword(input.password, ctx.env.PASSWORD_PEPPER),
-      acceptedPolicyVersion: ctx.env.POLICY_VERSION,
+      acceptedPolicyVersion: POLICY_VERSION,
       acceptedPolicyAt: t,
+      // Signup requires confirmAdult: true, so the attestation is stored with its time.
+      adultAttestedAt: t,
       currency: ctx.env.CURRENCY,
       createdAt: t,
     })
@@ -79,7 +82,10 @@ export const signup = async (ctx: AccountContext, input: { email: string; passwo
     .returning()
     .get();
   if (!created) throw new AppError(409, "EMAIL_TAKEN", "An account with this email already exists.");
-  await securityEvent(ctx.db, created.id, "signup", ctx.meta).run();
+  await ctx.db.batch([
+    securityEvent(ctx.db, created.id, "signup", ctx.meta),
+    ...acceptanceStatements(ctx.db, created.id, t),
+  ]);
   const session = await createSession(ctx.db, ctx.env, created.id, ctx.meta);
   await sendVerificationEmail(ctx, created);
   return { user: publicUser(created), session };

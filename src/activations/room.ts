@@ -311,6 +311,25 @@ export class ActivationRoom extends DurableObject<Env> {
     return ended;
   }
 
+  /** The customer's data export: this room's own copy of the activation, its events and messages. */
+  async exportCopy(): Promise<{
+    record: { status: ActivationStatus; phone: string; contentPurged: boolean } | null;
+    events: ActivationEvent[];
+    sms: Array<{ code: string | null; text: string | null; receivedAt: string }>;
+  }> {
+    const rec = this.load();
+    if (!rec) return { record: null, events: [], sms: [] };
+    return {
+      record: { status: rec.status, phone: rec.phone, contentPurged: rec.contentPurged === true },
+      events: this.eventsAfter(0),
+      sms: this.smsRows().map((row) => ({
+        code: row.code,
+        text: row.text,
+        receivedAt: iso(row.received_at),
+      })),
+    };
+  }
+
   /** For the cron sweep: ends an activation whose alarm was missed and retries what is owed. */
   async sweep(): Promise<"missing" | ActivationStatus> {
     const rec = this.load();

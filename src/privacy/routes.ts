@@ -26,7 +26,7 @@ const exportRoute = createRoute({
 });
 
 privacyRoutes.openapi(exportRoute, async (c) => {
-  const data = await exportUserData(c.get("db"), c.get("user").id, c.env.BRAND_NAME);
+  const data = await exportUserData(c.env, c.get("db"), c.get("user").id);
   c.header(
     "Content-Disposition",
     `attachment; filename="${c.env.BRAND_NAME.toLowerCase()}-data-export.json"`,
