@@ -17,6 +17,7 @@ import type { AppEnv } from "./env";
 import { AppError, errorBody, sendError } from "./lib/errors";
 import { log } from "./lib/log";
 import { validationDetails } from "./lib/openapi";
+import { legalPages } from "./privacy/pages";
 import { privacyRoutes } from "./privacy/routes";
 import { simulatorRoutes } from "./providers/simulator-routes";
 import { webhookRoutes } from "./providers/webhook-routes";
@@ -76,6 +77,7 @@ export const createApp = () => {
   app.route("/simulator", simulatorRoutes);
   app.route("/stubs", compat);
   app.route("/admin/api/v1", adminRoutes);
+  app.route("/", legalPages);
   // Last: the document describes every router mounted above.
   app.route("/", docs(app));
 

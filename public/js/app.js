@@ -125,11 +125,11 @@ const renderFooter = () => {
       h(
         "nav",
         { "aria-label": "Legal" },
-        h("a", { href: "#/privacy" }, "Privacy Policy"),
-        h("a", { href: "#/terms" }, "Terms of Service"),
+        h("a", { href: "/privacy" }, "Privacy Policy"),
+        h("a", { href: "/terms" }, "Terms of Service"),
         h("a", { href: "/docs" }, "API docs"),
       ),
-      h("p", { class: "muted small" }, "Only essential cookies are used: one to keep you signed in."),
+      h("p", { class: "muted small" }, "Only essential cookies are used (see the Privacy Policy)."),
     ),
   );
 };
