@@ -20,6 +20,7 @@ CREATE TABLE `support_tickets` (
 	`activation_id` text,
 	`status` text NOT NULL,
 	`verified_by` text,
+	`confirm_token_hash` text,
 	`created_at` integer NOT NULL,
 	`due_at` integer NOT NULL,
 	`answered_at` integer,

@@ -21,6 +21,7 @@ import { legalPages } from "./privacy/pages";
 import { privacyRoutes } from "./privacy/routes";
 import { simulatorRoutes } from "./providers/simulator-routes";
 import { webhookRoutes } from "./providers/webhook-routes";
+import { supportRoutes } from "./support/routes";
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -72,6 +73,7 @@ export const createApp = () => {
   app.route("/api/v1/catalog", catalogRoutes);
   app.route("/api/v1/activations", activationsRoutes);
   app.route("/api/v1", privacyRoutes);
+  app.route("/api/v1/support", supportRoutes);
   app.route("/webhooks/stripe", stripeWebhook);
   app.route("/webhooks/providers", webhookRoutes);
   app.route("/simulator", simulatorRoutes);

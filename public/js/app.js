@@ -16,6 +16,7 @@ import { keysView } from "./views/keys.js";
 import { privacyView, termsView } from "./views/legal.js";
 import { securityView } from "./views/security.js";
 import { settingsView } from "./views/settings.js";
+import { confirmRequestView, supportView, ticketView } from "./views/support.js";
 
 /** @type {import("./router.js").Route[]} */
 const routes = [
@@ -27,6 +28,9 @@ const routes = [
   { path: "/keys", view: keysView, title: "API keys", access: "user" },
   { path: "/security", view: securityView, title: "Security log", access: "user" },
   { path: "/settings", view: settingsView, title: "Settings", access: "user" },
+  { path: "/support", view: supportView, title: "Support", access: "user" },
+  { path: "/support/confirm", view: confirmRequestView, title: "Privacy request", access: "public" },
+  { path: "/support/:id", view: ticketView, title: "Ticket", access: "user" },
   { path: "/login", view: loginView, title: "Log in", access: "guest" },
   { path: "/signup", view: signupView, title: "Sign up", access: "guest" },
   { path: "/forgot", view: forgotView, title: "Forgot password", access: "guest" },
@@ -44,6 +48,7 @@ const NAV = [
   ["/keys", "API keys"],
   ["/security", "Security"],
   ["/settings", "Settings"],
+  ["/support", "Support"],
 ];
 
 const main = $("#main");

@@ -8,6 +8,7 @@ import { createRouter, errorResponse, jsonContent } from "../lib/openapi";
 import { iso } from "../lib/time";
 import { listAudit } from "./audit";
 import { requireOperator } from "./auth";
+import { ticketsAdmin } from "./tickets";
 
 export const adminApi = createRouter();
 adminApi.use("*", requireOperator);
@@ -75,6 +76,7 @@ adminApi.openapi(auditRoute, async (c) => {
 });
 
 // Features mount their operator routes here, one line each: adminApi.route("/users", usersAdmin).
+adminApi.route("/tickets", ticketsAdmin);
 
 adminApi.doc31("/openapi.json", (c) => ({
   openapi: "3.1.0",

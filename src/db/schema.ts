@@ -139,6 +139,7 @@ export const supportTickets = sqliteTable(
     activationId: text("activation_id"),
     status: text("status", { enum: ["unverified", "open", "answered", "closed"] }).notNull(),
     verifiedBy: text("verified_by", { enum: ["session", "email_link"] }),
+    confirmTokenHash: text("confirm_token_hash"), // SHA-256 of the link that verifies an emailed request
     createdAt: integer("created_at").notNull(),
     dueAt: integer("due_at").notNull(), // the promised answer time, in business hours
     answeredAt: integer("answered_at"),

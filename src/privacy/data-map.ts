@@ -98,6 +98,7 @@ export const DATA_MAP: readonly TableEntry[] = [
     holds: "support tickets and privacy requests",
     link: { via: "user", column: "user_id" },
     erasure: "delete",
+    secret: ["confirm_token_hash"],
     retention: (env) => `${days(supportRetentionDays(env))} after the ticket is closed`,
   },
   {
