@@ -10,6 +10,7 @@ import { AppError, forbidden } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { log } from "../lib/log";
 import { now } from "../lib/time";
+import { accountOpenForOrders, assertAccountMay } from "../privacy/account-gate";
 import { getProvider } from "../providers";
 import { type AcquiredNumber, type AcquireRequest, type Provider, ProviderError } from "../providers/types";
 import { adjustStock, getOffer, type Offer } from "./catalog";
@@ -38,6 +39,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export const createActivation = async (a: Actor, input: OrderInput): Promise<ActivationView> => {
   assertMayOrder(a);
   assertInput(input);
+  await assertAccountMay(a.db, a.user.id, "order");
   if (input.idempotencyKey === undefined) return placeOrder(a, input, newId("act"), null);
   return orderOnce(a, input, input.idempotencyKey);
 };
@@ -298,8 +300,12 @@ const insertRow = async (
           ${act.provider}, ${act.providerRef}, ${act.price}, ${act.currency}, ${extra.holdId}, 'waiting', 0,
           ${extra.idem?.key ?? null}, ${extra.idem?.fp ?? null}, ${act.createdAt}, ${act.expiresAt}, ${act.createdAt}
         WHERE (SELECT COUNT(*) FROM activations WHERE user_id = ${act.userId} AND status IN ${LIVE_STATUSES})
-          < ${extra.maxActive}`);
-      if (changes(result) === 0) throw tooManyActive(extra.maxActive);
+          < ${extra.maxActive} AND ${accountOpenForOrders(act.userId)}`);
+      if (changes(result) === 0) {
+        // Erased or restricted since the order began: that error, else the cap was reached meanwhile.
+        await assertAccountMay(db, act.userId, "order");
+        throw tooManyActive(extra.maxActive);
+      }
       return numericId;
     } catch (error) {
       const collided = String(error).includes("activations.numeric_id");

@@ -198,14 +198,14 @@ export const DATA_MAP: readonly TableEntry[] = [
     table: "sim_rentals",
     holds: "the simulated provider's rentals",
     link: { via: "parent", column: "customer_ref", parent: "activations", key: "id" },
-    erasure: "delete",
+    erasure: "keep", // the (simulated) provider's own records: a real provider's are not ours to delete
     retention: (env) => `${days(smsRetentionDays(env))} after the rental ended`,
   },
   {
     table: "sim_messages",
     holds: "the SMS the simulated provider received",
     link: { via: "parent", column: "rental_ref", parent: "sim_rentals", key: "ref" },
-    erasure: "delete",
+    erasure: "keep", // as sim_rentals; purged by retention
     retention: (env) => `${days(smsRetentionDays(env))} after each message arrived`,
   },
   // operators
