@@ -6,7 +6,7 @@ import type { Db } from "../db/client";
 import { policyAcceptances, users } from "../db/schema";
 import { AppError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
-import { now } from "../lib/time";
+import { iso, isoOrNull, now } from "../lib/time";
 import { privacyPolicy } from "./documents/privacy";
 import { termsOfService } from "./documents/terms";
 
@@ -63,4 +63,17 @@ export const acceptPolicies = async (
     ...acceptanceStatements(db, userId, at),
   ]);
   return { version: POLICY_VERSION, acceptedAt: at };
+};
+
+export const policyState = async (db: Db, userId: string) => {
+  const user = await db.select().from(users).where(eq(users.id, userId)).get();
+  if (!user) throw notFound("Account");
+  return {
+    version: POLICY_VERSION,
+    lastUpdated: POLICY_LAST_UPDATED,
+    acceptedVersion: user.acceptedPolicyVersion,
+    acceptedAt: iso(user.acceptedPolicyAt),
+    adultAttestedAt: isoOrNull(user.adultAttestedAt),
+    acceptanceRequired: user.acceptedPolicyVersion !== POLICY_VERSION,
+  };
 };

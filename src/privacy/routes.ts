@@ -5,8 +5,10 @@ import { requestMeta } from "../accounts/request-meta";
 import { clearSessionCookie } from "../accounts/sessions";
 import { createRouter, errorResponse, jsonContent } from "../lib/openapi";
 import { iso } from "../lib/time";
+import { setRestriction } from "./account-gate";
 import { eraseAccount } from "./erase";
 import { exportUserData } from "./export";
+import { acceptPolicies, policyState } from "./policy";
 
 export const privacyRoutes = createRouter();
 
@@ -76,3 +78,95 @@ privacyRoutes.openapi(deleteRoute, async (c) => {
   clearSessionCookie(c);
   return c.json({ ok: true as const, erasedAt: iso(erasedAt) }, 200);
 });
+
+// ── policy acceptance and restriction of processing ────────────────────────────────────────────
+
+privacyRoutes.use("/me/policy", requireSession);
+privacyRoutes.use("/me/restriction", requireSession);
+
+const PolicyState = z
+  .object({
+    version: z.string().openapi({ description: "The version to accept (the newest document's)" }),
+    lastUpdated: z.string(),
+    acceptedVersion: z.string(),
+    acceptedAt: z.string(),
+    adultAttestedAt: z.string().nullable(),
+    acceptanceRequired: z.boolean(),
+  })
+  .openapi("PolicyState");
+
+privacyRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/me/policy",
+    tags: ["Privacy"],
+    summary: "Which policy version you accepted, and whether a newer one awaits your acceptance",
+    responses: { 200: jsonContent(PolicyState, "The state"), 401: errorResponse("Not signed in") },
+  }),
+  async (c) => c.json(await policyState(c.get("db"), c.get("user").id), 200),
+);
+
+privacyRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/me/policy",
+    tags: ["Privacy"],
+    summary: "Accept the current Privacy Policy and Terms (recorded with version and time)",
+    request: {
+      body: {
+        required: true,
+        content: {
+          "application/json": {
+            schema: z.object({
+              version: z.string().min(1).max(32),
+              confirmAdult: z.literal(true, "You must confirm that you are an adult."),
+            }),
+          },
+        },
+      },
+    },
+    responses: {
+      200: jsonContent(PolicyState, "Accepted"),
+      400: errorResponse("VALIDATION_FAILED"),
+      401: errorResponse("Not signed in"),
+      403: errorResponse("SESSION_REQUIRED or CSRF_REJECTED"),
+      409: errorResponse("POLICY_VERSION_MISMATCH: the policies changed again"),
+    },
+  }),
+  async (c) => {
+    await acceptPolicies(c.get("db"), c.get("user").id, c.req.valid("json"));
+    return c.json(await policyState(c.get("db"), c.get("user").id), 200);
+  },
+);
+
+privacyRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/me/restriction",
+    tags: ["Privacy"],
+    summary: "Restrict the processing of your data (no orders or top-ups), or lift the restriction",
+    request: {
+      body: {
+        required: true,
+        content: { "application/json": { schema: z.object({ restricted: z.boolean() }) } },
+      },
+    },
+    responses: {
+      200: jsonContent(
+        z.object({ restricted: z.boolean(), restrictedAt: z.string().nullable() }),
+        "The restriction as it now is",
+      ),
+      400: errorResponse("VALIDATION_FAILED"),
+      401: errorResponse("Not signed in"),
+      403: errorResponse("SESSION_REQUIRED or CSRF_REJECTED"),
+    },
+  }),
+  async (c) => {
+    const { restricted, restrictedAt } = await setRestriction(
+      c.get("db"),
+      c.get("user").id,
+      c.req.valid("json").restricted,
+    );
+    return c.json({ restricted, restrictedAt: restrictedAt === null ? null : iso(restrictedAt) }, 200);
+  },
+);
