@@ -3,6 +3,7 @@
 import { api, onUnauthorized } from "./api.js";
 import { $, h, mount } from "./dom.js";
 import { money } from "./format.js";
+import { policyPrompt } from "./policy-prompt.js";
 import { currentLocation, navigate, resolve } from "./router.js";
 import { loadConfig, loadMe, onSessionChange, session, setMe } from "./session.js";
 import { errorBox, messageOf, pageHeader } from "./ui.js";
@@ -208,6 +209,8 @@ const start = async () => {
   $("[data-brand]").textContent = session.config.brandName;
   renderFooter();
   onSessionChange(renderHeader);
+  onSessionChange(() => void policyPrompt());
+  void policyPrompt();
   onUnauthorized(() => {
     if (!session.me) return;
     setMe(null);
