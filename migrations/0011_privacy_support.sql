@@ -1,5 +1,6 @@
 ALTER TABLE `users` ADD `adult_attested_at` integer;--> statement-breakpoint
 ALTER TABLE `users` ADD `restricted_at` integer;--> statement-breakpoint
+ALTER TABLE `email_tokens` ADD `new_email` text;--> statement-breakpoint
 CREATE TABLE `policy_acceptances` (
 	`id` text PRIMARY KEY NOT NULL,
 	`user_id` text NOT NULL,

@@ -15,6 +15,7 @@ import { historyView } from "./views/history.js";
 import { homeView } from "./views/home.js";
 import { keysView } from "./views/keys.js";
 import { privacyView, termsView } from "./views/legal.js";
+import { confirmEmailChangeView } from "./views/privacy-settings.js";
 import { securityView } from "./views/security.js";
 import { settingsView } from "./views/settings.js";
 import { confirmRequestView, supportView, ticketView } from "./views/support.js";
@@ -37,6 +38,7 @@ const routes = [
   { path: "/forgot", view: forgotView, title: "Forgot password", access: "guest" },
   { path: "/reset-password", view: resetView, title: "New password", access: "public" },
   { path: "/verify-email", view: verifyEmailView, title: "Verify email", access: "public" },
+  { path: "/confirm-email-change", view: confirmEmailChangeView, title: "New email", access: "public" },
   { path: "/privacy", view: privacyView, title: "Privacy Policy", access: "public" },
   { path: "/terms", view: termsView, title: "Terms of Service", access: "public" },
 ];

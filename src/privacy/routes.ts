@@ -6,6 +6,7 @@ import { clearSessionCookie } from "../accounts/sessions";
 import { createRouter, errorResponse, jsonContent } from "../lib/openapi";
 import { iso } from "../lib/time";
 import { setRestriction } from "./account-gate";
+import { confirmEmailChange, requestEmailChange } from "./email-change";
 import { eraseAccount } from "./erase";
 import { exportUserData } from "./export";
 import { acceptPolicies, policyState } from "./policy";
@@ -168,5 +169,78 @@ privacyRoutes.openapi(
       c.req.valid("json").restricted,
     );
     return c.json({ restricted, restrictedAt: restrictedAt === null ? null : iso(restrictedAt) }, 200);
+  },
+);
+
+// ── correcting the email address ───────────────────────────────────────────────────────────────
+
+privacyRoutes.use("/me/email", requireSession);
+
+privacyRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/me/email",
+    tags: ["Privacy"],
+    summary: "Change your email address: a link goes to the new one, a notice to the old one",
+    request: {
+      body: {
+        required: true,
+        content: {
+          "application/json": {
+            schema: z.object({
+              password: z.string().min(1).max(1024),
+              newEmail: z
+                .string()
+                .trim()
+                .toLowerCase()
+                .pipe(z.email("Enter a valid email address.").max(254)),
+            }),
+          },
+        },
+      },
+    },
+    responses: {
+      202: jsonContent(z.object({ ok: z.literal(true) }), "The confirmation link is on its way"),
+      400: errorResponse("VALIDATION_FAILED or SAME_EMAIL"),
+      401: errorResponse("Not signed in"),
+      403: errorResponse("WRONG_PASSWORD, SESSION_REQUIRED or CSRF_REJECTED"),
+      409: errorResponse("EMAIL_TAKEN"),
+      429: errorResponse("RATE_LIMITED"),
+    },
+  }),
+  async (c) => {
+    await requestEmailChange(
+      c.env,
+      c.get("db"),
+      c.get("user"),
+      c.req.valid("json"),
+      requestMeta(c),
+      c.get("requestId"),
+    );
+    return c.json({ ok: true as const }, 202);
+  },
+);
+
+privacyRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/auth/confirm-email-change",
+    tags: ["Privacy"],
+    summary: "Confirm a new email address with the token from the link sent to it",
+    request: {
+      body: {
+        required: true,
+        content: { "application/json": { schema: z.object({ token: z.string().min(1).max(200) }) } },
+      },
+    },
+    responses: {
+      200: jsonContent(z.object({ ok: z.literal(true), email: z.string() }), "Changed"),
+      400: errorResponse("INVALID_TOKEN or VALIDATION_FAILED"),
+      409: errorResponse("EMAIL_TAKEN"),
+    },
+  }),
+  async (c) => {
+    const { email } = await confirmEmailChange(c.get("db"), c.req.valid("json").token, requestMeta(c));
+    return c.json({ ok: true as const, email }, 200);
   },
 );

@@ -6,7 +6,7 @@ import { navigate } from "../router.js";
 import { refreshBalance, session, setMe } from "../session.js";
 import { checkbox, errorBox, field, onSubmit, pageHeader, toast, whileBusy } from "../ui.js";
 import { verifyNotice } from "./home.js";
-import { restrictionCard } from "./privacy-settings.js";
+import { emailChangeCard, restrictionCard } from "./privacy-settings.js";
 
 /** @param {import("../router.js").ViewContext} ctx */
 export const settingsView = async ({ main, signal }) => {
@@ -119,6 +119,7 @@ export const settingsView = async ({ main, signal }) => {
       ),
       h("a", { class: "btn btn-secondary", href: "/api/v1/me/export", download: "" }, "Download my data"),
     ),
+    emailChangeCard(),
     restrictionCard(),
     deleteAccount(),
   );
