@@ -26,6 +26,11 @@ export default defineConfig(async () => {
             STRIPE_API_BASE: "http://stripe.fake",
             EMAIL_API_URL: "",
             EMAIL_API_KEY: "",
+            SMS_RETENTION_DAYS: "30",
+            SECURITY_LOG_RETENTION_DAYS: "90",
+            SUPPORT_RETENTION_DAYS: "365",
+            ACCOUNTING_RETENTION_YEARS: "10",
+            SUPPORT_DUE_BUSINESS_HOURS: "48",
           },
           // Every outbound fetch of the Worker lands here: fakes of the services we cannot reach.
           outboundService: fakeUpstream,
