@@ -3,6 +3,8 @@
 // content was purged keeps only its metadata.
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { createDb } from "../../src/db/client";
+import { purgeByRetention } from "../../src/privacy/retention";
 import { browser } from "../accounts/helpers";
 import { act, makeCancelable, room, sms } from "../activations/helpers";
 import { call } from "../support";
@@ -110,5 +112,35 @@ describe("retention: SMS after erasure or after the purge keep only metadata", (
       state.storage.getAlarm(),
     );
     expect(alarm).toBeGreaterThan(Date.now() + (retentionDays() - 1) * DAY);
+  });
+});
+
+describe("retention: the rest of the schedule", () => {
+  it("deletes security log entries (also failed sign-ins of unknown emails) and closed tickets past their periods", async () => {
+    const day = 24 * 60 * 60 * 1000;
+    const old = Date.now() - (Number(env.SECURITY_LOG_RETENTION_DAYS) + 1) * day;
+    const oldClosed = Date.now() - (Number(env.SUPPORT_RETENTION_DAYS) + 1) * day;
+    await env.DB.batch([
+      env.DB.prepare(
+        "INSERT INTO security_events (id, user_id, kind, ip, created_at) VALUES ('sev_old_unknown', NULL, 'login_failed', '10.0.0.1', ?)",
+      ).bind(old),
+      env.DB.prepare(
+        "INSERT INTO security_events (id, user_id, kind, ip, created_at) VALUES ('sev_recent_unknown', NULL, 'login_failed', '10.0.0.2', ?)",
+      ).bind(Date.now()),
+      env.DB.prepare(
+        `INSERT INTO support_tickets (id, email, kind, subject, status, created_at, due_at, closed_at, updated_at)
+         VALUES ('tkt_old_closed', 'a@example.com', 'support', 'old', 'closed', ?1, ?1, ?1, ?1),
+                ('tkt_old_open', 'b@example.com', 'support', 'still open', 'open', ?1, ?1, NULL, ?1)`,
+      ).bind(oldClosed),
+    ]);
+    await purgeByRetention(env, createDb(env.DB), Date.now());
+    const ids = async (table: string) =>
+      (
+        await env.DB.prepare(
+          `SELECT id FROM ${table} WHERE id IN ('sev_old_unknown', 'sev_recent_unknown', 'tkt_old_closed', 'tkt_old_open')`,
+        ).all<{ id: string }>()
+      ).results.map((r) => r.id);
+    expect(await ids("security_events")).toEqual(["sev_recent_unknown"]);
+    expect(await ids("support_tickets")).toEqual(["tkt_old_open"]);
   });
 });
