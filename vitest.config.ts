@@ -35,6 +35,11 @@ export default defineConfig(async () => {
             ...TEST_PROVIDER_SECRETS,
             ACCESS_TEAM_DOMAIN: "smsprof-test.cloudflareaccess.com",
             ACCESS_AUD: "test-access-aud-0123456789",
+            SMS_RETENTION_DAYS: "30",
+            SECURITY_LOG_RETENTION_DAYS: "90",
+            SUPPORT_RETENTION_DAYS: "365",
+            ACCOUNTING_RETENTION_YEARS: "10",
+            SUPPORT_DUE_BUSINESS_HOURS: "48",
           },
           // Every outbound fetch of the Worker lands here: fakes of the services we cannot reach.
           outboundService: fakeUpstream,

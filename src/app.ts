@@ -17,11 +17,13 @@ import type { AppEnv } from "./env";
 import { AppError, errorBody, sendError } from "./lib/errors";
 import { log } from "./lib/log";
 import { validationDetails } from "./lib/openapi";
+import { legalPages } from "./privacy/pages";
 import { privacyRoutes } from "./privacy/routes";
 import { providerEntries } from "./providers";
 import { ProvidersConfigError } from "./providers/config";
 import { simulatorRoutes } from "./providers/simulator-routes";
 import { webhookRoutes } from "./providers/webhook-routes";
+import { supportRoutes } from "./support/routes";
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -85,11 +87,13 @@ export const createApp = () => {
   app.route("/api/v1/catalog", catalogRoutes);
   app.route("/api/v1/activations", activationsRoutes);
   app.route("/api/v1", privacyRoutes);
+  app.route("/api/v1/support", supportRoutes);
   app.route("/webhooks/stripe", stripeWebhook);
   app.route("/webhooks/providers", webhookRoutes);
   app.route("/simulator", simulatorRoutes);
   app.route("/stubs", compat);
   app.route("/admin/api/v1", adminRoutes);
+  app.route("/", legalPages);
   // Last: the document describes every router mounted above.
   app.route("/", docs(app));
 

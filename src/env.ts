@@ -20,8 +20,6 @@ declare global {
 
       BRAND_NAME: string;
       SUPPORT_EMAIL: string;
-      POLICY_VERSION: string;
-      POLICY_LAST_UPDATED: string;
       CURRENCY: string;
       PUBLIC_URL: string;
       REQUIRE_EMAIL_VERIFICATION: string;
@@ -41,6 +39,10 @@ declare global {
       SMS_RETENTION_DAYS: string;
       SIM_SERVICE_COOLDOWN_DAYS: string; // own SIMs: days before a SIM sold for a service may serve it again; 0: never
       SIM_DEVICE_SILENT_MINUTES: string; // own SIMs: a gateway device silent this long is no longer offered
+      SECURITY_LOG_RETENTION_DAYS: string; // security log and failed sign-ins of unknown emails
+      SUPPORT_RETENTION_DAYS: string; // support tickets, after they are closed
+      ACCOUNTING_RETENTION_YEARS: string; // ledger, holds, top-ups, activations (shown on /privacy)
+      SUPPORT_DUE_BUSINESS_HOURS: string; // the promised answer time of a ticket
       EMAIL_FROM: string;
       // Cloudflare Access in front of /admin (optional): the team domain (myteam.cloudflareaccess.com)
       // and the application's AUD tag. Empty: only ADMIN_TOKEN opens the operators' API.

@@ -3,6 +3,7 @@ import { env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { sha256Hex } from "../src/lib/crypto";
 import { newId, randomString } from "../src/lib/ids";
+import { POLICY_VERSION } from "../src/privacy/policy";
 
 export const BASE = "http://localhost:8787";
 
@@ -33,8 +34,8 @@ export const createUserWithKey = async (opts: { available?: number; email?: stri
   const statements = [
     env.DB.prepare(
       `INSERT INTO users (id, email, password_hash, accepted_policy_version, accepted_policy_at, available, currency, created_at)
-       VALUES (?, ?, 'pbkdf2-sha256$100000$unused$unused', '2026-11-01', ?, ?, 'USD', ?)`,
-    ).bind(userId, opts.email ?? uniqueEmail(), t, available, t),
+       VALUES (?, ?, 'pbkdf2-sha256$100000$unused$unused', ?, ?, ?, 'USD', ?)`,
+    ).bind(userId, opts.email ?? uniqueEmail(), POLICY_VERSION, t, available, t),
     env.DB.prepare(
       "INSERT INTO api_keys (id, user_id, name, prefix, key_hash, created_at) VALUES (?, ?, 'test', ?, ?, ?)",
     ).bind(newId("key"), userId, key.slice(0, 10), await sha256Hex(key), t),

@@ -3,6 +3,7 @@
 import { api, onUnauthorized } from "./api.js";
 import { $, h, mount } from "./dom.js";
 import { money } from "./format.js";
+import { policyPrompt } from "./policy-prompt.js";
 import { currentLocation, navigate, resolve } from "./router.js";
 import { loadConfig, loadMe, onSessionChange, session, setMe } from "./session.js";
 import { errorBox, messageOf, pageHeader } from "./ui.js";
@@ -14,8 +15,10 @@ import { historyView } from "./views/history.js";
 import { homeView } from "./views/home.js";
 import { keysView } from "./views/keys.js";
 import { privacyView, termsView } from "./views/legal.js";
+import { confirmEmailChangeView } from "./views/privacy-settings.js";
 import { securityView } from "./views/security.js";
 import { settingsView } from "./views/settings.js";
+import { confirmRequestView, supportView, ticketView } from "./views/support.js";
 
 /** @type {import("./router.js").Route[]} */
 const routes = [
@@ -27,11 +30,15 @@ const routes = [
   { path: "/keys", view: keysView, title: "API keys", access: "user" },
   { path: "/security", view: securityView, title: "Security log", access: "user" },
   { path: "/settings", view: settingsView, title: "Settings", access: "user" },
+  { path: "/support", view: supportView, title: "Support", access: "user" },
+  { path: "/support/confirm", view: confirmRequestView, title: "Privacy request", access: "public" },
+  { path: "/support/:id", view: ticketView, title: "Ticket", access: "user" },
   { path: "/login", view: loginView, title: "Log in", access: "guest" },
   { path: "/signup", view: signupView, title: "Sign up", access: "guest" },
   { path: "/forgot", view: forgotView, title: "Forgot password", access: "guest" },
   { path: "/reset-password", view: resetView, title: "New password", access: "public" },
   { path: "/verify-email", view: verifyEmailView, title: "Verify email", access: "public" },
+  { path: "/confirm-email-change", view: confirmEmailChangeView, title: "New email", access: "public" },
   { path: "/privacy", view: privacyView, title: "Privacy Policy", access: "public" },
   { path: "/terms", view: termsView, title: "Terms of Service", access: "public" },
 ];
@@ -44,6 +51,7 @@ const NAV = [
   ["/keys", "API keys"],
   ["/security", "Security"],
   ["/settings", "Settings"],
+  ["/support", "Support"],
 ];
 
 const main = $("#main");
@@ -125,11 +133,11 @@ const renderFooter = () => {
       h(
         "nav",
         { "aria-label": "Legal" },
-        h("a", { href: "#/privacy" }, "Privacy Policy"),
-        h("a", { href: "#/terms" }, "Terms of Service"),
+        h("a", { href: "/privacy" }, "Privacy Policy"),
+        h("a", { href: "/terms" }, "Terms of Service"),
         h("a", { href: "/docs" }, "API docs"),
       ),
-      h("p", { class: "muted small" }, "Only essential cookies are used: one to keep you signed in."),
+      h("p", { class: "muted small" }, "Only essential cookies are used (see the Privacy Policy)."),
     ),
   );
 };
@@ -203,6 +211,8 @@ const start = async () => {
   $("[data-brand]").textContent = session.config.brandName;
   renderFooter();
   onSessionChange(renderHeader);
+  onSessionChange(() => void policyPrompt());
+  void policyPrompt();
   onUnauthorized(() => {
     if (!session.me) return;
     setMe(null);

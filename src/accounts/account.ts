@@ -7,7 +7,16 @@ import type { Env } from "../env";
 import { AppError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { iso, now } from "../lib/time";
+import { acceptanceStatements, POLICY_VERSION } from "../privacy/policy";
 import { sendEmail } from "./email";
+import { endStreams } from "./end-streams";
+import {
+  knownDeviceOf,
+  limitByIp,
+  limitLoginAttempt,
+  limitPasswordRecheck,
+  mayEmailReset,
+} from "./login-limits";
 import { assertAcceptablePassword, hashPassword, verifyPassword } from "./passwords";
 import { limitByEmail, limitByIpAndEmail } from "./rate-limit";
 import type { RequestMeta } from "./request-meta";
@@ -62,8 +71,10 @@ export const signup = async (ctx: AccountContext, input: { email: string; passwo
       id: newId("usr"),
       email,
       passwordHash: await hashPassword(input.password, ctx.env.PASSWORD_PEPPER),
-      acceptedPolicyVersion: ctx.env.POLICY_VERSION,
+      acceptedPolicyVersion: POLICY_VERSION,
       acceptedPolicyAt: t,
+      // Signup requires confirmAdult: true, so the attestation is stored with its time.
+      adultAttestedAt: t,
       currency: ctx.env.CURRENCY,
       createdAt: t,
     })
@@ -71,7 +82,10 @@ export const signup = async (ctx: AccountContext, input: { email: string; passwo
     .returning()
     .get();
   if (!created) throw new AppError(409, "EMAIL_TAKEN", "An account with this email already exists.");
-  await securityEvent(ctx.db, created.id, "signup", ctx.meta).run();
+  await ctx.db.batch([
+    securityEvent(ctx.db, created.id, "signup", ctx.meta),
+    ...acceptanceStatements(ctx.db, created.id, t),
+  ]);
   const session = await createSession(ctx.db, ctx.env, created.id, ctx.meta);
   await sendVerificationEmail(ctx, created);
   return { user: publicUser(created), session };
@@ -80,14 +94,19 @@ export const signup = async (ctx: AccountContext, input: { email: string; passwo
 const invalidCredentials = () =>
   new AppError(401, "INVALID_CREDENTIALS", "The email or password is not right.");
 
-export const login = async (ctx: AccountContext, input: { email: string; password: string }) => {
+export const login = async (
+  ctx: AccountContext,
+  input: { email: string; password: string },
+  deviceToken?: string,
+) => {
   const email = normaliseEmail(input.email);
-  await limitByIpAndEmail(ctx.env, ctx.meta.ip, email);
   const user = await ctx.db
     .select()
     .from(users)
     .where(and(eq(users.email, email), isNull(users.deletedAt)))
     .get();
+  const knownDevice = user ? await knownDeviceOf(ctx.env, deviceToken, user.id) : null;
+  await limitLoginAttempt(ctx.env, ctx.meta.ip, email, knownDevice);
   // An unknown email is checked against a decoy hash so both failures take the same time.
   const { ok, rehash } = await verifyPassword(
     input.password,
@@ -109,6 +128,7 @@ export const login = async (ctx: AccountContext, input: { email: string; passwor
 
 export const logout = async (ctx: AccountContext, userId: string, sessionId: string) => {
   await ctx.db.batch([revokeSession(ctx.db, sessionId), securityEvent(ctx.db, userId, "logout", ctx.meta)]);
+  await endStreams(ctx.env, ctx.db, { userId, kind: "session", ids: [sessionId] }, ctx.requestId);
 };
 
 export const logoutAll = async (ctx: AccountContext, userId: string) => {
@@ -116,6 +136,7 @@ export const logoutAll = async (ctx: AccountContext, userId: string) => {
     revokeAllSessions(ctx.db, userId),
     securityEvent(ctx.db, userId, "logout_all", ctx.meta),
   ]);
+  await endStreams(ctx.env, ctx.db, { userId, kind: "session" }, ctx.requestId);
 };
 
 export const getUser = async (db: Db, userId: string): Promise<PublicUser> => {
@@ -165,13 +186,15 @@ export const resendVerification = async (ctx: AccountContext, user: { id: string
 /** Sends a reset link when the account exists; the caller answers the same either way. */
 export const requestPasswordReset = async (ctx: AccountContext, rawEmail: string) => {
   const email = normaliseEmail(rawEmail);
-  await limitByIpAndEmail(ctx.env, ctx.meta.ip, email);
+  // Per IP only: a per-email refusal would let anyone block the owner's reset.
+  await limitByIp(ctx.env, ctx.meta.ip);
   const user = await ctx.db
     .select({ id: users.id })
     .from(users)
     .where(and(eq(users.email, email), isNull(users.deletedAt)))
     .get();
-  if (!user) return;
+  // The links already sent stay valid for an hour, so the owner of a flooded inbox can still reset.
+  if (!user || !(await mayEmailReset(ctx.db, user.id))) return;
   await securityEvent(ctx.db, user.id, "password_reset_requested", ctx.meta).run();
   const token = await issueToken(ctx.db, user.id, "reset_password");
   await sendEmail(
@@ -198,6 +221,8 @@ export const resetPassword = async (ctx: AccountContext, input: { token: string;
     spendTokens(ctx.db, userId, "reset_password"),
     securityEvent(ctx.db, userId, "password_reset", ctx.meta),
   ]);
+  await endStreams(ctx.env, ctx.db, { userId, kind: "session" }, ctx.requestId);
+  return { userId };
 };
 
 export type PasswordCheckFailure = "password_check_failed" | "password_change_failed";
@@ -214,7 +239,7 @@ export const checkPasswordAttempt = async (
   meta: RequestMeta,
   failure: PasswordCheckFailure = "password_check_failed",
 ): Promise<void> => {
-  await limitByEmail(env, user.email);
+  await limitPasswordRecheck(env, user.id);
   const row = await db
     .select({ passwordHash: users.passwordHash })
     .from(users)
@@ -259,5 +284,7 @@ export const changePassword = async (
     spendTokens(ctx.db, user.id, "reset_password"),
     securityEvent(ctx.db, user.id, "password_changed", ctx.meta),
   ]);
+  // Before the fresh session exists, so every stream opened with an old one ends.
+  await endStreams(ctx.env, ctx.db, { userId: user.id, kind: "session" }, ctx.requestId);
   return createSession(ctx.db, ctx.env, user.id, ctx.meta);
 };

@@ -1,11 +1,13 @@
 // What the dashboard needs to know about this deployment before anyone signs in.
 import { type Env, flag, int } from "../env";
+import { POLICY_LAST_UPDATED, POLICY_VERSION } from "../privacy/policy";
 
 export const publicConfig = (env: Env) => ({
   brandName: env.BRAND_NAME,
   supportEmail: env.SUPPORT_EMAIL,
-  policyVersion: env.POLICY_VERSION,
-  policyLastUpdated: env.POLICY_LAST_UPDATED,
+  // Read from the policy documents themselves (src/privacy/documents), never configured apart.
+  policyVersion: POLICY_VERSION,
+  policyLastUpdated: POLICY_LAST_UPDATED,
   currency: env.CURRENCY,
   demoTopUp: flag(env.DEMO_TOPUP),
   stripeEnabled: Boolean(env.STRIPE_SECRET_KEY),

@@ -4,7 +4,7 @@ import { AppError } from "../lib/errors";
 
 const RETRY_AFTER_SECONDS = "60"; // the period of both limiters in wrangler.toml
 
-const tooMany = () =>
+export const tooMany = () =>
   new AppError(429, "RATE_LIMITED", "Too many attempts; wait a minute and try again.", undefined, {
     "Retry-After": RETRY_AFTER_SECONDS,
   });

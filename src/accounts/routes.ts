@@ -15,7 +15,9 @@ import {
 import * as account from "./account";
 import { checkOrigin, requireSession, requireUser } from "./auth";
 import { publicConfig } from "./config";
+import { endStreams } from "./end-streams";
 import { createApiKey, listApiKeys, revokeApiKey } from "./keys";
+import { readDeviceCookie, setDeviceCookie } from "./login-limits";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./passwords";
 import { requestMeta } from "./request-meta";
 import { listSecurityEvents } from "./security-log";
@@ -96,6 +98,7 @@ routes.openapi(
   async (c) => {
     const { user, session } = await account.signup(ctx(c), c.req.valid("json"));
     setSessionCookie(c, session.token);
+    await setDeviceCookie(c, user.id);
     return c.json({ user }, 201);
   },
 );
@@ -121,8 +124,9 @@ routes.openapi(
     },
   }),
   async (c) => {
-    const { user, session } = await account.login(ctx(c), c.req.valid("json"));
+    const { user, session } = await account.login(ctx(c), c.req.valid("json"), readDeviceCookie(c));
     setSessionCookie(c, session.token);
+    await setDeviceCookie(c, user.id);
     return c.json({ user }, 200);
   },
 );
@@ -249,7 +253,9 @@ routes.openapi(
     },
   }),
   async (c) => {
-    await account.resetPassword(ctx(c), c.req.valid("json"));
+    const { userId } = await account.resetPassword(ctx(c), c.req.valid("json"));
+    // The link came to the owner's inbox: this browser is theirs, so others' failures cannot lock it out.
+    await setDeviceCookie(c, userId);
     return c.json({ ok: true as const }, 200);
   },
 );
@@ -302,7 +308,8 @@ routes.openapi(
     path: "/me/security-log",
     tags: ["Accounts"],
     summary: "Sign-ins, password changes and key changes of this account, newest first (up to 100)",
-    middleware: [requireUser] as const,
+    description: "It holds IP addresses, so only a signed-in browser session may read it, never an API key.",
+    middleware: [requireSession] as const,
     responses: {
       200: jsonContent(
         z.object({
@@ -322,6 +329,7 @@ routes.openapi(
         "The log",
       ),
       401: notSignedIn,
+      403: sessionOnly,
       429: rateLimited,
     },
   }),
@@ -425,7 +433,10 @@ routes.openapi(
     },
   }),
   async (c) => {
-    await revokeApiKey(c.get("db"), requestMeta(c), c.get("user").id, c.req.valid("param").id);
+    const userId = c.get("user").id;
+    const keyId = c.req.valid("param").id;
+    await revokeApiKey(c.get("db"), requestMeta(c), userId, keyId);
+    await endStreams(c.env, c.get("db"), { userId, kind: "key", ids: [keyId] }, c.get("requestId"));
     return c.json({ ok: true as const }, 200);
   },
 );

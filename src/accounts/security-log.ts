@@ -19,7 +19,9 @@ export type SecurityEventKind =
   | "password_reset_requested"
   | "key_created"
   | "key_revoked"
-  | "email_verified";
+  | "email_verified"
+  | "email_change_requested"
+  | "email_changed";
 
 const LIST_LIMIT = 100;
 

@@ -7,12 +7,13 @@ import { AppError } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { now } from "../lib/time";
 
-export type TokenPurpose = "verify_email" | "reset_password";
+export type TokenPurpose = "verify_email" | "reset_password" | "change_email";
 
 const LIFETIME_MS: Record<TokenPurpose, number> = {
   verify_email: 48 * 60 * 60 * 1000,
   // Short: whoever holds a reset link holds the account.
   reset_password: 60 * 60 * 1000,
+  change_email: 24 * 60 * 60 * 1000,
 };
 
 /** No emailed link outlives this, so neither need the emails that carried them. */
@@ -22,7 +23,12 @@ export const invalidToken = () =>
   new AppError(400, "INVALID_TOKEN", "This link is invalid, has expired or was already used.");
 
 /** Stores a fresh token's hash and returns the token itself, which only the email will carry. */
-export const issueToken = async (db: Db, userId: string, purpose: TokenPurpose): Promise<string> => {
+export const issueToken = async (
+  db: Db,
+  userId: string,
+  purpose: TokenPurpose,
+  newEmail: string | null = null,
+): Promise<string> => {
   const token = randomToken(32);
   const createdAt = now();
   await db
@@ -32,6 +38,7 @@ export const issueToken = async (db: Db, userId: string, purpose: TokenPurpose):
       userId,
       purpose,
       tokenHash: await sha256Hex(token),
+      newEmail,
       createdAt,
       expiresAt: createdAt + LIFETIME_MS[purpose],
     })

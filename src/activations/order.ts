@@ -13,6 +13,7 @@ import { faultPoint } from "../lib/faults";
 import { newId } from "../lib/ids";
 import { log } from "../lib/log";
 import { now } from "../lib/time";
+import { accountOpenForOrders, assertAccountMay } from "../privacy/account-gate";
 import { findEntry, getProvider } from "../providers";
 import { AllRoutesRefused, acquireByRoute, type Refusal, type Route } from "../providers/routing";
 import { raiseAlert } from "../providers/status";
@@ -46,6 +47,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export const createActivation = async (a: Actor, input: OrderInput): Promise<ActivationView> => {
   assertMayOrder(a);
   assertInput(input);
+  await assertAccountMay(a.db, a.user.id, "order");
   if (input.idempotencyKey === undefined) return placeOrder(a, input, newId("act"), null);
   return orderOnce(a, input, input.idempotencyKey);
 };
@@ -425,8 +427,12 @@ const insertRow = async (
           ${extra.upstreamCost}, ${act.price - extra.upstreamCost}, ${extra.holdId}, 'waiting', 0,
           ${extra.idem?.key ?? null}, ${extra.idem?.fp ?? null}, ${act.createdAt}, ${act.expiresAt}, ${act.createdAt}
         WHERE (SELECT COUNT(*) FROM activations WHERE user_id = ${act.userId} AND status IN ${LIVE_STATUSES})
-          < ${extra.maxActive}`);
-      if (changes(result) === 0) throw tooManyActive(extra.maxActive);
+          < ${extra.maxActive} AND ${accountOpenForOrders(act.userId)}`);
+      if (changes(result) === 0) {
+        // Erased or restricted since the order began: that error, else the cap was reached meanwhile.
+        await assertAccountMay(db, act.userId, "order");
+        throw tooManyActive(extra.maxActive);
+      }
       return numericId;
     } catch (error) {
       const collided = String(error).includes("activations.numeric_id");

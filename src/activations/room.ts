@@ -50,7 +50,13 @@ type RoomRecord = NewActivation & {
   nextPollAt?: number | null; // when to ask the upstream again (polled kinds, and the safety net)
 };
 
-export type InboundRoomSms = { messageId: string; text: string; code: string | null; receivedAt: number };
+/** text and code are null when only the message's metadata may be kept (see keepsOnlyMetadata). */
+export type InboundRoomSms = {
+  messageId: string;
+  text: string | null;
+  code: string | null;
+  receivedAt: number;
+};
 
 /** Errors cross the RPC boundary as values: thrown errors lose their status and code on the way. */
 export type RoomError = {
@@ -62,6 +68,15 @@ export type RoomError = {
 export type RoomResult<T> = { ok: true; value: T } | { ok: false; error: RoomError };
 
 export type WaitResult = { activation: ActivationView; events: ActivationEvent[]; timedOut: boolean };
+
+/** Which credential opened a stream or a long-poll, so that revoking it can end them. */
+export type StreamCredential = { userId: string; kind: "session" | "key"; id: string };
+/** Streams to end: every one of the user's, or those of one kind, or of some credential ids. */
+export type CredentialMatch = { userId: string; kind?: "session" | "key"; ids?: string[] };
+/** The Worker names the stream's credential in this header when it forwards the upgrade. */
+export const STREAM_CREDENTIAL_HEADER = "X-Smsprof-Stream-Credential";
+/** The close code a watcher sees when its credential was revoked (4000–4999: the application's own). */
+export const CREDENTIAL_ENDED_CLOSE = 4001;
 
 /** The WebSocket protocol: a snapshot on connect (or the missed events with ?after=), then events. */
 export type LiveMessage =
@@ -109,6 +124,9 @@ const notInitialised = () => fail(404, "NOT_FOUND", "Activation not found.");
 export class ActivationRoom extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly waiters = new Set<() => void>();
+  // The credential each parked long-poll was opened with; the ones ended by endStreams are marked.
+  private readonly waiterCredentials = new Map<() => void, StreamCredential>();
+  private readonly endedWaiters = new WeakSet<() => void>();
   private settling: Promise<void> = Promise.resolve();
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -149,9 +167,10 @@ export class ActivationRoom extends DurableObject<Env> {
    * charges — upstreams charge us for a delivered SMS, not for what our extractor could read — and
    * later ones never do; the extracted code only decides what is shown.
    */
-  async receiveSms(sms: InboundRoomSms): Promise<RoomResult<{ duplicate: boolean }>> {
+  async receiveSms(inbound: InboundRoomSms): Promise<RoomResult<{ duplicate: boolean }>> {
     let rec = this.load();
     if (!rec) return notInitialised();
+    const sms = this.keepsOnlyMetadata(rec) ? { ...inbound, text: null, code: null } : inbound;
     if (this.sql.exec("SELECT 1 FROM sms WHERE message_id = ?", sms.messageId).toArray().length > 0) {
       return { ok: true, value: { duplicate: true } };
     }
@@ -241,21 +260,30 @@ export class ActivationRoom extends DurableObject<Env> {
    * Long-poll: answers as soon as an event after `since` exists (now, if one already does), else after
    * `timeoutMs` with the unchanged state. Without `since`, waits for the next event.
    */
-  async wait(since: number | null, timeoutMs: number): Promise<WaitResult | null> {
+  async wait(
+    since: number | null,
+    timeoutMs: number,
+    credential?: StreamCredential,
+  ): Promise<WaitResult | "credential_ended" | null> {
     const rec = this.load();
     if (!rec) return null;
     const after = since ?? rec.lastSeq;
     let events = this.eventsAfter(after);
     if (events.length === 0 && timeoutMs > 0) {
+      let ended = false;
       await new Promise<void>((resolve) => {
         const done = () => {
           clearTimeout(timer);
           this.waiters.delete(done);
+          this.waiterCredentials.delete(done);
+          ended = this.endedWaiters.has(done);
           resolve();
         };
         const timer = setTimeout(done, timeoutMs);
         this.waiters.add(done);
+        if (credential) this.waiterCredentials.set(done, credential);
       });
+      if (ended) return "credential_ended";
       events = this.eventsAfter(after);
     }
     return { activation: this.view(this.mustLoad()), events, timedOut: events.length === 0 };
@@ -281,6 +309,54 @@ export class ActivationRoom extends DurableObject<Env> {
     return { status, lastSeq, syncedSeq, hold, providerOps: rec.providerOps.map((p) => p.op), alarmAt };
   }
 
+  /**
+   * A credential was revoked (key revoked, logout, password change or reset, erasure): closes the
+   * sockets and releases the long-polls it opened. Returns how many were ended.
+   */
+  async endStreams(match: CredentialMatch): Promise<number> {
+    const matches = (cred: StreamCredential | null | undefined) =>
+      !!cred &&
+      cred.userId === match.userId &&
+      (match.kind === undefined || cred.kind === match.kind) &&
+      (match.ids === undefined || match.ids.includes(cred.id));
+    let ended = 0;
+    for (const ws of this.ctx.getWebSockets()) {
+      if (!matches(ws.deserializeAttachment() as StreamCredential | null)) continue;
+      try {
+        ws.close(CREDENTIAL_ENDED_CLOSE, "credential revoked");
+      } catch {
+        // Already closing.
+      }
+      ended++;
+    }
+    for (const [wake, cred] of [...this.waiterCredentials]) {
+      if (!matches(cred)) continue;
+      this.endedWaiters.add(wake);
+      wake();
+      ended++;
+    }
+    return ended;
+  }
+
+  /** The customer's data export: this room's own copy of the activation, its events and messages. */
+  async exportCopy(): Promise<{
+    record: { status: ActivationStatus; phone: string; contentPurged: boolean } | null;
+    events: ActivationEvent[];
+    sms: Array<{ code: string | null; text: string | null; receivedAt: string }>;
+  }> {
+    const rec = this.load();
+    if (!rec) return { record: null, events: [], sms: [] };
+    return {
+      record: { status: rec.status, phone: rec.phone, contentPurged: rec.contentPurged === true },
+      events: this.eventsAfter(0),
+      sms: this.smsRows().map((row) => ({
+        code: row.code,
+        text: row.text,
+        receivedAt: iso(row.received_at),
+      })),
+    };
+  }
+
   /** For the cron sweep: ends an activation whose alarm was missed and retries what is owed. */
   async sweep(): Promise<"missing" | ActivationStatus> {
     const rec = this.load();
@@ -302,8 +378,8 @@ export class ActivationRoom extends DurableObject<Env> {
     else if (isLive(rec.status) && Date.now() >= (rec.nextPollAt ?? Number.POSITIVE_INFINITY)) {
       await this.pollUpstream();
     }
-    const purgeAt = this.purgeAt(this.mustLoad());
-    if (purgeAt !== null && Date.now() >= purgeAt) this.purgeSmsContent();
+    const purgeAt = this.purgeAt();
+    if (purgeAt !== null && Date.now() >= purgeAt) this.purgeSmsContent(Date.now() - this.retentionMs());
     await this.settle();
   }
 
@@ -317,6 +393,7 @@ export class ActivationRoom extends DurableObject<Env> {
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server);
+    this.rememberCredential(server, request);
     const after = new URL(request.url).searchParams.get("after");
     const afterSeq = after !== null && /^\d{1,9}$/.test(after) ? Number(after) : null;
     if (afterSeq === null) {
@@ -327,6 +404,12 @@ export class ActivationRoom extends DurableObject<Env> {
       }
     }
     return new Response(null, { status: 101, webSocket: client });
+  }
+
+  /** Survives hibernation: the attachment is stored with the socket. */
+  private rememberCredential(ws: WebSocket, request: Request): void {
+    const header = request.headers.get(STREAM_CREDENTIAL_HEADER);
+    if (header) ws.serializeAttachment(JSON.parse(header) as StreamCredential);
   }
 
   // Watchers only listen; anything but the auto-answered "ping" is ignored.
@@ -676,19 +759,47 @@ export class ActivationRoom extends DurableObject<Env> {
     log(undefined, "activation_cancel_overruled", { activationId: rec.id, provider: rec.provider });
   }
 
-  /** When this room's copy of the SMS content is due for erasure (the privacy policy's retention). */
-  private purgeAt(rec: RoomRecord): number | null {
-    if (rec.endedAt === null || rec.contentPurged) return null;
-    return rec.endedAt + int(this.env.SMS_RETENTION_DAYS, 30) * DAY_MS;
+  /**
+   * Once the content was erased (account erasure, or retention after the end), an SMS that still
+   * arrives is recorded without its text and code: nothing would ever purge them again.
+   */
+  private keepsOnlyMetadata(rec: RoomRecord): boolean {
+    return rec.contentPurged === true;
   }
 
-  /** D1's copies are purged by the cron sweep; this erases the room's own. */
-  private purgeSmsContent(): void {
-    this.sql.exec("UPDATE sms SET text = NULL, code = NULL");
+  private retentionMs(): number {
+    return int(this.env.SMS_RETENTION_DAYS, 30) * DAY_MS;
+  }
+
+  /** When the oldest message still holding content is due for erasure: each message by its own age. */
+  private purgeAt(): number | null {
+    const { oldest } = this.sql
+      .exec<{ oldest: number | null }>(
+        "SELECT min(received_at) AS oldest FROM sms WHERE text IS NOT NULL OR code IS NOT NULL",
+      )
+      .one();
+    return oldest === null ? null : oldest + this.retentionMs();
+  }
+
+  /**
+   * D1's copies are purged by the cron sweep; this erases the room's own: every message received
+   * before `cutoff` (all of them by default) and the events that repeat it. Once nothing is left and
+   * the activation has ended, the room keeps only metadata from then on.
+   */
+  private purgeSmsContent(cutoff = Number.POSITIVE_INFINITY): void {
+    const before = Number.isFinite(cutoff) ? cutoff : Number.MAX_SAFE_INTEGER;
+    this.sql.exec("UPDATE sms SET text = NULL, code = NULL WHERE received_at < ?", before);
     this.sql.exec(
-      "UPDATE events SET data = json_set(data, '$.code', NULL, '$.sms.text', NULL, '$.sms.code', NULL)",
+      "UPDATE events SET data = json_set(data, '$.code', NULL, '$.sms.text', NULL, '$.sms.code', NULL) WHERE at < ?",
+      before,
     );
-    this.update({ code: null, contentPurged: true });
+    const rec = this.mustLoad();
+    const left = this.sql
+      .exec<{ n: number }>("SELECT count(*) AS n FROM sms WHERE text IS NOT NULL OR code IS NOT NULL")
+      .one().n;
+    if (left === 0 && (rec.endedAt !== null || !Number.isFinite(cutoff))) {
+      this.update({ code: null, contentPurged: true });
+    }
   }
 
   private async scheduleAlarm(): Promise<void> {
@@ -698,7 +809,7 @@ export class ActivationRoom extends DurableObject<Env> {
     const candidates: number[] = [];
     if (isLive(rec.status)) candidates.push(rec.expiresAt);
     if (isLive(rec.status) && rec.nextPollAt) candidates.push(rec.nextPollAt);
-    const purgeAt = this.purgeAt(rec);
+    const purgeAt = this.purgeAt();
     if (purgeAt !== null) candidates.push(purgeAt);
     if (owed) candidates.push(Date.now() + Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** rec.retryAttempts));
     const at = candidates.length > 0 ? Math.min(...candidates) : null;

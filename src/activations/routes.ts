@@ -14,6 +14,7 @@ import {
   rateLimited,
   validationDetails,
 } from "../lib/openapi";
+import { STREAM_CREDENTIAL_HEADER, type StreamCredential } from "./room";
 import {
   type Actor,
   cancelActivation,
@@ -37,6 +38,13 @@ const actor = (c: Context<AppEnv>): Actor => ({
   requestId: c.get("requestId"),
   waitUntil: (p) => c.executionCtx.waitUntil(p),
 });
+
+/** Which credential a stream or long-poll is opened with, so revoking it ends them (room.ts). */
+const credentialOf = (c: Context<AppEnv>): StreamCredential => {
+  const auth = c.get("auth");
+  const id = auth.kind === "session" ? auth.sessionId : auth.keyId;
+  return { userId: c.get("user").id, kind: auth.kind, id };
+};
 
 export const MAX_WAIT_SECONDS = 60;
 const DEFAULT_WAIT_SECONDS = 30;
@@ -313,6 +321,7 @@ routes.openapi(
     const result = await waitForActivation(actor(c), c.req.valid("param").id, {
       since,
       timeoutMs: (timeout ?? DEFAULT_WAIT_SECONDS) * 1000,
+      credential: credentialOf(c),
     });
     return c.json(result, 200);
   },
@@ -353,7 +362,10 @@ routes.get("/:id/live", requireUser, async (c) => {
   // Browsers send cookies with cross-site WebSocket handshakes; only our own pages may use them.
   if (c.get("auth").kind === "session") checkOrigin(c);
   const room = await ownedRoom(actor(c), c.req.param("id"));
-  const res = await room.fetch(c.req.raw);
+  // The room keeps the credential with the socket; a client cannot choose it (set, not appended).
+  const headers = new Headers(c.req.raw.headers);
+  headers.set(STREAM_CREDENTIAL_HEADER, JSON.stringify(credentialOf(c)));
+  const res = await room.fetch(new Request(c.req.raw.url, { headers }));
   // A response from a Durable Object has immutable headers; the shared middleware adds its own.
   return new Response(res.body, { status: res.status, headers: res.headers, webSocket: res.webSocket });
 });

@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import { activations } from "../db/schema";
 import { AppError } from "../lib/errors";
 import { type Actor, createActivation } from "./order";
-import type { RoomResult, WaitResult } from "./room";
+import type { RoomResult, StreamCredential, WaitResult } from "./room";
 import { findOwned, type ListQuery, listOwned, viewsOf } from "./store";
 import type { ActivationEvent, ActivationView } from "./view";
 
@@ -54,9 +54,16 @@ export const finishActivation = async (a: Actor, id: string): Promise<Activation
 export const waitForActivation = async (
   a: Actor,
   id: string,
-  opts: { since?: number; timeoutMs: number },
+  opts: { since?: number; timeoutMs: number; credential?: StreamCredential },
 ): Promise<{ activation: ActivationView; events: ActivationEvent[]; timedOut: boolean }> => {
   const room = await ownedRoom(a, id);
-  const result: WaitResult | null = await room.wait(opts.since ?? null, opts.timeoutMs);
+  const result: WaitResult | "credential_ended" | null = await room.wait(
+    opts.since ?? null,
+    opts.timeoutMs,
+    opts.credential,
+  );
+  if (result === "credential_ended") {
+    throw new AppError(401, "CREDENTIAL_REVOKED", "The session or API key of this request was revoked.");
+  }
   return result ?? { activation: await getActivation(a, id), events: [], timedOut: true };
 };

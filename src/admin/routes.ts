@@ -14,6 +14,7 @@ import { booksAdmin } from "./books";
 import { catalogAdmin } from "./catalog";
 import { incidentsAdmin } from "./incidents";
 import { simsAdmin } from "./sims";
+import { ticketsAdmin } from "./tickets";
 import { usersAdmin } from "./users";
 
 export const adminApi = createRouter();
@@ -89,6 +90,7 @@ adminApi.route("/", booksAdmin);
 adminApi.route("/", incidentsAdmin);
 adminApi.route("/providers", providersAdmin);
 adminApi.route("/sims", simsAdmin);
+adminApi.route("/tickets", ticketsAdmin);
 
 adminApi.doc31("/openapi.json", (c) => ({
   openapi: "3.1.0",

@@ -12,6 +12,7 @@ import {
   jsonContent,
   notSignedIn,
 } from "../lib/openapi";
+import { assertAccountMay } from "../privacy/account-gate";
 import { getBalance } from "./ledger";
 import { checkoutStatus, checkTopUpAmount, createCheckout, demoTopUp } from "./topups";
 import { listTransactions } from "./transactions";
@@ -156,6 +157,7 @@ routes.openapi(
   }),
   async (c) => {
     requireVerifiedEmail(c);
+    await assertAccountMay(c.get("db"), c.get("user").id, "top_up");
     const { amount } = c.req.valid("json");
     const user = c.get("user");
     const key = c.req.valid("header")["idempotency-key"];
@@ -210,6 +212,7 @@ routes.openapi(
   }),
   async (c) => {
     requireVerifiedEmail(c);
+    await assertAccountMay(c.get("db"), c.get("user").id, "top_up");
     const { amount } = c.req.valid("json");
     checkTopUpAmount(c.env, amount);
     const key = c.req.valid("header")["idempotency-key"];

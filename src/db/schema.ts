@@ -22,6 +22,8 @@ export const users = sqliteTable(
     frozenReason: text("frozen_reason"),
     createdAt: integer("created_at").notNull(),
     deletedAt: integer("deleted_at"), // erased at the customer's request; the row stays for the ledger
+    adultAttestedAt: integer("adult_attested_at"), // when the customer confirmed being 18 or over
+    restrictedAt: integer("restricted_at"), // processing restricted by the customer: no orders or top-ups
   },
   (t) => [
     uniqueIndex("users_email_unique").on(t.email),
@@ -72,8 +74,9 @@ export const emailTokens = sqliteTable(
     userId: text("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
-    purpose: text("purpose", { enum: ["verify_email", "reset_password"] }).notNull(),
+    purpose: text("purpose", { enum: ["verify_email", "reset_password", "change_email"] }).notNull(),
     tokenHash: text("token_hash").notNull(),
+    newEmail: text("new_email"), // change_email: the address that takes effect once the link is opened
     createdAt: integer("created_at").notNull(),
     expiresAt: integer("expires_at").notNull(),
     usedAt: integer("used_at"),
@@ -104,6 +107,77 @@ export const securityEvents = sqliteTable(
   },
   (t) => [index("security_events_user").on(t.userId, t.createdAt)],
 );
+
+// ── privacy (policy acceptances, support and privacy requests, erasure jobs) ─────────────────────
+
+// Every acceptance of a policy document's version, with its time: the record the policy promises.
+export const policyAcceptances = sqliteTable(
+  "policy_acceptances",
+  {
+    id: text("id").primaryKey(), // pac_…
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    document: text("document", { enum: ["privacy", "terms"] }).notNull(),
+    version: text("version").notNull(),
+    acceptedAt: integer("accepted_at").notNull(),
+  },
+  (t) => [index("policy_acceptances_user").on(t.userId, t.acceptedAt)],
+);
+
+// A support ticket or a privacy request. A request sent by email without a session has no user until
+// its confirmation link is opened (status unverified until then).
+export const supportTickets = sqliteTable(
+  "support_tickets",
+  {
+    id: text("id").primaryKey(), // tkt_…
+    userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
+    email: text("email").notNull(), // where answers go
+    kind: text("kind", { enum: ["support", "privacy"] }).notNull(),
+    // access, correction, deletion, restriction, objection, portability, information, complaint
+    privacyType: text("privacy_type"),
+    subject: text("subject").notNull(),
+    activationId: text("activation_id"),
+    status: text("status", { enum: ["unverified", "open", "answered", "closed"] }).notNull(),
+    verifiedBy: text("verified_by", { enum: ["session", "email_link"] }),
+    confirmTokenHash: text("confirm_token_hash"), // SHA-256 of the link that verifies an emailed request
+    createdAt: integer("created_at").notNull(),
+    dueAt: integer("due_at").notNull(), // the promised answer time, in business hours
+    answeredAt: integer("answered_at"),
+    closedAt: integer("closed_at"),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    index("support_tickets_user").on(t.userId, t.createdAt),
+    index("support_tickets_status_due").on(t.status, t.dueAt),
+  ],
+);
+
+export const supportMessages = sqliteTable(
+  "support_messages",
+  {
+    id: text("id").primaryKey(), // tms_…
+    ticketId: text("ticket_id")
+      .notNull()
+      .references(() => supportTickets.id, { onDelete: "cascade" }),
+    author: text("author", { enum: ["customer", "operator"] }).notNull(),
+    operator: text("operator"), // which operator answered
+    body: text("body").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("support_messages_ticket").on(t.ticketId, t.createdAt)],
+);
+
+// An erasure that has not finished: D1 is done first, then every room; the cron retries the rooms.
+export const erasureJobs = sqliteTable("erasure_jobs", {
+  userId: text("user_id")
+    .primaryKey()
+    .references(() => users.id),
+  requestedAt: integer("requested_at").notNull(),
+  roomsPending: text("rooms_pending", { mode: "json" }).$type<string[]>().notNull(), // activation ids
+  attempts: integer("attempts").notNull().default(0),
+  finishedAt: integer("finished_at"),
+});
 
 // ── billing ─────────────────────────────────────────────────────────────────────────────────────
 

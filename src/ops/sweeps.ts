@@ -3,7 +3,8 @@ import { sweepActivations } from "../activations/sweep";
 import { expireHolds } from "../billing/ledger";
 import { createDb } from "../db/client";
 import { type Env, int } from "../env";
-import { purgeExpiredSmsContent } from "../privacy/retention";
+import { resumeErasures } from "../privacy/erase";
+import { purgeByRetention, purgeExpiredSmsContent } from "../privacy/retention";
 import { purgeUnrentedSms } from "../providers/own-sims";
 import { sweepProviders } from "../providers/sweep";
 
@@ -16,4 +17,7 @@ export const runScheduledSweeps = async (env: Env, at: number): Promise<void> =>
   await purgeExpiredSmsContent(createDb(env.DB), at, int(env.SMS_RETENTION_DAYS, 30));
   await purgeUnrentedSms(createDb(env.DB), at, int(env.SMS_RETENTION_DAYS, 30));
   await purgeAccountRecords(createDb(env.DB), at);
+  await purgeByRetention(env, createDb(env.DB), at);
+  // Erasures whose rooms have not all confirmed yet.
+  await resumeErasures(env, createDb(env.DB));
 };

@@ -1,35 +1,40 @@
-// "Delete my account": personal data goes; what accounting must keep (ledger entries, activation
-// records without SMS content) stays, tied to an id that no longer leads to a person.
-import { and, eq, inArray, sql } from "drizzle-orm";
+// "Delete my account", as a job that finishes: D1 first, in one batch that commits only while nothing
+// is live or held (so an order racing the erasure either stops it or is stopped by it), then every
+// activation's room, retried by the cron until each has confirmed. Personal data goes; what accounting
+// must keep (ledger entries, activation records without SMS content) stays, tied to an id that no
+// longer leads to a person. What goes is read from the data map.
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { checkPasswordAttempt } from "../accounts/account";
+import { endStreams } from "../accounts/end-streams";
 import type { RequestMeta } from "../accounts/request-meta";
 import { LIVE_STATUSES } from "../activations/view";
 import { debit } from "../billing/ledger";
 import type { Db } from "../db/client";
-import {
-  activations,
-  apiKeys,
-  emailOutbox,
-  emailTokens,
-  securityEvents,
-  sessions,
-  users,
-} from "../db/schema";
+import { activations, erasureJobs, users } from "../db/schema";
 import type { Env } from "../env";
 import { AppError, notFound } from "../lib/errors";
 import { faultPoint } from "../lib/faults";
+import { log } from "../lib/log";
 import { now } from "../lib/time";
+import { DATA_MAP, ownedBy } from "./data-map";
 import { scrubSmsOfUser } from "./retention";
 
 export type EraseInput = { password: string; forfeitBalance: boolean };
 
-const activeActivations = () =>
+const activeRefusal = () =>
   new AppError(
     409,
     "ACTIVE_ACTIVATIONS",
     "Finish or cancel your active numbers first; the account can be deleted once none is live.",
   );
+
+const LIVE_LIST = LIVE_STATUSES.map((s) => `'${s}'`).join(", ");
+// True while the account may be erased: not erased yet, nothing held, no live number, no order in
+// flight (journalled before its hold: an order that has begun either stops the erasure or is refused).
+const MAY_ERASE = `(SELECT deleted_at IS NULL AND held = 0 FROM users WHERE id = ?)
+  AND NOT EXISTS (SELECT 1 FROM activations WHERE user_id = ? AND status IN (${LIVE_LIST}))
+  AND NOT EXISTS (SELECT 1 FROM order_journal WHERE user_id = ?)`;
 
 export const eraseAccount = async (
   env: Env,
@@ -38,32 +43,36 @@ export const eraseAccount = async (
   input: EraseInput,
   meta: RequestMeta,
 ) => {
-  const user = await db.select().from(users).where(eq(users.id, account.id)).get();
+  const userId = account.id;
+  const user = await db.select().from(users).where(eq(users.id, userId)).get();
   if (!user || user.deletedAt != null) throw notFound("Account");
+
   // Rate limited and logged like every other password prompt: a stolen session cannot guess freely.
   await checkPasswordAttempt(env, db, account, input.password, meta);
-  return eraseAccountData(env, db, account.id, input);
+  return eraseAccountData(env, db, userId, input);
 };
 
 /**
- * The erasure itself, once the caller is known to be allowed (the customer re-entered the password;
- * or an operator asked). `alongside` commits in the erasure's batch (the operator's audit row).
+ * The erasure itself, once the caller is known to be allowed (the customer re-entered the password,
+ * or an operator asked). `afterwards` is written once the erasure has committed (the operator's
+ * audit row), never for an erasure that was refused.
  */
 export const eraseAccountData = async (
   env: Env,
   db: Db,
   userId: string,
   input: { forfeitBalance: boolean },
-  alongside: BatchItem<"sqlite">[] = [],
+  afterwards: BatchItem<"sqlite">[] = [],
 ) => {
   const user = await db.select().from(users).where(eq(users.id, userId)).get();
   if (!user || user.deletedAt != null) throw notFound("Account");
+
   const live = await db
     .select({ id: activations.id })
     .from(activations)
     .where(and(eq(activations.userId, userId), inArray(activations.status, [...LIVE_STATUSES])))
     .limit(1);
-  if (live.length > 0 || user.held > 0) throw activeActivations();
+  if (live.length > 0 || user.held > 0) throw activeRefusal();
   if (user.available > 0 && !input.forfeitBalance) {
     throw new AppError(
       409,
@@ -73,15 +82,6 @@ export const eraseAccountData = async (
     );
   }
   await faultPoint("erase.afterChecks");
-  // The commit point, in one statement: an order that placed its hold (or was journalled) since the
-  // checks above makes it fail, and once it has passed no hold can be placed (placeHold refuses an
-  // erased account). So an erased account never keeps a live number or held money.
-  const erasedAt = now();
-  const marked = await db.run(sql`UPDATE users SET deleted_at = ${erasedAt}
-    WHERE id = ${userId} AND deleted_at IS NULL AND held = 0
-      AND NOT EXISTS (SELECT 1 FROM activations WHERE user_id = ${userId} AND status IN ${LIVE_STATUSES})
-      AND NOT EXISTS (SELECT 1 FROM order_journal WHERE user_id = ${userId})`);
-  if (marked.meta.changes !== 1) throw activeActivations();
   if (user.available > 0) {
     await debit(db, {
       userId,
@@ -93,31 +93,86 @@ export const eraseAccountData = async (
     });
   }
 
-  const roomIds = await db
-    .select({ id: activations.id })
-    .from(activations)
-    .where(eq(activations.userId, userId));
-  await db.batch([
-    db
-      .update(users)
-      .set({
-        email: `erased+${userId}@invalid`,
-        passwordHash: "!",
-        emailVerifiedAt: null,
-        deletedAt: erasedAt,
-      })
-      .where(eq(users.id, userId)),
-    db.delete(sessions).where(eq(sessions.userId, userId)),
-    db.delete(apiKeys).where(eq(apiKeys.userId, userId)),
-    db.delete(emailTokens).where(eq(emailTokens.userId, userId)),
-    db.delete(securityEvents).where(eq(securityEvents.userId, userId)),
-    db.delete(emailOutbox).where(eq(emailOutbox.to, user.email)),
-    ...scrubSmsOfUser(db, userId),
-    ...alongside,
-  ]);
-  // Each activation's Durable Object keeps its own copy of the messages it received.
-  for (const { id } of roomIds) {
-    await env.ACTIVATION_ROOM.get(env.ACTIVATION_ROOM.idFromName(id)).eraseSmsContent();
-  }
+  const rooms = (
+    await db.select({ id: activations.id }).from(activations).where(eq(activations.userId, userId))
+  ).map((r) => r.id);
+  const erasedAt = now();
+  const client = db.$client;
+  const guarded = (text: string, params: unknown[]) =>
+    client.prepare(`${text} AND ${MAY_ERASE}`).bind(...params, userId, userId, userId);
+  // Deletes and scrubs come before the users row changes: the email-addressed rows are found by it.
+  const statements = [
+    ...DATA_MAP.filter((e) => e.erasure === "delete").flatMap((entry) => {
+      const owned = ownedBy(entry);
+      return owned
+        ? [guarded(`DELETE FROM ${entry.table} WHERE ${owned.where}`, Array(owned.binds).fill(userId))]
+        : [];
+    }),
+    ...scrubSmsOfUser(db, userId).map((q) => {
+      const { sql, params } = q.toSQL();
+      return guarded(sql, params);
+    }),
+    guarded(
+      "UPDATE users SET email = ?, password_hash = '!', email_verified_at = NULL, deleted_at = ? WHERE id = ?",
+      [`erased+${userId}@invalid`, erasedAt, userId],
+    ),
+    client
+      .prepare(
+        "INSERT INTO erasure_jobs (user_id, requested_at, rooms_pending, attempts) SELECT ?, ?, ?, 0 WHERE EXISTS (SELECT 1 FROM users WHERE id = ? AND deleted_at = ?)",
+      )
+      .bind(userId, erasedAt, JSON.stringify(rooms), userId, erasedAt),
+  ];
+  const results = await client.batch(statements);
+  // An order placed a hold or a number went live since the checks above: nothing was erased.
+  if ((results.at(-2)?.meta.changes ?? 0) === 0) throw activeRefusal();
+  const [first, ...rest] = afterwards;
+  if (first) await db.batch([first, ...rest]);
+
+  await finishErasure(env, db, userId);
+  await endStreams(env, db, { userId });
   return { erasedAt };
+};
+
+/**
+ * Asks each room still pending to erase its copy; the ones that confirmed leave the list. The job is
+ * finished when none is left. Safe to repeat: the cron calls it for every unfinished job.
+ */
+export const finishErasure = async (env: Env, db: Db, userId: string) => {
+  const job = await db
+    .select()
+    .from(erasureJobs)
+    .where(and(eq(erasureJobs.userId, userId), isNull(erasureJobs.finishedAt)))
+    .get();
+  if (!job) return true;
+  const pending: string[] = [];
+  for (const id of job.roomsPending) {
+    try {
+      await env.ACTIVATION_ROOM.get(env.ACTIVATION_ROOM.idFromName(id)).eraseSmsContent();
+    } catch (error) {
+      pending.push(id);
+      log(undefined, "erasure_room_failed", { userId, activationId: id, error: String(error) });
+    }
+  }
+  await db
+    .update(erasureJobs)
+    .set({
+      roomsPending: pending,
+      attempts: job.attempts + 1,
+      finishedAt: pending.length === 0 ? now() : null,
+    })
+    .where(eq(erasureJobs.userId, userId))
+    .run();
+  return pending.length === 0;
+};
+
+/** The cron's part: every erasure whose rooms have not all confirmed is tried again. */
+export const resumeErasures = async (env: Env, db: Db, limit = 50) => {
+  const jobs = await db
+    .select({ userId: erasureJobs.userId })
+    .from(erasureJobs)
+    .where(isNull(erasureJobs.finishedAt))
+    .limit(limit)
+    .all();
+  for (const { userId } of jobs) await finishErasure(env, db, userId);
+  return jobs.length;
 };

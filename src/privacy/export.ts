@@ -1,118 +1,82 @@
-// "Export my data": everything the service keeps about one customer, as one JSON document.
-import { desc, eq, inArray } from "drizzle-orm";
+// "Export my data": everything the service keeps about one customer, as one JSON document, read from
+// the data map (every D1 table that leads to the person) and from each activation's own object.
+import { eq } from "drizzle-orm";
 import type { Db } from "../db/client";
-import {
-  activations,
-  apiKeys,
-  ledgerEntries,
-  securityEvents,
-  sessions,
-  smsMessages,
-  topUps,
-  users,
-} from "../db/schema";
+import { activations, users } from "../db/schema";
+import type { Env } from "../env";
 import { notFound } from "../lib/errors";
 import { iso, isoOrNull } from "../lib/time";
+import { DATA_MAP, ownedBy } from "./data-map";
+import { currentPolicy } from "./policy";
 
-export const exportUserData = async (db: Db, userId: string, brandName: string) => {
+type Row = Record<string, unknown>;
+
+// Times are stored as UTC milliseconds and shown as ISO 8601, like everywhere else in the API.
+const shape = (row: Row, secret: string[] = []): Row =>
+  Object.fromEntries(
+    Object.entries(row)
+      .filter(([column]) => !secret.includes(column))
+      .map(([column, value]) =>
+        /_at$/.test(column) && typeof value === "number" ? [column, iso(value)] : [column, value],
+      ),
+  );
+
+/** Every mapped table's rows of this user, in one D1 batch. */
+const tablesOf = async (db: Db, userId: string) => {
+  const linked = DATA_MAP.flatMap((entry) => {
+    const owned = ownedBy(entry);
+    return owned ? [{ entry, owned }] : [];
+  });
+  const results = await db.$client.batch(
+    linked.map(({ entry, owned }) =>
+      // Table and column names come from the map, never from a request.
+      db.$client
+        .prepare(`SELECT * FROM ${entry.table} WHERE ${owned.where}`)
+        .bind(...Array(owned.binds).fill(userId)),
+    ),
+  );
+  return Object.fromEntries(
+    linked.map(({ entry }, i) => [
+      entry.table,
+      ((results[i]?.results ?? []) as Row[]).map((row) => shape(row, entry.secret)),
+    ]),
+  );
+};
+
+export const exportUserData = async (env: Env, db: Db, userId: string) => {
   const user = await db.select().from(users).where(eq(users.id, userId)).get();
   if (!user) throw notFound("Account");
-
-  const [keyRows, sessionRows, securityRows, ledgerRows, topUpRows, activationRows] = await db.batch([
-    db.select().from(apiKeys).where(eq(apiKeys.userId, userId)),
-    db.select().from(sessions).where(eq(sessions.userId, userId)).orderBy(desc(sessions.createdAt)),
-    db
-      .select()
-      .from(securityEvents)
-      .where(eq(securityEvents.userId, userId))
-      .orderBy(desc(securityEvents.createdAt)),
-    db
-      .select()
-      .from(ledgerEntries)
-      .where(eq(ledgerEntries.userId, userId))
-      .orderBy(desc(ledgerEntries.createdAt)),
-    db.select().from(topUps).where(eq(topUps.userId, userId)).orderBy(desc(topUps.createdAt)),
-    db.select().from(activations).where(eq(activations.userId, userId)).orderBy(desc(activations.createdAt)),
-  ]);
-  const smsRows = activationRows.length
-    ? await db
-        .select()
-        .from(smsMessages)
-        .where(
-          inArray(
-            smsMessages.activationId,
-            activationRows.map((a) => a.id),
-          ),
-        )
-    : [];
-
+  const tables = await tablesOf(db, userId);
+  const activationIds = await db
+    .select({ id: activations.id })
+    .from(activations)
+    .where(eq(activations.userId, userId))
+    .all();
+  // Each activation's Durable Object keeps its own copy of events and messages.
+  const rooms = await Promise.all(
+    activationIds.map(async ({ id }) => ({
+      activationId: id,
+      ...(await env.ACTIVATION_ROOM.get(env.ACTIVATION_ROOM.idFromName(id)).exportCopy()),
+    })),
+  );
   return {
     exportedAt: iso(Date.now()),
-    service: brandName,
+    service: env.BRAND_NAME,
+    policy: currentPolicy("privacy"),
     account: {
       id: user.id,
       email: user.email,
       emailVerifiedAt: isoOrNull(user.emailVerifiedAt),
       acceptedPolicyVersion: user.acceptedPolicyVersion,
       acceptedPolicyAt: iso(user.acceptedPolicyAt),
+      adultAttestedAt: isoOrNull(user.adultAttestedAt),
+      restrictedAt: isoOrNull(user.restrictedAt),
       createdAt: iso(user.createdAt),
       balance: { available: user.available, held: user.held, currency: user.currency },
       frozen: user.frozenAt != null,
     },
-    // Key material is never stored, so only what identifies each key is exported.
-    apiKeys: keyRows.map((k) => ({
-      id: k.id,
-      name: k.name,
-      prefix: k.prefix,
-      createdAt: iso(k.createdAt),
-      lastUsedAt: isoOrNull(k.lastUsedAt),
-      revokedAt: isoOrNull(k.revokedAt),
-      requestCount: k.requestCount,
-    })),
-    sessions: sessionRows.map((s) => ({
-      id: s.id,
-      createdAt: iso(s.createdAt),
-      expiresAt: iso(s.expiresAt),
-      revokedAt: isoOrNull(s.revokedAt),
-      ip: s.ip,
-      userAgent: s.userAgent,
-    })),
-    securityLog: securityRows.map((e) => ({
-      kind: e.kind,
-      detail: e.detail,
-      ip: e.ip,
-      userAgent: e.userAgent,
-      createdAt: iso(e.createdAt),
-    })),
-    transactions: ledgerRows.map((t) => ({
-      id: t.id,
-      kind: t.kind,
-      amount: t.amount,
-      currency: t.currency,
-      reference: t.reference,
-      createdAt: iso(t.createdAt),
-    })),
-    topUps: topUpRows.map((t) => ({
-      id: t.id,
-      amount: t.amount,
-      currency: t.currency,
-      status: t.status,
-      refundedAmount: t.refundedAmount,
-      createdAt: iso(t.createdAt),
-    })),
-    activations: activationRows.map((a) => ({
-      id: a.id,
-      service: a.service,
-      country: a.country,
-      phone: a.phone,
-      price: a.price,
-      currency: a.currency,
-      status: a.status,
-      createdAt: iso(a.createdAt),
-      expiresAt: iso(a.expiresAt),
-      sms: smsRows
-        .filter((m) => m.activationId === a.id)
-        .map((m) => ({ code: m.code, text: m.text, receivedAt: iso(m.receivedAt) })),
-    })),
+    /** Every table that refers to you, by its name in the database (docs/PRIVACY.md describes each). */
+    tables,
+    rooms,
   };
 };

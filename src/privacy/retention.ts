@@ -1,9 +1,19 @@
 // The privacy policy promises SMS content is kept only SMS_RETENTION_DAYS. Past that, every copy of
 // the text and the code in D1 is erased (the rows stay so history and money still add up).
-import { and, eq, inArray, isNotNull, lt, notInArray, or, sql } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, lt, ne, notInArray, or, sql } from "drizzle-orm";
 import { LIVE_STATUSES } from "../activations/view";
 import type { Db } from "../db/client";
-import { activationEvents, activations, smsMessages } from "../db/schema";
+import {
+  activationEvents,
+  activations,
+  securityEvents,
+  simMessages,
+  simRentals,
+  smsMessages,
+  supportTickets,
+} from "../db/schema";
+import type { Env } from "../env";
+import { securityLogRetentionDays, smsRetentionDays, supportRetentionDays } from "./data-map";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -52,4 +62,24 @@ export const purgeExpiredSmsContent = async (db: Db, at: number, retentionDays: 
       ),
   ]);
   return messages.meta.changes;
+};
+
+/**
+ * The rest of the retention schedule (src/privacy/data-map.ts): the security log (also failed
+ * sign-ins of unknown emails), closed support tickets, and the simulator's records of SMS and rentals.
+ */
+export const purgeByRetention = async (env: Env, db: Db, at: number) => {
+  const securityCutoff = at - securityLogRetentionDays(env) * DAY_MS;
+  const supportCutoff = at - supportRetentionDays(env) * DAY_MS;
+  const smsCutoff = at - smsRetentionDays(env) * DAY_MS;
+  await db.batch([
+    db.delete(securityEvents).where(lt(securityEvents.createdAt, securityCutoff)),
+    db
+      .delete(supportTickets)
+      .where(and(eq(supportTickets.status, "closed"), lt(supportTickets.closedAt, supportCutoff))),
+    db
+      .delete(simMessages)
+      .where(and(lt(simMessages.receivedAt, smsCutoff), ne(simMessages.status, "pending"))),
+    db.delete(simRentals).where(and(ne(simRentals.status, "active"), lt(simRentals.endedAt, smsCutoff))),
+  ]);
 };

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { POLICY_LAST_UPDATED, POLICY_VERSION } from "../../src/privacy/policy";
 import { call } from "../support";
 
 describe("GET /api/v1/config", () => {
@@ -10,8 +11,8 @@ describe("GET /api/v1/config", () => {
     expect(await res.json()).toEqual({
       brandName: env.BRAND_NAME,
       supportEmail: env.SUPPORT_EMAIL,
-      policyVersion: env.POLICY_VERSION,
-      policyLastUpdated: env.POLICY_LAST_UPDATED,
+      policyVersion: POLICY_VERSION,
+      policyLastUpdated: POLICY_LAST_UPDATED,
       currency: env.CURRENCY,
       demoTopUp: true,
       stripeEnabled: true,

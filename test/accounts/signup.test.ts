@@ -1,5 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { POLICY_VERSION } from "../../src/privacy/policy";
 import { call, uniqueEmail } from "../support";
 import {
   browser,
@@ -45,7 +46,7 @@ describe("signup", () => {
     )
       .bind(user.id)
       .first<{ accepted_policy_version: string; accepted_policy_at: number; password_hash: string }>();
-    expect(row?.accepted_policy_version).toBe(env.POLICY_VERSION);
+    expect(row?.accepted_policy_version).toBe(POLICY_VERSION);
     expect(row?.accepted_policy_at).toBeGreaterThan(0);
     expect(row?.password_hash).toMatch(/^pbkdf2-sha256\$100000\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
     expect(row?.password_hash).not.toContain(PASSWORD);

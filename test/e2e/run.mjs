@@ -473,17 +473,20 @@ scenario(
       ["/privacy", "Privacy Policy", "13-privacy"],
       ["/terms", "Terms of Service", "14-terms"],
     ]) {
+      // The policies are the server's own pages (readable without JavaScript), not dashboard screens.
       await page.getByRole("contentinfo").getByRole("link", { name: title }).click();
-      await page.waitForURL(new RegExp(`#${path}$`));
+      await page.waitForURL(new RegExp(`${path}$`));
       await page.getByRole("heading", { name: title, level: 1 }).waitFor();
       const text = (await page.locator("main").textContent()) ?? "";
       assert.match(text, literally(config.brandName));
       assert.match(text, literally(config.supportEmail));
       assert.match(text, /Last updated \w+/);
       await shot(page, file);
+      await page.goBack();
     }
     assert.match((await page.getByRole("contentinfo").textContent()) ?? "", literally(config.supportEmail));
 
+    await page.goto("/#/settings");
     await page.getByRole("button", { name: "Log out" }).click();
     await page.getByRole("heading", { name: "Log in" }).waitFor();
     assert.equal((await apiGet(page, "/api/v1/me")).status, 401);

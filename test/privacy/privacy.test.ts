@@ -55,15 +55,16 @@ describe("data export", () => {
     const { res, data } = await exportOf(c.cookie);
     expect(res.headers.get("Content-Disposition")).toMatch(/attachment/);
     expect(data.account).toMatchObject({ id: c.userId, email: c.email });
-    expect(data.apiKeys).toHaveLength(1);
-    expect(JSON.stringify(data.apiKeys)).not.toContain(c.key); // the key itself is never stored
-    expect(data.transactions.map((t) => t.kind)).toContain("top_up");
-    expect(data.securityLog.map((e) => e.kind)).toContain("signup");
-    expect(data.activations).toHaveLength(1);
-    expect(data.activations[0]?.sms[0]).toMatchObject({
-      code: "48213",
-      text: expect.stringContaining("48213"),
-    });
+    const t = data.tables as Record<string, Array<Record<string, unknown>>>;
+    expect(t.api_keys).toHaveLength(1);
+    expect(JSON.stringify(data)).not.toContain(c.key); // the key itself is never stored
+    expect(t.api_keys?.[0]).not.toHaveProperty("key_hash");
+    expect(t.ledger_entries?.map((e) => e.kind)).toContain("top_up");
+    expect(t.security_events?.map((e) => e.kind)).toContain("signup");
+    expect(t.activations).toHaveLength(1);
+    expect(t.sms_messages?.[0]).toMatchObject({ code: "48213", text: expect.stringContaining("48213") });
+    // The activation's own object's copy is in it too.
+    expect(data.rooms[0]?.sms[0]).toMatchObject({ code: "48213" });
   });
 
   it("is not available to an API key, only to the signed-in person", async () => {
@@ -193,7 +194,7 @@ describe("SMS retention", () => {
     expect(purged).toBe(1);
 
     const { data } = await exportOf(c.cookie);
-    const texts = data.activations[0]?.sms.map((m) => m.text);
+    const texts = (data.tables.sms_messages as Array<{ text: string | null }>).map((m) => m.text);
     expect(texts).toContain(null);
     expect(texts).toContainEqual(expect.stringContaining("22222"));
     const events = await env.DB.prepare(
@@ -214,11 +215,11 @@ describe("SMS retention in the activation's own object", () => {
     await sms(c.activationId, "Your Telegram code is 55555");
     await act(c.auth, c.activationId, "finish");
     const days = Number(env.SMS_RETENTION_DAYS) + 1;
+    // Each message is erased by its own age: age the message (and the event that repeats it).
     await runInDurableObject(room(c.activationId), (_instance, state) => {
-      state.storage.sql.exec(
-        "UPDATE record SET data = json_set(data, '$.endedAt', ?)",
-        Date.now() - days * 24 * 60 * 60 * 1000,
-      );
+      const past = Date.now() - days * 24 * 60 * 60 * 1000;
+      state.storage.sql.exec("UPDATE sms SET received_at = ?", past);
+      state.storage.sql.exec("UPDATE events SET at = ?", past);
     });
     // The alarm set for the purge (or any pending one) now finds the period over.
     await runInDurableObject(room(c.activationId), (_instance, state) => state.storage.setAlarm(Date.now()));

@@ -6,6 +6,7 @@ import { navigate } from "../router.js";
 import { refreshBalance, session, setMe } from "../session.js";
 import { checkbox, errorBox, field, onSubmit, pageHeader, toast, whileBusy } from "../ui.js";
 import { verifyNotice } from "./home.js";
+import { emailChangeCard, restrictionCard } from "./privacy-settings.js";
 
 /** @param {import("../router.js").ViewContext} ctx */
 export const settingsView = async ({ main, signal }) => {
@@ -114,10 +115,12 @@ export const settingsView = async ({ main, signal }) => {
         "p",
         null,
         "Everything we keep about you — account, sign-ins, keys, ledger, numbers and messages — as one JSON file. ",
-        h("a", { href: "#/privacy" }, "How we handle your data"),
+        h("a", { href: "/privacy" }, "How we handle your data"),
       ),
       h("a", { class: "btn btn-secondary", href: "/api/v1/me/export", download: "" }, "Download my data"),
     ),
+    emailChangeCard(),
+    restrictionCard(),
     deleteAccount(),
   );
 };
