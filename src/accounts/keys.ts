@@ -1,8 +1,10 @@
-// API keys for scripts: `sk_` + 32 random bytes (base64url), shown once; only a SHA-256 is stored.
+// API keys for scripts: `sk_` + 29 random letters and digits (32 characters in all, the length
+// sms-activate clients check; 29 × log2(62) ≈ 172 random bits), shown once; only a SHA-256 is stored.
+// Keys made before (`sk_` + 43 base64url characters) keep working: a key is looked up by its hash.
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { apiKeys } from "../db/schema";
-import { randomToken, sha256Hex } from "../lib/crypto";
+import { sha256Hex } from "../lib/crypto";
 import { AppError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { iso, isoOrNull, now } from "../lib/time";
@@ -10,13 +12,28 @@ import type { RequestMeta } from "./request-meta";
 import { securityEvent } from "./security-log";
 
 export const MAX_KEYS_PER_USER = 20;
+export const KEY_LENGTH = 32;
+const KEY_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/** Uniform letters and digits: bytes ≥ 248 (4 × 62) are dropped so that no character is likelier. */
+const randomAlphanumeric = (length: number): string => {
+  let out = "";
+  while (out.length < length) {
+    for (const b of crypto.getRandomValues(new Uint8Array(length))) {
+      if (b < 248 && out.length < length) out += KEY_ALPHABET[b % 62];
+    }
+  }
+  return out;
+};
+
+export const newApiKeySecret = (prefix = "sk_") => prefix + randomAlphanumeric(KEY_LENGTH - prefix.length);
 const PREFIX_LENGTH = 10;
 
 // Names the key in the security log the way the key list shows it.
 const keyDetail = (key: { name: string; prefix: string }) => `${key.name} (${key.prefix}…)`;
 
 export const createApiKey = async (db: Db, meta: RequestMeta, userId: string, name: string) => {
-  const key = `sk_${randomToken(32)}`;
+  const key = newApiKeySecret();
   const id = newId("key");
   const prefix = key.slice(0, PREFIX_LENGTH);
   const createdAt = now();
