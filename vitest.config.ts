@@ -26,6 +26,11 @@ export default defineConfig(async () => {
             STRIPE_API_BASE: "http://stripe.fake",
             EMAIL_API_URL: "",
             EMAIL_API_KEY: "",
+            // Production's refusals apply in tests; the receiver fake is a public HTTPS host.
+            WEBHOOKS_ALLOW_PRIVATE_TARGETS: "false",
+            WEBHOOKS_DNS_URL: "https://dns.fake/dns-query",
+            // Every webhook alarm lands an hour ahead: only runDurableObjectAlarm fires it in a test.
+            WEBHOOK_MIN_DELAY_MS: "3600000",
           },
           // Every outbound fetch of the Worker lands here: fakes of the services we cannot reach.
           outboundService: fakeUpstream,

@@ -20,6 +20,7 @@ import { validationDetails } from "./lib/openapi";
 import { privacyRoutes } from "./privacy/routes";
 import { simulatorRoutes } from "./providers/simulator-routes";
 import { webhookRoutes } from "./providers/webhook-routes";
+import { webhooksRoutes } from "./webhooks/routes";
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -70,6 +71,7 @@ export const createApp = () => {
   app.route("/api/v1/billing", billingRoutes);
   app.route("/api/v1/catalog", catalogRoutes);
   app.route("/api/v1/activations", activationsRoutes);
+  app.route("/api/v1/webhooks", webhooksRoutes);
   app.route("/api/v1", privacyRoutes);
   app.route("/webhooks/stripe", stripeWebhook);
   app.route("/webhooks/providers", webhookRoutes);

@@ -7,11 +7,12 @@ declare global {
     // Types `exports` from "cloudflare:workers" (the Worker's loopback to its own entrypoints).
     interface GlobalProps {
       mainModule: typeof import("./index");
-      durableNamespaces: "ActivationRoom";
+      durableNamespaces: "ActivationRoom" | "WebhookOutbox";
     }
     interface Env {
       DB: D1Database;
       ACTIVATION_ROOM: DurableObjectNamespace<import("./activations/room").ActivationRoom>;
+      WEBHOOK_OUTBOX: DurableObjectNamespace<import("./webhooks/outbox").WebhookOutbox>;
       ASSETS: Fetcher;
       AUTH_IP_LIMITER: RateLimit;
       AUTH_EMAIL_LIMITER: RateLimit;
@@ -38,6 +39,10 @@ declare global {
       PROVIDER_TIMEOUT_MS: string;
       SMS_RETENTION_DAYS: string;
       EMAIL_FROM: string;
+      WEBHOOKS_ALLOW_PRIVATE_TARGETS: string;
+      WEBHOOKS_DNS_URL: string;
+      WEBHOOK_DISABLE_AFTER_HOURS: string;
+      WEBHOOK_MIN_DELAY_MS: string; // 0 in production; tests set it far ahead and fire alarms themselves
 
       // Secrets
       SESSION_SECRET: string;

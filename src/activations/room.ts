@@ -11,6 +11,7 @@ import { log } from "../lib/log";
 import { iso } from "../lib/time";
 import { getProvider } from "../providers";
 import { ProviderError } from "../providers/types";
+import { publishActivationEvents } from "../webhooks/events/activation";
 import {
   type ActivationEvent,
   type ActivationFacts,
@@ -483,6 +484,8 @@ export class ActivationRoom extends DurableObject<Env> {
         )
         .bind(rec.status, rec.code, rec.lastSeq, Date.now(), rec.endedAt, rec.id, rec.lastSeq),
     ]);
+    // Before syncedSeq moves: if publishing fails, the whole write-through (idempotent) runs again.
+    await publishActivationEvents(this.env, rec, events);
     this.update({ syncedSeq: Math.max(this.mustLoad().syncedSeq, rec.lastSeq) });
   }
 

@@ -394,3 +394,66 @@ export const operatorAudit = sqliteTable(
   },
   (t) => [index("operator_audit_at").on(t.at)],
 );
+
+// ── customer webhooks ───────────────────────────────────────────────────────────────────────────
+
+// An endpoint a customer registered: where to POST which events, signed with its secret(s).
+export const webhookEndpoints = sqliteTable(
+  "webhook_endpoints",
+  {
+    id: text("id").primaryKey(), // whe_…
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    url: text("url").notNull(),
+    events: text("events").notNull(), // JSON array of event types
+    enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+    secret: text("secret").notNull(), // whsec_… (needed in clear to sign)
+    previousSecret: text("previous_secret"), // still signs until previous_secret_until (rotation grace)
+    previousSecretUntil: integer("previous_secret_until"),
+    failingSince: integer("failing_since"), // first failed attempt since the last success
+    disabledReason: text("disabled_reason"),
+    createdAt: integer("created_at").notNull(),
+    deletedAt: integer("deleted_at"),
+  },
+  (t) => [index("webhook_endpoints_user").on(t.userId)],
+);
+
+// One event for one endpoint: the message the receiver sees with the same webhook-id on every attempt.
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: text("id").primaryKey(), // msg_…, the webhook-id header
+    endpointId: text("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    eventKey: text("event_key").notNull(), // what happened, once: "act_…:3", "test:…", "redeliver:…"
+    eventType: text("event_type").notNull(),
+    payload: text("payload").notNull(), // the exact body sent (signatures cover these bytes)
+    status: text("status", { enum: ["pending", "succeeded", "failed"] }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: integer("next_attempt_at"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("webhook_deliveries_event").on(t.endpointId, t.eventKey),
+    index("webhook_deliveries_due").on(t.endpointId, t.status, t.nextAttemptAt),
+    check("webhook_deliveries_status", sql`${t.status} IN ('pending', 'succeeded', 'failed')`),
+  ],
+);
+
+// Every try of a delivery: the log a customer reads to see what their server answered.
+export const webhookAttempts = sqliteTable(
+  "webhook_attempts",
+  {
+    id: text("id").primaryKey(), // wha_…
+    deliveryId: text("delivery_id")
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: "cascade" }),
+    attemptedAt: integer("attempted_at").notNull(),
+    responseStatus: integer("response_status"), // null: no answer (network error, timeout, refused target)
+    latencyMs: integer("latency_ms").notNull(),
+    responseSnippet: text("response_snippet"), // the first 500 characters of the answer, or the error
+  },
+  (t) => [index("webhook_attempts_delivery").on(t.deliveryId)],
+);
