@@ -39,8 +39,17 @@ export const isPrivateIpv6 = (host: string): boolean => {
   const h = host.replace(/^\[|\]$/g, "").toLowerCase();
   if (!h.includes(":")) return false;
   if (h === "::" || h === "::1") return true;
+  // IPv4-mapped addresses; the URL parser writes ::ffff:10.0.0.1 as ::ffff:a00:1.
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(h);
   if (mapped) return isPrivateIpv4(mapped[1] as string);
+  const hexMapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(h);
+  if (hexMapped) {
+    const [hi, lo] = [
+      Number.parseInt(hexMapped[1] as string, 16),
+      Number.parseInt(hexMapped[2] as string, 16),
+    ];
+    return isPrivateIpv4(`${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`);
+  }
   return /^(fc|fd|fe[89ab]|ff)/.test(h); // unique local, link-local, multicast
 };
 

@@ -6,8 +6,9 @@
 // signatures itself, with its own implementation of the spec), and refuses with 400 a request that
 // breaks the spec's envelope. Endpoints under /__ are for tests only:
 //   GET  /__received?path=/x        the requests received at that path, oldest first
-//   POST /__behave?path=/x          {"status": 503} answer that status, {"fail": "network"} drop the
-//                                   connection, {"status": 204} accept again
+//   POST /__behave?path=/x          {"status": 503} answer that status from now on, {"status": 204}
+//                                   accept again. (A dropped connection cannot be faked here: the test
+//                                   pool turns a thrown error into a 500.)
 export const FAKE_RECEIVER_HOST = "hooks.receiver.fake";
 
 export type ReceivedWebhook = {
@@ -18,7 +19,7 @@ export type ReceivedWebhook = {
   problem: string | null;
 };
 
-type Behaviour = { status?: number; fail?: "network" };
+type Behaviour = { status?: number };
 
 const received: ReceivedWebhook[] = [];
 const behaviour = new Map<string, Behaviour>();
@@ -62,7 +63,6 @@ export const fakeWebhookReceiver = async (request: Request): Promise<Response> =
   });
   if (problem) return new Response(problem, { status: 400 });
   const how = behaviour.get(url.pathname) ?? {};
-  if (how.fail === "network") throw new Error("connection reset by the fake receiver");
   const status = how.status ?? 204;
   return new Response(status === 204 ? null : `receiver answered ${status}`, { status });
 };

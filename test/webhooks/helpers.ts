@@ -40,7 +40,7 @@ export const receivedAt = async (path: string): Promise<ReceivedWebhook[]> => {
   return res.json();
 };
 
-export const behave = async (path: string, how: { status?: number; fail?: "network" }) => {
+export const behave = async (path: string, how: { status?: number }) => {
   const res = await fetch(`https://${FAKE_RECEIVER_HOST}/__behave?path=${encodeURIComponent(path)}`, {
     method: "POST",
     body: JSON.stringify(how),
