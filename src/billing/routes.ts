@@ -1,4 +1,5 @@
 // /api/v1/billing: balance, statement and top-ups. Each handler parses, calls billing logic, shapes.
+
 import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import { requireUser, requireVerifiedEmail } from "../accounts/auth";
@@ -12,6 +13,7 @@ import {
   jsonContent,
   notSignedIn,
 } from "../lib/openapi";
+import { publishDemoTopUpWebhook } from "../webhooks/events/billing";
 import { getBalance } from "./ledger";
 import { checkoutStatus, checkTopUpAmount, createCheckout, demoTopUp } from "./topups";
 import { listTransactions } from "./transactions";
@@ -213,6 +215,8 @@ routes.openapi(
     const { amount } = c.req.valid("json");
     checkTopUpAmount(c.env, amount);
     const key = c.req.valid("header")["idempotency-key"];
-    return c.json(await demoTopUp(c.get("db"), c.get("user").id, amount, key), 200);
+    const result = await demoTopUp(c.get("db"), c.get("user").id, amount, key);
+    await publishDemoTopUpWebhook(c.env, result.topUpId);
+    return c.json(result, 200);
   },
 );
