@@ -20,6 +20,7 @@ import { validationDetails } from "./lib/openapi";
 import { privacyRoutes } from "./privacy/routes";
 import { simulatorRoutes } from "./providers/simulator-routes";
 import { webhookRoutes } from "./providers/webhook-routes";
+import { registerWebhookDocs } from "./webhooks/openapi";
 import { webhooksRoutes } from "./webhooks/routes";
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -72,6 +73,8 @@ export const createApp = () => {
   app.route("/api/v1/catalog", catalogRoutes);
   app.route("/api/v1/activations", activationsRoutes);
   app.route("/api/v1/webhooks", webhooksRoutes);
+  // On the app itself: a router's registry would prefix the event names with its mount path.
+  registerWebhookDocs(app);
   app.route("/api/v1", privacyRoutes);
   app.route("/webhooks/stripe", stripeWebhook);
   app.route("/webhooks/providers", webhookRoutes);
