@@ -17,6 +17,7 @@ declare global {
       AUTH_IP_LIMITER: RateLimit;
       AUTH_EMAIL_LIMITER: RateLimit;
       API_KEY_LIMITER: RateLimit;
+      ACCOUNT_LIMITER: RateLimit;
 
       BRAND_NAME: string;
       SUPPORT_EMAIL: string;
@@ -69,6 +70,8 @@ export type CurrentUser = {
   email: string;
   emailVerified: boolean;
   frozen: boolean;
+  /** When the request came with an API key: what that key may do. */
+  key?: import("./accounts/key-policy").KeyPolicy;
 };
 
 /** How the request proved who it is: cookie session or API key. */

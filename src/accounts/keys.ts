@@ -8,6 +8,7 @@ import { sha256Hex } from "../lib/crypto";
 import { AppError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { iso, isoOrNull, now } from "../lib/time";
+import type { Scope } from "./key-policy";
 import type { RequestMeta } from "./request-meta";
 import { securityEvent } from "./security-log";
 
@@ -32,15 +33,28 @@ const PREFIX_LENGTH = 10;
 // Names the key in the security log the way the key list shows it.
 const keyDetail = (key: { name: string; prefix: string }) => `${key.name} (${key.prefix}…)`;
 
-export const createApiKey = async (db: Db, meta: RequestMeta, userId: string, name: string) => {
+/** What a key may do; each left out means no restriction of that kind. */
+export type KeyLimits = { scopes?: Scope[]; dailySpendLimit?: number; ipAllowlist?: string[] };
+
+export const createApiKey = async (
+  db: Db,
+  meta: RequestMeta,
+  userId: string,
+  name: string,
+  limits: KeyLimits = {},
+) => {
   const key = newApiKeySecret();
   const id = newId("key");
   const prefix = key.slice(0, PREFIX_LENGTH);
   const createdAt = now();
+  const scopes = limits.scopes ? JSON.stringify([...new Set(limits.scopes)]) : null;
+  const dailySpendLimit = limits.dailySpendLimit ?? null;
+  const ipAllowlist = limits.ipAllowlist ? JSON.stringify([...new Set(limits.ipAllowlist)]) : null;
   // One statement counts and inserts, so two concurrent requests cannot both take the 20th slot.
   const result = await db.run(sql`
-    INSERT INTO ${apiKeys} (id, user_id, name, prefix, key_hash, created_at)
-    SELECT ${id}, ${userId}, ${name}, ${prefix}, ${await sha256Hex(key)}, ${createdAt}
+    INSERT INTO ${apiKeys} (id, user_id, name, prefix, key_hash, created_at, scopes, daily_spend_limit, ip_allowlist)
+    SELECT ${id}, ${userId}, ${name}, ${prefix}, ${await sha256Hex(key)}, ${createdAt}, ${scopes}, ${dailySpendLimit},
+      ${ipAllowlist}
     WHERE (SELECT count(*) FROM ${apiKeys} WHERE user_id = ${userId} AND revoked_at IS NULL) < ${MAX_KEYS_PER_USER}`);
   if (result.meta.changes !== 1) {
     throw new AppError(
@@ -50,8 +64,25 @@ export const createApiKey = async (db: Db, meta: RequestMeta, userId: string, na
     );
   }
   await securityEvent(db, userId, "key_created", meta, keyDetail({ name, prefix })).run();
-  return { id, name, prefix, key, createdAt: iso(createdAt) };
+  return {
+    id,
+    name,
+    prefix,
+    key,
+    createdAt: iso(createdAt),
+    ...limitsView({ scopes, dailySpendLimit, ipAllowlist }),
+  };
 };
+
+const limitsView = (row: {
+  scopes: string | null;
+  dailySpendLimit: number | null;
+  ipAllowlist: string | null;
+}) => ({
+  scopes: row.scopes === null ? null : (JSON.parse(row.scopes) as Scope[]),
+  dailySpendLimit: row.dailySpendLimit,
+  ipAllowlist: row.ipAllowlist === null ? null : (JSON.parse(row.ipAllowlist) as string[]),
+});
 
 export const listApiKeys = async (db: Db, userId: string) => {
   const rows = await db
@@ -67,6 +98,7 @@ export const listApiKeys = async (db: Db, userId: string) => {
     createdAt: iso(row.createdAt),
     lastUsedAt: isoOrNull(row.lastUsedAt),
     requestCount: row.requestCount,
+    ...limitsView(row),
   }));
 };
 

@@ -15,6 +15,7 @@ import {
 import * as account from "./account";
 import { checkOrigin, requireSession, requireUser } from "./auth";
 import { publicConfig } from "./config";
+import { isAllowlistEntry, SCOPES } from "./key-policy";
 import { createApiKey, listApiKeys, revokeApiKey } from "./keys";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./passwords";
 import { requestMeta } from "./request-meta";
@@ -350,6 +351,34 @@ const KeyName = z
   .refine((name) => !UNSAFE_NAME_CHARACTERS.test(name), "Use no control characters or text-direction marks.")
   .openapi({ example: "my script" });
 
+// Optional limits of a key: scopes (reads are allowed by any), a daily spending cap in minor units,
+// the addresses it may be used from.
+const KeyLimitsInput = {
+  scopes: z
+    .array(z.enum(SCOPES))
+    .min(1, "Give at least one scope, or leave scopes out for a key that may do everything.")
+    .optional()
+    .openapi({ description: "read: reads only; orders: rent and manage numbers; billing: top-ups" }),
+  dailySpendLimit: z.number().int().positive().max(100_000_000).optional().openapi({
+    description: "Most this key may spend on orders per UTC day, in minor units",
+  }),
+  ipAllowlist: z
+    .array(
+      z
+        .string()
+        .trim()
+        .refine(isAllowlistEntry, "Use an IP address or an IPv4 range such as 203.0.113.0/24."),
+    )
+    .min(1)
+    .max(50)
+    .optional(),
+};
+const KeyLimitsView = {
+  scopes: z.array(z.enum(SCOPES)).nullable(),
+  dailySpendLimit: z.number().int().nullable(),
+  ipAllowlist: z.array(z.string()).nullable(),
+};
+
 routes.openapi(
   createRoute({
     method: "post",
@@ -357,7 +386,7 @@ routes.openapi(
     tags: ["API keys"],
     summary: "Create an API key (the key is shown only in this answer)",
     middleware: [requireSession] as const,
-    request: { body: jsonBody(z.object({ name: KeyName })) },
+    request: { body: jsonBody(z.object({ name: KeyName, ...KeyLimitsInput })) },
     responses: {
       201: jsonContent(
         z.object({
@@ -366,6 +395,7 @@ routes.openapi(
           prefix: z.string(),
           key: z.string().openapi({ description: "Send as Authorization: Bearer <key>. Not shown again." }),
           createdAt: z.string().openapi({ format: "date-time" }),
+          ...KeyLimitsView,
         }),
         "Created",
       ),
@@ -375,8 +405,10 @@ routes.openapi(
       409: errorResponse("TOO_MANY_KEYS (20 live keys at most)"),
     },
   }),
-  async (c) =>
-    c.json(await createApiKey(c.get("db"), requestMeta(c), c.get("user").id, c.req.valid("json").name), 201),
+  async (c) => {
+    const { name, ...limits } = c.req.valid("json");
+    return c.json(await createApiKey(c.get("db"), requestMeta(c), c.get("user").id, name, limits), 201);
+  },
 );
 
 routes.openapi(
@@ -397,6 +429,7 @@ routes.openapi(
               createdAt: z.string().openapi({ format: "date-time" }),
               lastUsedAt: z.string().nullable().openapi({ format: "date-time" }),
               requestCount: z.number().int(),
+              ...KeyLimitsView,
             }),
           ),
         }),

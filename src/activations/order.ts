@@ -2,6 +2,7 @@
 // activation row → its Durable Object. Whatever fails after the hold voids it: nothing is charged.
 import { and, eq, sql } from "drizzle-orm";
 import { assertEmailVerifiedIfRequired } from "../accounts/auth";
+import { assertUnderSpendLimit, reserveKeySpend } from "../accounts/key-policy";
 import { placeHold, voidHold } from "../billing/ledger";
 import type { Db } from "../db/client";
 import { countries, orderClaims, services } from "../db/schema";
@@ -164,6 +165,7 @@ const placeOrder = async (
   }
   const maxActive = int(env.MAX_ACTIVE_ACTIVATIONS, 10);
   if ((await countActive(db, user.id)) >= maxActive) throw tooManyActive(maxActive);
+  await assertUnderSpendLimit(env, user.key, offer.price);
   const provider = providerOf(a, offer);
   const windowMs = int(env.ACTIVATION_MINUTES, 20) * 60_000;
   const { holdId } = await placeHold(db, {
@@ -176,6 +178,7 @@ const placeOrder = async (
   let number: AcquiredNumber | null = null;
   let inserted = false;
   try {
+    await reserveKeySpend(env, user.key, id, offer.price);
     number = await acquire(a, provider, {
       service: input.service,
       country: input.country,

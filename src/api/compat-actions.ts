@@ -1,6 +1,7 @@
 // The handler_api.php actions: each one parses the protocol's parameters, calls the same service
 // function REST calls, and spells the result as the protocol does. The table also feeds /docs.
 
+import type { Scope } from "../accounts/key-policy";
 import { listCountries } from "../activations/catalog";
 import {
   type Actor,
@@ -39,6 +40,8 @@ import {
 export type Params = Record<string, string | undefined>;
 
 type Action = {
+  /** The key scope the action needs; "read" when absent. */
+  scope?: Scope;
   params: string;
   answers: string;
   run: (actor: Actor, params: Params) => Promise<string | object>;
@@ -67,6 +70,9 @@ export const wordForError = (err: AppError): string | null => {
     // A frozen account stays frozen until its dispute is settled: there is no date to give.
     case "ACCOUNT_FROZEN":
       return "BANNED:unknown";
+    // The key's daily cap: to a client, the money this key may spend is used up.
+    case "SPEND_LIMIT_REACHED":
+      return "NO_BALANCE";
     default:
       return err.status < 500 ? err.code : null;
   }
@@ -149,6 +155,7 @@ export const ACTIONS: Record<string, Action> = {
     run: balanceWord,
   },
   getNumber: {
+    scope: "orders",
     params: "service, country (default 0), maxPrice?, operator? (ignored)",
     answers:
       "ACCESS_NUMBER:<id>:<phone digits> · NO_NUMBERS · NO_BALANCE · BAD_SERVICE · BAD_COUNTRY · " +
@@ -159,6 +166,7 @@ export const ACTIONS: Record<string, Action> = {
     },
   },
   getNumberV2: {
+    scope: "orders",
     params: "as getNumber, and orderId? (idempotency key: 1 to 255 visible ASCII characters)",
     answers:
       'JSON {activationId: "<id>", phoneNumber, activationCost: "<decimal>", currency: <ISO 4217 number>, ' +
@@ -180,6 +188,7 @@ export const ACTIONS: Record<string, Action> = {
     run: async (actor, params) => statusV2(await getActivationByNumericId(actor, numericId(params))),
   },
   setStatus: {
+    scope: "orders",
     params: "id, status (1, 3, 6, 8; -1 = 8)",
     answers:
       "1 → ACCESS_READY · 3 → ACCESS_RETRY_GET · 6 → ACCESS_ACTIVATION · 8 (or the legacy -1) → ACCESS_CANCEL · " +

@@ -60,8 +60,27 @@ export const apiKeys = sqliteTable(
     lastUsedAt: integer("last_used_at"),
     requestCount: integer("request_count").notNull().default(0),
     revokedAt: integer("revoked_at"),
+    // What the key may do (migration 0012b); null: everything, as keys made before could.
+    scopes: text("scopes"), // JSON array of "read" | "orders" | "billing"
+    dailySpendLimit: integer("daily_spend_limit"), // minor units per UTC day, null: no cap
+    ipAllowlist: text("ip_allowlist"), // JSON array of IPs or IPv4 CIDRs, null: any address
   },
   (t) => [uniqueIndex("api_keys_hash_unique").on(t.keyHash), index("api_keys_user").on(t.userId)],
+);
+
+// What each capped key ordered on which UTC day: its spend is the sum of these whose hold was not voided.
+export const keySpend = sqliteTable(
+  "key_spend",
+  {
+    activationId: text("activation_id").primaryKey(), // the order's act_… id, also its hold's reference
+    keyId: text("key_id")
+      .notNull()
+      .references(() => apiKeys.id, { onDelete: "cascade" }),
+    day: text("day").notNull(), // YYYY-MM-DD, UTC
+    amount: integer("amount").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("key_spend_key_day").on(t.keyId, t.day)],
 );
 
 // Single-use tokens for email verification and password reset, stored hashed.
