@@ -9,12 +9,16 @@ CREATE TABLE `webhook_endpoints` (
 	`previous_secret_until` integer,
 	`failing_since` integer,
 	`disabled_reason` text,
+	`key_id` text,
+	`format` text DEFAULT 'standard' NOT NULL,
 	`created_at` integer NOT NULL,
 	`deleted_at` integer,
 	FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
 CREATE INDEX `webhook_endpoints_user` ON `webhook_endpoints` (`user_id`);
+--> statement-breakpoint
+CREATE INDEX `webhook_endpoints_key` ON `webhook_endpoints` (`key_id`);
 --> statement-breakpoint
 CREATE TABLE `webhook_deliveries` (
 	`id` text PRIMARY KEY NOT NULL,

@@ -4,7 +4,9 @@ ALTER TABLE `api_keys` ADD `daily_spend_limit` integer;
 --> statement-breakpoint
 ALTER TABLE `api_keys` ADD `ip_allowlist` text;
 --> statement-breakpoint
-CREATE TABLE `key_spend` (
+ALTER TABLE `api_keys` ADD `sms_webhook_url` text;
+--> statement-breakpoint
+CREATE TABLE `key_orders` (
 	`activation_id` text PRIMARY KEY NOT NULL,
 	`key_id` text NOT NULL,
 	`day` text NOT NULL,
@@ -13,4 +15,4 @@ CREATE TABLE `key_spend` (
 	FOREIGN KEY (`key_id`) REFERENCES `api_keys`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
-CREATE INDEX `key_spend_key_day` ON `key_spend` (`key_id`,`day`);
+CREATE INDEX `key_orders_key_day` ON `key_orders` (`key_id`,`day`);

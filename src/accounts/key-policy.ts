@@ -85,7 +85,7 @@ const spendLimitReached = (limit: number) =>
   });
 
 // Today's orders of the key whose hold was not voided (pending or charged): what the cap counts.
-const SPENT_TODAY = `SELECT COALESCE(SUM(s.amount), 0) FROM key_spend s
+const SPENT_TODAY = `SELECT COALESCE(SUM(s.amount), 0) FROM key_orders s
   LEFT JOIN holds h ON h.reference = s.activation_id
   WHERE s.key_id = ?1 AND s.day = ?2 AND (h.status IS NULL OR h.status != 'voided')`;
 
@@ -99,22 +99,23 @@ export const assertUnderSpendLimit = async (env: Env, policy: KeyPolicy | undefi
 };
 
 /**
- * After the hold, before the number: records the order against the cap in one conditional statement,
- * so concurrent orders cannot pass it together. Throws (and the order voids its hold) when they would.
+ * After the hold, before the number: records which key placed the order and, for a capped key, counts
+ * it against the cap in the same conditional statement, so concurrent orders cannot pass it together.
+ * Throws (and the order voids its hold) when they would.
  */
-export const reserveKeySpend = async (
+export const recordKeyOrder = async (
   env: Env,
   policy: KeyPolicy | undefined,
   activationId: string,
   price: number,
 ) => {
-  if (!policy || policy.dailySpendLimit === null) return;
-  const day = utcDay();
+  if (!policy) return;
+  const limit = policy.dailySpendLimit;
   const result = await env.DB.prepare(
-    `INSERT INTO key_spend (activation_id, key_id, day, amount, created_at)
-     SELECT ?3, ?1, ?2, ?4, ?5 WHERE (${SPENT_TODAY}) + ?4 <= ?6`,
+    `INSERT INTO key_orders (activation_id, key_id, day, amount, created_at)
+     SELECT ?3, ?1, ?2, ?4, ?5 WHERE ?6 IS NULL OR (${SPENT_TODAY}) + ?4 <= ?6`,
   )
-    .bind(policy.id, day, activationId, price, Date.now(), policy.dailySpendLimit)
+    .bind(policy.id, utcDay(), activationId, price, Date.now(), limit)
     .run();
-  if (result.meta.changes !== 1) throw spendLimitReached(policy.dailySpendLimit);
+  if (result.meta.changes !== 1 && limit !== null) throw spendLimitReached(limit);
 };

@@ -34,7 +34,12 @@ const PREFIX_LENGTH = 10;
 const keyDetail = (key: { name: string; prefix: string }) => `${key.name} (${key.prefix}…)`;
 
 /** What a key may do; each left out means no restriction of that kind. */
-export type KeyLimits = { scopes?: Scope[]; dailySpendLimit?: number; ipAllowlist?: string[] };
+export type KeyLimits = {
+  scopes?: Scope[];
+  dailySpendLimit?: number;
+  ipAllowlist?: string[];
+  smsWebhookUrl?: string;
+};
 
 export const createApiKey = async (
   db: Db,
@@ -50,11 +55,13 @@ export const createApiKey = async (
   const scopes = limits.scopes ? JSON.stringify([...new Set(limits.scopes)]) : null;
   const dailySpendLimit = limits.dailySpendLimit ?? null;
   const ipAllowlist = limits.ipAllowlist ? JSON.stringify([...new Set(limits.ipAllowlist)]) : null;
+  const smsWebhookUrl = limits.smsWebhookUrl ?? null;
   // One statement counts and inserts, so two concurrent requests cannot both take the 20th slot.
   const result = await db.run(sql`
-    INSERT INTO ${apiKeys} (id, user_id, name, prefix, key_hash, created_at, scopes, daily_spend_limit, ip_allowlist)
+    INSERT INTO ${apiKeys} (id, user_id, name, prefix, key_hash, created_at, scopes, daily_spend_limit, ip_allowlist,
+      sms_webhook_url)
     SELECT ${id}, ${userId}, ${name}, ${prefix}, ${await sha256Hex(key)}, ${createdAt}, ${scopes}, ${dailySpendLimit},
-      ${ipAllowlist}
+      ${ipAllowlist}, ${smsWebhookUrl}
     WHERE (SELECT count(*) FROM ${apiKeys} WHERE user_id = ${userId} AND revoked_at IS NULL) < ${MAX_KEYS_PER_USER}`);
   if (result.meta.changes !== 1) {
     throw new AppError(
@@ -70,7 +77,7 @@ export const createApiKey = async (
     prefix,
     key,
     createdAt: iso(createdAt),
-    ...limitsView({ scopes, dailySpendLimit, ipAllowlist }),
+    ...limitsView({ scopes, dailySpendLimit, ipAllowlist, smsWebhookUrl }),
   };
 };
 
@@ -78,7 +85,9 @@ const limitsView = (row: {
   scopes: string | null;
   dailySpendLimit: number | null;
   ipAllowlist: string | null;
+  smsWebhookUrl: string | null;
 }) => ({
+  smsWebhookUrl: row.smsWebhookUrl,
   scopes: row.scopes === null ? null : (JSON.parse(row.scopes) as Scope[]),
   dailySpendLimit: row.dailySpendLimit,
   ipAllowlist: row.ipAllowlist === null ? null : (JSON.parse(row.ipAllowlist) as string[]),

@@ -12,6 +12,8 @@ import {
   notSignedIn,
   rateLimited,
 } from "../lib/openapi";
+import { createKeySmsWebhook } from "../webhooks/endpoints";
+import { assertAllowedTarget } from "../webhooks/targets";
 import * as account from "./account";
 import { checkOrigin, requireSession, requireUser } from "./auth";
 import { publicConfig } from "./config";
@@ -372,11 +374,23 @@ const KeyLimitsInput = {
     .min(1)
     .max(50)
     .optional(),
+  smsWebhookUrl: z
+    .string()
+    .trim()
+    .min(1)
+    .max(2048)
+    .optional()
+    .openapi({
+      description:
+        "For clients of sms-activate's profile webhook: each SMS of this key's orders is POSTed here as " +
+        "{activationId, service, text, code, country, receivedAt}",
+    }),
 };
 const KeyLimitsView = {
   scopes: z.array(z.enum(SCOPES)).nullable(),
   dailySpendLimit: z.number().int().nullable(),
   ipAllowlist: z.array(z.string()).nullable(),
+  smsWebhookUrl: z.string().nullable(),
 };
 
 routes.openapi(
@@ -406,8 +420,15 @@ routes.openapi(
     },
   }),
   async (c) => {
-    const { name, ...limits } = c.req.valid("json");
-    return c.json(await createApiKey(c.get("db"), requestMeta(c), c.get("user").id, name, limits), 201);
+    const { name, smsWebhookUrl, ...limits } = c.req.valid("json");
+    const url =
+      smsWebhookUrl === undefined ? undefined : (await assertAllowedTarget(c.env, smsWebhookUrl)).toString();
+    const created = await createApiKey(c.get("db"), requestMeta(c), c.get("user").id, name, {
+      ...limits,
+      smsWebhookUrl: url,
+    });
+    if (url) await createKeySmsWebhook(c.env, c.get("user").id, created.id, url);
+    return c.json(created, 201);
   },
 );
 

@@ -2,7 +2,7 @@
 // activation row → its Durable Object. Whatever fails after the hold voids it: nothing is charged.
 import { and, eq, sql } from "drizzle-orm";
 import { assertEmailVerifiedIfRequired } from "../accounts/auth";
-import { assertUnderSpendLimit, reserveKeySpend } from "../accounts/key-policy";
+import { assertUnderSpendLimit, recordKeyOrder } from "../accounts/key-policy";
 import { placeHold, voidHold } from "../billing/ledger";
 import type { Db } from "../db/client";
 import { countries, orderClaims, services } from "../db/schema";
@@ -178,7 +178,7 @@ const placeOrder = async (
   let number: AcquiredNumber | null = null;
   let inserted = false;
   try {
-    await reserveKeySpend(env, user.key, id, offer.price);
+    await recordKeyOrder(env, user.key, id, offer.price);
     number = await acquire(a, provider, {
       service: input.service,
       country: input.country,

@@ -64,13 +64,15 @@ export const apiKeys = sqliteTable(
     scopes: text("scopes"), // JSON array of "read" | "orders" | "billing"
     dailySpendLimit: integer("daily_spend_limit"), // minor units per UTC day, null: no cap
     ipAllowlist: text("ip_allowlist"), // JSON array of IPs or IPv4 CIDRs, null: any address
+    smsWebhookUrl: text("sms_webhook_url"), // sms-activate-style SMS webhook of orders made with this key
   },
   (t) => [uniqueIndex("api_keys_hash_unique").on(t.keyHash), index("api_keys_user").on(t.userId)],
 );
 
-// What each capped key ordered on which UTC day: its spend is the sum of these whose hold was not voided.
-export const keySpend = sqliteTable(
-  "key_spend",
+// Which key placed each order, on which UTC day: a capped key's spend is the sum of these whose hold
+// was not voided; the key's SMS webhook finds its orders here.
+export const keyOrders = sqliteTable(
+  "key_orders",
   {
     activationId: text("activation_id").primaryKey(), // the order's act_… id, also its hold's reference
     keyId: text("key_id")
@@ -80,7 +82,7 @@ export const keySpend = sqliteTable(
     amount: integer("amount").notNull(),
     createdAt: integer("created_at").notNull(),
   },
-  (t) => [index("key_spend_key_day").on(t.keyId, t.day)],
+  (t) => [index("key_orders_key_day").on(t.keyId, t.day)],
 );
 
 // Single-use tokens for email verification and password reset, stored hashed.
@@ -432,10 +434,15 @@ export const webhookEndpoints = sqliteTable(
     previousSecretUntil: integer("previous_secret_until"),
     failingSince: integer("failing_since"), // first failed attempt since the last success
     disabledReason: text("disabled_reason"),
+    // An API key's sms-activate-style SMS webhook: a hidden endpoint of that key's orders alone.
+    keyId: text("key_id"),
+    format: text("format", { enum: ["standard", "sms-activate"] })
+      .notNull()
+      .default("standard"),
     createdAt: integer("created_at").notNull(),
     deletedAt: integer("deleted_at"),
   },
-  (t) => [index("webhook_endpoints_user").on(t.userId)],
+  (t) => [index("webhook_endpoints_user").on(t.userId), index("webhook_endpoints_key").on(t.keyId)],
 );
 
 // One event for one endpoint: the message the receiver sees with the same webhook-id on every attempt.

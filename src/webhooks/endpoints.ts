@@ -43,7 +43,7 @@ const COLUMNS = "id, url, events, enabled, disabled_reason, failing_since, previ
 
 const load = async (env: Env, userId: string, id: string): Promise<Row> => {
   const row = await env.DB.prepare(
-    `SELECT ${COLUMNS} FROM webhook_endpoints WHERE id = ? AND user_id = ? AND deleted_at IS NULL`,
+    `SELECT ${COLUMNS} FROM webhook_endpoints WHERE id = ? AND user_id = ? AND deleted_at IS NULL AND key_id IS NULL`,
   )
     .bind(id, userId)
     .first<Row>();
@@ -64,7 +64,7 @@ export const createEndpoint = async (
   const result = await env.DB.prepare(
     `INSERT INTO webhook_endpoints (id, user_id, url, events, enabled, secret, created_at)
      SELECT ?, ?, ?, ?, ?, ?, ?
-     WHERE (SELECT count(*) FROM webhook_endpoints WHERE user_id = ? AND deleted_at IS NULL) < ?`,
+     WHERE (SELECT count(*) FROM webhook_endpoints WHERE user_id = ? AND deleted_at IS NULL AND key_id IS NULL) < ?`,
   )
     .bind(
       id,
@@ -90,7 +90,8 @@ export const createEndpoint = async (
 
 export const listEndpoints = async (env: Env, userId: string) => {
   const rows = await env.DB.prepare(
-    `SELECT ${COLUMNS} FROM webhook_endpoints WHERE user_id = ? AND deleted_at IS NULL ORDER BY created_at, id`,
+    `SELECT ${COLUMNS} FROM webhook_endpoints WHERE user_id = ? AND deleted_at IS NULL AND key_id IS NULL
+     ORDER BY created_at, id`,
   )
     .bind(userId)
     .all<Row>();
@@ -241,4 +242,18 @@ export const redeliver = async (env: Env, userId: string, id: string, deliveryId
     .first<DeliveryRow>();
   const attempts = await attemptsOf(env, [deliveryId]);
   return deliveryView(row as DeliveryRow, attempts.get(deliveryId) ?? []);
+};
+
+/**
+ * An API key's sms-activate-style SMS webhook: a hidden endpoint (not in the list, no test events)
+ * that gets `{activationId, service, text, code, country, receivedAt}` for each SMS of that key's
+ * orders, through the same durable, retried, signed deliveries.
+ */
+export const createKeySmsWebhook = async (env: Env, userId: string, keyId: string, url: string) => {
+  await env.DB.prepare(
+    `INSERT INTO webhook_endpoints (id, user_id, url, events, enabled, secret, key_id, format, created_at)
+     VALUES (?, ?, ?, '["activation.sms_received"]', 1, ?, ?, 'sms-activate', ?)`,
+  )
+    .bind(newId("whe"), userId, url, newSigningSecret(), keyId, Date.now())
+    .run();
 };

@@ -16,7 +16,14 @@ export type EventType = (typeof EVENT_TYPES)[number];
 export const TEST_EVENT = "webhook.test";
 
 /** One thing that happened, once: `key` makes publishing it again a no-op. */
-export type WebhookEvent = { type: EventType | typeof TEST_EVENT; key: string; at: number; data: unknown };
+export type WebhookEvent = {
+  type: EventType | typeof TEST_EVENT;
+  key: string;
+  at: number;
+  data: unknown;
+  /** The body an API key's sms-activate-style webhook gets for this event, if it gets one. */
+  smsActivateBody?: string;
+};
 
 export const envelope = (event: WebhookEvent): string =>
   JSON.stringify({ type: event.type, timestamp: new Date(event.at).toISOString(), data: event.data });

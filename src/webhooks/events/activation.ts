@@ -36,33 +36,60 @@ const typeOf = (row: RoomEventRow, data: RoomEventData): EventType | null => {
   return END_EVENTS[data.status] ?? null;
 };
 
+/**
+ * What sms-activate POSTs to a profile's webhook URL for an SMS, as its clients model it (e.g. a
+ * FastAPI receiver's SMSActivateWebhook: activationId int, service, text, code str, country int,
+ * receivedAt str), times in the protocol's "YYYY-MM-DD HH:MM:SS".
+ */
+const smsActivateBody = (facts: ActivationFacts, sms: NonNullable<RoomEventData["sms"]>) =>
+  JSON.stringify({
+    activationId: facts.numericId,
+    service: facts.service,
+    text: sms.text ?? "",
+    code: sms.code ?? "",
+    country: facts.country,
+    receivedAt: sms.receivedAt.slice(0, 19).replace("T", " "),
+  });
+
 /** Publishes the webhooks of the room events just written through to D1. */
 export const publishActivationEvents = async (env: Env, facts: ActivationFacts, rows: RoomEventRow[]) => {
+  if (rows.length === 0) return;
+  // The key that placed the order, for its own SMS webhook (none for dashboard orders).
+  const order = await env.DB.prepare("SELECT key_id FROM key_orders WHERE activation_id = ?")
+    .bind(facts.id)
+    .first<{ key_id: string }>();
   for (const row of rows) {
     const data = JSON.parse(row.data) as RoomEventData;
     const type = typeOf(row, data);
     if (!type) continue;
-    await publish(env, facts.userId, {
-      type,
-      key: `${facts.id}:${row.seq}`,
-      at: row.at,
-      data: {
-        activation: {
-          id: facts.id,
-          numericId: facts.numericId,
-          phone: facts.phone,
-          service: facts.service,
-          country: facts.country,
-          price: facts.price,
-          currency: facts.currency,
-          status: data.status,
-          code: data.code,
-          charged: data.charged,
-          expiresAt: new Date(facts.expiresAt).toISOString(),
+    await publish(
+      env,
+      facts.userId,
+      {
+        type,
+        key: `${facts.id}:${row.seq}`,
+        at: row.at,
+        data: {
+          activation: {
+            id: facts.id,
+            numericId: facts.numericId,
+            phone: facts.phone,
+            service: facts.service,
+            country: facts.country,
+            price: facts.price,
+            currency: facts.currency,
+            status: data.status,
+            code: data.code,
+            charged: data.charged,
+            expiresAt: new Date(facts.expiresAt).toISOString(),
+          },
+          seq: row.seq,
+          sms: type === "activation.sms_received" ? data.sms : undefined,
         },
-        seq: row.seq,
-        sms: type === "activation.sms_received" ? data.sms : undefined,
+        smsActivateBody:
+          type === "activation.sms_received" && data.sms ? smsActivateBody(facts, data.sms) : undefined,
       },
-    });
+      order?.key_id,
+    );
   }
 };
