@@ -32,6 +32,7 @@ export const authenticateApiKey = async (c: Context<AppEnv>, key: string) => {
       scopes: apiKeys.scopes,
       dailySpendLimit: apiKeys.dailySpendLimit,
       ipAllowlist: apiKeys.ipAllowlist,
+      smsWebhookUrl: apiKeys.smsWebhookUrl,
     })
     .from(apiKeys)
     .innerJoin(users, eq(users.id, apiKeys.userId))

@@ -11,6 +11,7 @@ export type KeyPolicy = {
   scopes: Scope[] | null;
   dailySpendLimit: number | null;
   ipAllowlist: string[] | null;
+  smsWebhook: boolean; // the key has an sms-activate-style SMS webhook
 };
 
 export const policyOf = (row: {
@@ -18,11 +19,13 @@ export const policyOf = (row: {
   scopes: string | null;
   dailySpendLimit: number | null;
   ipAllowlist: string | null;
+  smsWebhookUrl: string | null;
 }): KeyPolicy => ({
   id: row.keyId,
   scopes: row.scopes === null ? null : (JSON.parse(row.scopes) as Scope[]),
   dailySpendLimit: row.dailySpendLimit,
   ipAllowlist: row.ipAllowlist === null ? null : (JSON.parse(row.ipAllowlist) as string[]),
+  smsWebhook: row.smsWebhookUrl !== null,
 });
 
 // ── addresses ───────────────────────────────────────────────────────────────────────────────────
@@ -109,7 +112,8 @@ export const recordKeyOrder = async (
   activationId: string,
   price: number,
 ) => {
-  if (!policy) return;
+  // Only what needs it is recorded: a capped key's orders, and those of a key with an SMS webhook.
+  if (!policy || (policy.dailySpendLimit === null && !policy.smsWebhook)) return;
   const limit = policy.dailySpendLimit;
   const result = await env.DB.prepare(
     `INSERT INTO key_orders (activation_id, key_id, day, amount, created_at)

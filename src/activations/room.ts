@@ -11,7 +11,7 @@ import { log } from "../lib/log";
 import { iso } from "../lib/time";
 import { getProvider } from "../providers";
 import { ProviderError } from "../providers/types";
-import { publishActivationEvents } from "../webhooks/events/activation";
+import { publishActivationEvents, webhookTargets } from "../webhooks/events/activation";
 import {
   type ActivationEvent,
   type ActivationFacts,
@@ -461,7 +461,7 @@ export class ActivationRoom extends DurableObject<Env> {
       .toArray();
     const sms = this.smsRows(rec.syncedSeq);
     const d1 = this.env.DB;
-    await d1.batch([
+    const written = await d1.batch([
       ...sms.map((s) =>
         d1
           .prepare(
@@ -483,9 +483,11 @@ export class ActivationRoom extends DurableObject<Env> {
            WHERE id = ? AND last_seq < ?`,
         )
         .bind(rec.status, rec.code, rec.lastSeq, Date.now(), rec.endedAt, rec.id, rec.lastSeq),
+      // Read in the same round trip: which webhook endpoints want these events (usually none).
+      webhookTargets(this.env, rec.userId, rec.id),
     ]);
     // Before syncedSeq moves: if publishing fails, the whole write-through (idempotent) runs again.
-    await publishActivationEvents(this.env, rec, events);
+    await publishActivationEvents(this.env, rec, events, written.at(-1));
     this.update({ syncedSeq: Math.max(this.mustLoad().syncedSeq, rec.lastSeq) });
   }
 

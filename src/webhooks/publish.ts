@@ -5,7 +5,7 @@ import { newId } from "../lib/ids";
 import { envelope, type WebhookEvent } from "./events";
 import { outbox } from "./outbox";
 
-type Target = { id: string; events: string; format: "standard" | "sms-activate" };
+export type Target = { id: string; events: string; format: "standard" | "sms-activate" };
 
 /** The body a target receives: the Standard Webhooks envelope, or the sms-activate shape where the event has one. */
 const bodyFor = (target: Target, event: WebhookEvent): string | null =>
@@ -18,30 +18,43 @@ const insertDelivery = (env: Env, endpointId: string, event: WebhookEvent, body:
   ).bind(newId("msg"), endpointId, event.key, event.type, body, event.at, Date.now());
 
 /**
- * Queues the event for every endpoint of the user that subscribes to it, and, when an API key placed
- * the order, for that key's sms-activate-style SMS webhook (a live key's only).
+ * The endpoints that may want a user's events: the user's own endpoints, and, for an activation an API
+ * key ordered, that key's sms-activate-style SMS webhook (a live key's only). A statement, so that
+ * callers with a batch to run anyway can read it in the same round trip.
  */
-export const publish = async (
-  env: Env,
-  userId: string,
-  event: WebhookEvent,
-  keyId?: string,
-): Promise<void> => {
-  const endpoints = await env.DB.prepare(
+export const targetsStatement = (env: Env, userId: string, activationId?: string) =>
+  env.DB.prepare(
     `SELECT e.id, e.events, e.format FROM webhook_endpoints e
      WHERE e.user_id = ?1 AND e.enabled = 1 AND e.deleted_at IS NULL
-       AND (e.key_id IS NULL OR (e.key_id = ?2 AND EXISTS (
-         SELECT 1 FROM api_keys k WHERE k.id = e.key_id AND k.revoked_at IS NULL)))`,
-  )
-    .bind(userId, keyId ?? null)
-    .all<Target>();
-  const targets = endpoints.results.flatMap((target) => {
-    const body = (JSON.parse(target.events) as string[]).includes(event.type) ? bodyFor(target, event) : null;
-    return body === null ? [] : [{ id: target.id, body }];
-  });
-  if (targets.length === 0) return;
-  await env.DB.batch(targets.map((t) => insertDelivery(env, t.id, event, t.body)));
-  await Promise.all(targets.map((t) => outbox(env, t.id).kick(t.id)));
+       AND (e.key_id IS NULL OR (e.key_id = (SELECT o.key_id FROM key_orders o WHERE o.activation_id = ?2)
+         AND EXISTS (SELECT 1 FROM api_keys k WHERE k.id = e.key_id AND k.revoked_at IS NULL)))`,
+  ).bind(userId, activationId ?? null);
+
+/** Queues the events for the targets that subscribe to them, then wakes their outboxes. */
+export const publishToTargets = async (
+  env: Env,
+  targets: Target[],
+  events: WebhookEvent[],
+): Promise<void> => {
+  const deliveries = targets.flatMap((target) =>
+    events.flatMap((event) => {
+      const body = (JSON.parse(target.events) as string[]).includes(event.type)
+        ? bodyFor(target, event)
+        : null;
+      return body === null ? [] : [{ endpointId: target.id, event, body }];
+    }),
+  );
+  if (deliveries.length === 0) return;
+  await env.DB.batch(deliveries.map((d) => insertDelivery(env, d.endpointId, d.event, d.body)));
+  const woken = [...new Set(deliveries.map((d) => d.endpointId))];
+  await Promise.all(woken.map((id) => outbox(env, id).kick(id)));
+};
+
+/** Queues events for every endpoint of the user that subscribes to them. */
+export const publish = async (env: Env, userId: string, events: WebhookEvent[]): Promise<void> => {
+  if (events.length === 0) return;
+  const targets = await targetsStatement(env, userId).all<Target>();
+  await publishToTargets(env, targets.results, events);
 };
 
 /** Queues one event for one endpoint, whatever it subscribes to (test events). */

@@ -52,6 +52,11 @@ describe("API keys", () => {
       createdAt: body.createdAt,
       lastUsedAt: expect.stringMatching(/^\d{4}-/),
       requestCount: 1,
+      // Made without limits: it may do everything from anywhere (test/accounts/key-limits.test.ts).
+      scopes: null,
+      dailySpendLimit: null,
+      ipAllowlist: null,
+      smsWebhookUrl: null,
     });
     expect(JSON.stringify(await listKeys(cookie))).not.toContain(body.key);
     expect(await securityKinds(userId)).toContain("key_created");

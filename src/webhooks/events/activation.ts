@@ -3,7 +3,7 @@
 // room writing its events through again (a retry) publishes nothing twice.
 import type { Env } from "../../env";
 import type { EventType } from "../events";
-import { publish } from "../publish";
+import { publishToTargets, type Target, targetsStatement } from "../publish";
 
 type RoomEventRow = { seq: number; type: string; at: number; data: string };
 type RoomEventData = {
@@ -51,20 +51,24 @@ const smsActivateBody = (facts: ActivationFacts, sms: NonNullable<RoomEventData[
     receivedAt: sms.receivedAt.slice(0, 19).replace("T", " "),
   });
 
-/** Publishes the webhooks of the room events just written through to D1. */
-export const publishActivationEvents = async (env: Env, facts: ActivationFacts, rows: RoomEventRow[]) => {
-  if (rows.length === 0) return;
-  // The key that placed the order, for its own SMS webhook (none for dashboard orders).
-  const order = await env.DB.prepare("SELECT key_id FROM key_orders WHERE activation_id = ?")
-    .bind(facts.id)
-    .first<{ key_id: string }>();
-  for (const row of rows) {
+/** The statement the room adds to its write-through batch: the endpoints this activation's events may go to. */
+export const webhookTargets = (env: Env, userId: string, activationId: string) =>
+  targetsStatement(env, userId, activationId);
+
+/** Publishes the webhooks of the room events just written through to D1, to the targets read with them. */
+export const publishActivationEvents = async (
+  env: Env,
+  facts: ActivationFacts,
+  rows: RoomEventRow[],
+  targets: D1Result | undefined,
+) => {
+  const found = (targets?.results ?? []) as Target[];
+  if (found.length === 0) return;
+  const events = rows.flatMap((row) => {
     const data = JSON.parse(row.data) as RoomEventData;
     const type = typeOf(row, data);
-    if (!type) continue;
-    await publish(
-      env,
-      facts.userId,
+    if (!type) return [];
+    return [
       {
         type,
         key: `${facts.id}:${row.seq}`,
@@ -89,7 +93,7 @@ export const publishActivationEvents = async (env: Env, facts: ActivationFacts, 
         smsActivateBody:
           type === "activation.sms_received" && data.sms ? smsActivateBody(facts, data.sms) : undefined,
       },
-      order?.key_id,
-    );
-  }
+    ];
+  });
+  await publishToTargets(env, found, events);
 };

@@ -23,19 +23,21 @@ export const publishLedgerEvent = async (env: Env, idempotencyKey: string, type:
     .bind(idempotencyKey)
     .first<Entry>();
   if (!entry || entry.amount === 0) return;
-  await publish(env, entry.user_id, {
-    type,
-    key: `ledger:${entry.id}`,
-    at: entry.created_at,
-    data: {
-      entryId: entry.id,
-      kind: entry.kind,
-      // What moved, as a positive amount in minor units: credited, or taken back for a refund.
-      amount: Math.abs(entry.amount),
-      currency: entry.currency,
-      topUpId: entry.reference,
+  await publish(env, entry.user_id, [
+    {
+      type,
+      key: `ledger:${entry.id}`,
+      at: entry.created_at,
+      data: {
+        entryId: entry.id,
+        kind: entry.kind,
+        // What moved, as a positive amount in minor units: credited, or taken back for a refund.
+        amount: Math.abs(entry.amount),
+        currency: entry.currency,
+        topUpId: entry.reference,
+      },
     },
-  });
+  ]);
 };
 
 type StripeObject = {
