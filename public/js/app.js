@@ -16,6 +16,7 @@ import { keysView } from "./views/keys.js";
 import { privacyView, termsView } from "./views/legal.js";
 import { securityView } from "./views/security.js";
 import { settingsView } from "./views/settings.js";
+import { webhooksView } from "./views/webhooks.js";
 
 /** @type {import("./router.js").Route[]} */
 const routes = [
@@ -25,6 +26,7 @@ const routes = [
   { path: "/history", view: historyView, title: "History", access: "user" },
   { path: "/billing", view: billingView, title: "Balance", access: "user" },
   { path: "/keys", view: keysView, title: "API keys", access: "user" },
+  { path: "/webhooks", view: webhooksView, title: "Webhooks", access: "user" },
   { path: "/security", view: securityView, title: "Security log", access: "user" },
   { path: "/settings", view: settingsView, title: "Settings", access: "user" },
   { path: "/login", view: loginView, title: "Log in", access: "guest" },
@@ -42,6 +44,7 @@ const NAV = [
   ["/history", "History"],
   ["/billing", "Balance"],
   ["/keys", "API keys"],
+  ["/webhooks", "Webhooks"],
   ["/security", "Security"],
   ["/settings", "Settings"],
 ];
