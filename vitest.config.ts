@@ -31,6 +31,8 @@ export default defineConfig(async () => {
             WEBHOOKS_DNS_URL: "https://dns.fake/dns-query",
             // Every webhook alarm lands an hour ahead: only runDurableObjectAlarm fires it in a test.
             WEBHOOK_MIN_DELAY_MS: "3600000",
+            // Small enough to reach in a test with real sockets.
+            MAX_WATCHERS_PER_ACCOUNT: "4",
           },
           // Every outbound fetch of the Worker lands here: fakes of the services we cannot reach.
           outboundService: fakeUpstream,

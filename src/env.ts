@@ -37,6 +37,7 @@ declare global {
       ACTIVATION_MINUTES: string;
       EARLY_CANCEL_SECONDS: string;
       MAX_ACTIVE_ACTIVATIONS: string;
+      MAX_WATCHERS_PER_ACCOUNT: string;
       PROVIDER_TIMEOUT_MS: string;
       SMS_RETENTION_DAYS: string;
       EMAIL_FROM: string;

@@ -24,6 +24,7 @@ import {
   type StoredSms,
   smsView,
 } from "./view";
+import { LEASE_HEADER, releaseWatch } from "./watchers";
 
 /** What the order step hands the room when it starts it. */
 export type NewActivation = Omit<ActivationFacts, "status" | "code" | "lastSeq" | "charged"> & {
@@ -288,6 +289,7 @@ export class ActivationRoom extends DurableObject<Env> {
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server);
+    server.serializeAttachment({ lease: request.headers.get(LEASE_HEADER) });
     const after = new URL(request.url).searchParams.get("after");
     const afterSeq = after !== null && /^\d{1,9}$/.test(after) ? Number(after) : null;
     if (afterSeq === null) {
@@ -304,6 +306,7 @@ export class ActivationRoom extends DurableObject<Env> {
   override async webSocketMessage(): Promise<void> {}
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    await releaseWatch(this.env, (ws.deserializeAttachment() as { lease?: string } | null)?.lease);
     try {
       // 1005 ("no code given") and 1006 are reported to us but may not be sent back.
       ws.close(code === 1005 || code === 1006 ? 1000 : code, reason);
@@ -313,6 +316,7 @@ export class ActivationRoom extends DurableObject<Env> {
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
+    await releaseWatch(this.env, (ws.deserializeAttachment() as { lease?: string } | null)?.lease);
     try {
       ws.close(1011, "error");
     } catch {

@@ -1,5 +1,6 @@
 // /api/v1/activations: order, read, act on and watch activations. Handlers parse, call the service
 // (the same functions the dashboard and handler_api.php use) and shape the answer.
+
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { checkOrigin, requireUser } from "../accounts/auth";
@@ -27,6 +28,7 @@ import {
 } from "./service";
 import { MAX_PAGE } from "./store";
 import { STATUSES } from "./view";
+import { acquireWatch, LEASE_HEADER, releaseWatch } from "./watchers";
 
 export const routes = createRouter();
 
@@ -310,11 +312,14 @@ routes.openapi(
   }),
   async (c) => {
     const { timeout, since } = c.req.valid("query");
-    const result = await waitForActivation(actor(c), c.req.valid("param").id, {
-      since,
-      timeoutMs: (timeout ?? DEFAULT_WAIT_SECONDS) * 1000,
-    });
-    return c.json(result, 200);
+    const timeoutMs = (timeout ?? DEFAULT_WAIT_SECONDS) * 1000;
+    const lease = await acquireWatch(c.env, c.get("user").id, "long_poll", timeoutMs);
+    try {
+      const result = await waitForActivation(actor(c), c.req.valid("param").id, { since, timeoutMs });
+      return c.json(result, 200);
+    } finally {
+      await releaseWatch(c.env, lease);
+    }
   },
 );
 
@@ -353,7 +358,15 @@ routes.get("/:id/live", requireUser, async (c) => {
   // Browsers send cookies with cross-site WebSocket handshakes; only our own pages may use them.
   if (c.get("auth").kind === "session") checkOrigin(c);
   const room = await ownedRoom(actor(c), c.req.param("id"));
-  const res = await room.fetch(c.req.raw);
+  // The room gives the lease back when the socket closes.
+  const lease = await acquireWatch(c.env, c.get("user").id, "stream");
+  const forwarded = new Request(c.req.raw);
+  forwarded.headers.set(LEASE_HEADER, lease);
+  const res = await room.fetch(forwarded).catch(async (err) => {
+    await releaseWatch(c.env, lease);
+    throw err;
+  });
+  if (res.status !== 101) await releaseWatch(c.env, lease);
   // A response from a Durable Object has immutable headers; the shared middleware adds its own.
   return new Response(res.body, { status: res.status, headers: res.headers, webSocket: res.webSocket });
 });

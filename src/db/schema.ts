@@ -483,3 +483,20 @@ export const webhookAttempts = sqliteTable(
   },
   (t) => [index("webhook_attempts_delivery").on(t.deliveryId)],
 );
+
+// ── live watchers ───────────────────────────────────────────────────────────────────────────────
+
+// One open long-poll or live stream of an account (src/activations/watchers.ts): the cap counts these.
+export const watchLeases = sqliteTable(
+  "watch_leases",
+  {
+    id: text("id").primaryKey(), // wch_…
+    userId: text("user_id").notNull(),
+    kind: text("kind", { enum: ["long_poll", "stream"] }).notNull(),
+    expiresAt: integer("expires_at").notNull(), // a lease whose release was lost frees its slot then
+  },
+  (t) => [
+    index("watch_leases_user").on(t.userId, t.expiresAt),
+    check("watch_leases_kind", sql`${t.kind} IN ('long_poll', 'stream')`),
+  ],
+);
