@@ -44,7 +44,6 @@ const NAV = [
   ["/history", "History"],
   ["/billing", "Balance"],
   ["/keys", "API keys"],
-  ["/webhooks", "Webhooks"],
   ["/security", "Security"],
   ["/settings", "Settings"],
 ];
