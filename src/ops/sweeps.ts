@@ -5,6 +5,7 @@ import { createDb } from "../db/client";
 import { type Env, int } from "../env";
 import { purgeExpiredSmsContent } from "../privacy/retention";
 import { sweepProviders } from "../providers/sweep";
+import { sweepWebhooks } from "../webhooks/sweep";
 
 // Cron: each feature adds its sweep here (expired holds, stale activations, SMS retention).
 export const runScheduledSweeps = async (env: Env, at: number): Promise<void> => {
@@ -14,4 +15,5 @@ export const runScheduledSweeps = async (env: Env, at: number): Promise<void> =>
   await expireHolds(createDb(env.DB), at);
   await purgeExpiredSmsContent(createDb(env.DB), at, int(env.SMS_RETENTION_DAYS, 30));
   await purgeAccountRecords(createDb(env.DB), at);
+  await sweepWebhooks(env, at);
 };

@@ -14,6 +14,7 @@ import {
   securityEvents,
   sessions,
   users,
+  webhookEndpoints,
 } from "../db/schema";
 import type { Env } from "../env";
 import { AppError, notFound } from "../lib/errors";
@@ -84,6 +85,8 @@ export const eraseAccount = async (
       .where(eq(users.id, userId)),
     db.delete(sessions).where(eq(sessions.userId, userId)),
     db.delete(apiKeys).where(eq(apiKeys.userId, userId)),
+    // Endpoints name the customer's servers, and their deliveries carry SMS (deleted with them).
+    db.delete(webhookEndpoints).where(eq(webhookEndpoints.userId, userId)),
     db.delete(emailTokens).where(eq(emailTokens.userId, userId)),
     db.delete(securityEvents).where(eq(securityEvents.userId, userId)),
     db.delete(emailOutbox).where(eq(emailOutbox.to, user.email)),
