@@ -10,6 +10,7 @@ import {
   smsMessages,
   topUps,
   users,
+  webhookEndpoints,
 } from "../db/schema";
 import { notFound } from "../lib/errors";
 import { iso, isoOrNull } from "../lib/time";
@@ -18,22 +19,28 @@ export const exportUserData = async (db: Db, userId: string, brandName: string) 
   const user = await db.select().from(users).where(eq(users.id, userId)).get();
   if (!user) throw notFound("Account");
 
-  const [keyRows, sessionRows, securityRows, ledgerRows, topUpRows, activationRows] = await db.batch([
-    db.select().from(apiKeys).where(eq(apiKeys.userId, userId)),
-    db.select().from(sessions).where(eq(sessions.userId, userId)).orderBy(desc(sessions.createdAt)),
-    db
-      .select()
-      .from(securityEvents)
-      .where(eq(securityEvents.userId, userId))
-      .orderBy(desc(securityEvents.createdAt)),
-    db
-      .select()
-      .from(ledgerEntries)
-      .where(eq(ledgerEntries.userId, userId))
-      .orderBy(desc(ledgerEntries.createdAt)),
-    db.select().from(topUps).where(eq(topUps.userId, userId)).orderBy(desc(topUps.createdAt)),
-    db.select().from(activations).where(eq(activations.userId, userId)).orderBy(desc(activations.createdAt)),
-  ]);
+  const [keyRows, sessionRows, securityRows, ledgerRows, topUpRows, activationRows, endpointRows] =
+    await db.batch([
+      db.select().from(apiKeys).where(eq(apiKeys.userId, userId)),
+      db.select().from(sessions).where(eq(sessions.userId, userId)).orderBy(desc(sessions.createdAt)),
+      db
+        .select()
+        .from(securityEvents)
+        .where(eq(securityEvents.userId, userId))
+        .orderBy(desc(securityEvents.createdAt)),
+      db
+        .select()
+        .from(ledgerEntries)
+        .where(eq(ledgerEntries.userId, userId))
+        .orderBy(desc(ledgerEntries.createdAt)),
+      db.select().from(topUps).where(eq(topUps.userId, userId)).orderBy(desc(topUps.createdAt)),
+      db
+        .select()
+        .from(activations)
+        .where(eq(activations.userId, userId))
+        .orderBy(desc(activations.createdAt)),
+      db.select().from(webhookEndpoints).where(eq(webhookEndpoints.userId, userId)),
+    ]);
   const smsRows = activationRows.length
     ? await db
         .select()
@@ -68,6 +75,21 @@ export const exportUserData = async (db: Db, userId: string, brandName: string) 
       lastUsedAt: isoOrNull(k.lastUsedAt),
       revokedAt: isoOrNull(k.revokedAt),
       requestCount: k.requestCount,
+      scopes: k.scopes === null ? null : (JSON.parse(k.scopes) as string[]),
+      dailySpendLimit: k.dailySpendLimit,
+      ipAllowlist: k.ipAllowlist === null ? null : (JSON.parse(k.ipAllowlist) as string[]),
+      smsWebhookUrl: k.smsWebhookUrl,
+    })),
+    // Where the customer asked us to send webhooks (signing secrets are not exported: they are ours
+    // to sign with, and shown once to the customer when made). Deliveries repeat the activations below.
+    webhookEndpoints: endpointRows.map((e) => ({
+      id: e.id,
+      url: e.url,
+      events: JSON.parse(e.events) as string[],
+      enabled: e.enabled,
+      apiKeyId: e.keyId,
+      createdAt: iso(e.createdAt),
+      deletedAt: isoOrNull(e.deletedAt),
     })),
     sessions: sessionRows.map((s) => ({
       id: s.id,

@@ -59,7 +59,7 @@ describe("the webhooks' sweep", () => {
     ).toBe(0);
   });
 
-  it("erasing the account deletes its endpoints, deliveries and attempts", async () => {
+  it("exports the endpoints without their secret; erasing the account deletes them with their deliveries", async () => {
     const { cookie, userId } = await signUp();
     const res = await call(
       "/api/v1/webhooks",
@@ -75,6 +75,13 @@ describe("the webhooks' sweep", () => {
     await call(`/api/v1/webhooks/${id}/test`, browser("POST", { cookie, body: {} }));
     await fireOutbox(id);
     expect(await count("SELECT count(*) AS n FROM webhook_deliveries WHERE endpoint_id = ?", id)).toBe(1);
+    // Before: the export shows the endpoint, never its signing secret.
+    const exported = await call("/api/v1/me/export", browser("GET", { cookie }));
+    const text = await exported.text();
+    expect(JSON.parse(text).webhookEndpoints).toEqual([
+      expect.objectContaining({ id, events: ["activation.created"], enabled: true }),
+    ]);
+    expect(text).not.toContain("whsec_");
     const erased = await call(
       "/api/v1/me/delete",
       browser("POST", { cookie, body: { password: PASSWORD, confirm: "DELETE" } }),
