@@ -40,6 +40,13 @@ export default defineConfig(async () => {
             SUPPORT_RETENTION_DAYS: "365",
             ACCOUNTING_RETENTION_YEARS: "10",
             SUPPORT_DUE_BUSINESS_HOURS: "48",
+            // Production's refusals apply in tests; the receiver fake is a public HTTPS host.
+            WEBHOOKS_ALLOW_PRIVATE_TARGETS: "false",
+            WEBHOOKS_DNS_URL: "https://dns.fake/dns-query",
+            // Every webhook alarm lands an hour ahead: only runDurableObjectAlarm fires it in a test.
+            WEBHOOK_MIN_DELAY_MS: "3600000",
+            // Small enough to reach in a test with real sockets.
+            MAX_WATCHERS_PER_ACCOUNT: "4",
           },
           // Every outbound fetch of the Worker lands here: fakes of the services we cannot reach.
           outboundService: fakeUpstream,

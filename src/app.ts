@@ -24,6 +24,8 @@ import { ProvidersConfigError } from "./providers/config";
 import { simulatorRoutes } from "./providers/simulator-routes";
 import { webhookRoutes } from "./providers/webhook-routes";
 import { supportRoutes } from "./support/routes";
+import { registerWebhookDocs } from "./webhooks/openapi";
+import { webhooksRoutes } from "./webhooks/routes";
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -86,6 +88,9 @@ export const createApp = () => {
   app.route("/api/v1/billing", billingRoutes);
   app.route("/api/v1/catalog", catalogRoutes);
   app.route("/api/v1/activations", activationsRoutes);
+  app.route("/api/v1/webhooks", webhooksRoutes);
+  // On the app itself: a router's registry would prefix the event names with its mount path.
+  registerWebhookDocs(app);
   app.route("/api/v1", privacyRoutes);
   app.route("/api/v1/support", supportRoutes);
   app.route("/webhooks/stripe", stripeWebhook);

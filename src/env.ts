@@ -7,16 +7,18 @@ declare global {
     // Types `exports` from "cloudflare:workers" (the Worker's loopback to its own entrypoints).
     interface GlobalProps {
       mainModule: typeof import("./index");
-      durableNamespaces: "ActivationRoom";
+      durableNamespaces: "ActivationRoom" | "WebhookOutbox";
     }
     interface Env {
       DB: D1Database;
       ACTIVATION_ROOM: DurableObjectNamespace<import("./activations/room").ActivationRoom>;
+      WEBHOOK_OUTBOX: DurableObjectNamespace<import("./webhooks/outbox").WebhookOutbox>;
       ASSETS: Fetcher;
       AUTH_IP_LIMITER: RateLimit;
       AUTH_EMAIL_LIMITER: RateLimit;
       API_KEY_LIMITER: RateLimit;
       NOTIFY_LIMITER: RateLimit;
+      ACCOUNT_LIMITER: RateLimit;
 
       BRAND_NAME: string;
       SUPPORT_EMAIL: string;
@@ -35,6 +37,7 @@ declare global {
       ACTIVATION_MINUTES: string;
       EARLY_CANCEL_SECONDS: string;
       MAX_ACTIVE_ACTIVATIONS: string;
+      MAX_WATCHERS_PER_ACCOUNT: string;
       PROVIDER_TIMEOUT_MS: string;
       SMS_RETENTION_DAYS: string;
       SIM_SERVICE_COOLDOWN_DAYS: string; // own SIMs: days before a SIM sold for a service may serve it again; 0: never
@@ -48,6 +51,10 @@ declare global {
       // and the application's AUD tag. Empty: only ADMIN_TOKEN opens the operators' API.
       ACCESS_TEAM_DOMAIN?: string;
       ACCESS_AUD?: string;
+      WEBHOOKS_ALLOW_PRIVATE_TARGETS: string;
+      WEBHOOKS_DNS_URL: string;
+      WEBHOOK_DISABLE_AFTER_HOURS: string;
+      WEBHOOK_MIN_DELAY_MS: string; // 0 in production; tests set it far ahead and fire alarms themselves
 
       // Secrets
       SESSION_SECRET: string;
@@ -76,6 +83,8 @@ export type CurrentUser = {
   email: string;
   emailVerified: boolean;
   frozen: boolean;
+  /** When the request came with an API key: what that key may do. */
+  key?: import("./accounts/key-policy").KeyPolicy;
 };
 
 /** How the request proved who it is: cookie session or API key. */

@@ -4,6 +4,7 @@ import type { Env } from "./env";
 import { runScheduledSweeps } from "./ops/sweeps";
 
 export { ActivationRoom } from "./activations/room";
+export { WebhookOutbox } from "./webhooks/outbox";
 
 const app = createApp();
 

@@ -19,6 +19,7 @@ import { confirmEmailChangeView } from "./views/privacy-settings.js";
 import { securityView } from "./views/security.js";
 import { settingsView } from "./views/settings.js";
 import { confirmRequestView, supportView, ticketView } from "./views/support.js";
+import { webhooksView } from "./views/webhooks.js";
 
 /** @type {import("./router.js").Route[]} */
 const routes = [
@@ -28,6 +29,7 @@ const routes = [
   { path: "/history", view: historyView, title: "History", access: "user" },
   { path: "/billing", view: billingView, title: "Balance", access: "user" },
   { path: "/keys", view: keysView, title: "API keys", access: "user" },
+  { path: "/webhooks", view: webhooksView, title: "Webhooks", access: "user" },
   { path: "/security", view: securityView, title: "Security log", access: "user" },
   { path: "/settings", view: settingsView, title: "Settings", access: "user" },
   { path: "/support", view: supportView, title: "Support", access: "user" },

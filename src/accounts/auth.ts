@@ -7,6 +7,8 @@ import { type AppEnv, type CurrentUser, type Env, flag } from "../env";
 import { sha256Hex } from "../lib/crypto";
 import { AppError, forbidden, unauthorized } from "../lib/errors";
 import { now } from "../lib/time";
+import { assertIpAllowed, assertScope, policyOf, scopeForRequest } from "./key-policy";
+import { requestMeta } from "./request-meta";
 import { authenticateSession } from "./sessions";
 
 const bearerKey = (c: Context<AppEnv>): string | null => {
@@ -27,12 +29,18 @@ export const authenticateApiKey = async (c: Context<AppEnv>, key: string) => {
       email: users.email,
       verifiedAt: users.emailVerifiedAt,
       frozenAt: users.frozenAt,
+      scopes: apiKeys.scopes,
+      dailySpendLimit: apiKeys.dailySpendLimit,
+      ipAllowlist: apiKeys.ipAllowlist,
+      smsWebhookUrl: apiKeys.smsWebhookUrl,
     })
     .from(apiKeys)
     .innerJoin(users, eq(users.id, apiKeys.userId))
     .where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt), isNull(users.deletedAt)))
     .get();
   if (!row) return null;
+  const policy = policyOf(row);
+  assertIpAllowed(policy, requestMeta(c).ip);
   // Usage bookkeeping must not slow the answer down.
   c.executionCtx.waitUntil(
     db
@@ -46,6 +54,7 @@ export const authenticateApiKey = async (c: Context<AppEnv>, key: string) => {
     email: row.email,
     emailVerified: row.verifiedAt != null,
     frozen: row.frozenAt != null,
+    key: policy,
   };
   return { user, keyId: row.keyId };
 };
@@ -54,6 +63,19 @@ export const rateLimitKey = async (c: Context<AppEnv>, keyId: string) => {
   const { success } = await c.env.API_KEY_LIMITER.limit({ key: keyId });
   if (!success) {
     throw new AppError(429, "RATE_LIMITED", "Too many requests for this API key; slow down.", undefined, {
+      "Retry-After": "60",
+    });
+  }
+};
+
+/**
+ * Every door of one account together (all its keys, its cookie sessions, handler_api.php): one
+ * customer's many keys cannot multiply the per-key budget.
+ */
+export const rateLimitAccount = async (c: Context<AppEnv>, userId: string) => {
+  const { success } = await c.env.ACCOUNT_LIMITER.limit({ key: userId });
+  if (!success) {
+    throw new AppError(429, "RATE_LIMITED", "Too many requests for this account; slow down.", undefined, {
       "Retry-After": "60",
     });
   }
@@ -96,6 +118,8 @@ export const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
     const found = key ? await authenticateApiKey(c, key) : null;
     if (!found) throw new AppError(401, "BAD_KEY", "This API key is unknown or revoked.");
     await rateLimitKey(c, found.keyId);
+    await rateLimitAccount(c, found.user.id);
+    assertScope(found.user.key, scopeForRequest(c.req.method, c.req.path));
     c.set("user", found.user);
     c.set("auth", { kind: "key", keyId: found.keyId });
     return next();
@@ -103,6 +127,7 @@ export const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
   const session = await authenticateSession(c);
   if (!session) throw unauthorized();
   checkCsrf(c);
+  await rateLimitAccount(c, session.user.id);
   c.set("user", session.user);
   c.set("auth", { kind: "session", sessionId: session.sessionId });
   return next();

@@ -1,29 +1,67 @@
-// API keys for scripts: `sk_` + 32 random bytes (base64url), shown once; only a SHA-256 is stored.
+// API keys for scripts: `sk_` + 29 random letters and digits (32 characters in all, the length
+// sms-activate clients check; 29 × log2(62) ≈ 172 random bits), shown once; only a SHA-256 is stored.
+// Keys made before (`sk_` + 43 base64url characters) keep working: a key is looked up by its hash.
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { apiKeys } from "../db/schema";
-import { randomToken, sha256Hex } from "../lib/crypto";
+import { sha256Hex } from "../lib/crypto";
 import { AppError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { iso, isoOrNull, now } from "../lib/time";
+import type { Scope } from "./key-policy";
 import type { RequestMeta } from "./request-meta";
 import { securityEvent } from "./security-log";
 
 export const MAX_KEYS_PER_USER = 20;
+export const KEY_LENGTH = 32;
+const KEY_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/** Uniform letters and digits: bytes ≥ 248 (4 × 62) are dropped so that no character is likelier. */
+const randomAlphanumeric = (length: number): string => {
+  let out = "";
+  while (out.length < length) {
+    for (const b of crypto.getRandomValues(new Uint8Array(length))) {
+      if (b < 248 && out.length < length) out += KEY_ALPHABET[b % 62];
+    }
+  }
+  return out;
+};
+
+export const newApiKeySecret = (prefix = "sk_") => prefix + randomAlphanumeric(KEY_LENGTH - prefix.length);
 const PREFIX_LENGTH = 10;
 
 // Names the key in the security log the way the key list shows it.
 const keyDetail = (key: { name: string; prefix: string }) => `${key.name} (${key.prefix}…)`;
 
-export const createApiKey = async (db: Db, meta: RequestMeta, userId: string, name: string) => {
-  const key = `sk_${randomToken(32)}`;
+/** What a key may do; each left out means no restriction of that kind. */
+export type KeyLimits = {
+  scopes?: Scope[];
+  dailySpendLimit?: number;
+  ipAllowlist?: string[];
+  smsWebhookUrl?: string;
+};
+
+export const createApiKey = async (
+  db: Db,
+  meta: RequestMeta,
+  userId: string,
+  name: string,
+  limits: KeyLimits = {},
+) => {
+  const key = newApiKeySecret();
   const id = newId("key");
   const prefix = key.slice(0, PREFIX_LENGTH);
   const createdAt = now();
+  const scopes = limits.scopes ? JSON.stringify([...new Set(limits.scopes)]) : null;
+  const dailySpendLimit = limits.dailySpendLimit ?? null;
+  const ipAllowlist = limits.ipAllowlist ? JSON.stringify([...new Set(limits.ipAllowlist)]) : null;
+  const smsWebhookUrl = limits.smsWebhookUrl ?? null;
   // One statement counts and inserts, so two concurrent requests cannot both take the 20th slot.
   const result = await db.run(sql`
-    INSERT INTO ${apiKeys} (id, user_id, name, prefix, key_hash, created_at)
-    SELECT ${id}, ${userId}, ${name}, ${prefix}, ${await sha256Hex(key)}, ${createdAt}
+    INSERT INTO ${apiKeys} (id, user_id, name, prefix, key_hash, created_at, scopes, daily_spend_limit, ip_allowlist,
+      sms_webhook_url)
+    SELECT ${id}, ${userId}, ${name}, ${prefix}, ${await sha256Hex(key)}, ${createdAt}, ${scopes}, ${dailySpendLimit},
+      ${ipAllowlist}, ${smsWebhookUrl}
     WHERE (SELECT count(*) FROM ${apiKeys} WHERE user_id = ${userId} AND revoked_at IS NULL) < ${MAX_KEYS_PER_USER}`);
   if (result.meta.changes !== 1) {
     throw new AppError(
@@ -33,8 +71,27 @@ export const createApiKey = async (db: Db, meta: RequestMeta, userId: string, na
     );
   }
   await securityEvent(db, userId, "key_created", meta, keyDetail({ name, prefix })).run();
-  return { id, name, prefix, key, createdAt: iso(createdAt) };
+  return {
+    id,
+    name,
+    prefix,
+    key,
+    createdAt: iso(createdAt),
+    ...limitsView({ scopes, dailySpendLimit, ipAllowlist, smsWebhookUrl }),
+  };
 };
+
+const limitsView = (row: {
+  scopes: string | null;
+  dailySpendLimit: number | null;
+  ipAllowlist: string | null;
+  smsWebhookUrl: string | null;
+}) => ({
+  smsWebhookUrl: row.smsWebhookUrl,
+  scopes: row.scopes === null ? null : (JSON.parse(row.scopes) as Scope[]),
+  dailySpendLimit: row.dailySpendLimit,
+  ipAllowlist: row.ipAllowlist === null ? null : (JSON.parse(row.ipAllowlist) as string[]),
+});
 
 export const listApiKeys = async (db: Db, userId: string) => {
   const rows = await db
@@ -50,6 +107,7 @@ export const listApiKeys = async (db: Db, userId: string) => {
     createdAt: iso(row.createdAt),
     lastUsedAt: isoOrNull(row.lastUsedAt),
     requestCount: row.requestCount,
+    ...limitsView(row),
   }));
 };
 

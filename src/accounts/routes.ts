@@ -12,10 +12,13 @@ import {
   notSignedIn,
   rateLimited,
 } from "../lib/openapi";
+import { createKeySmsWebhook } from "../webhooks/endpoints";
+import { assertAllowedTarget } from "../webhooks/targets";
 import * as account from "./account";
 import { checkOrigin, requireSession, requireUser } from "./auth";
 import { publicConfig } from "./config";
 import { endStreams } from "./end-streams";
+import { isAllowlistEntry, SCOPES } from "./key-policy";
 import { createApiKey, listApiKeys, revokeApiKey } from "./keys";
 import { readDeviceCookie, setDeviceCookie } from "./login-limits";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./passwords";
@@ -358,6 +361,46 @@ const KeyName = z
   .refine((name) => !UNSAFE_NAME_CHARACTERS.test(name), "Use no control characters or text-direction marks.")
   .openapi({ example: "my script" });
 
+// Optional limits of a key: scopes (reads are allowed by any), a daily spending cap in minor units,
+// the addresses it may be used from.
+const KeyLimitsInput = {
+  scopes: z
+    .array(z.enum(SCOPES))
+    .min(1, "Give at least one scope, or leave scopes out for a key that may do everything.")
+    .optional()
+    .openapi({ description: "read: reads only; orders: rent and manage numbers; billing: top-ups" }),
+  dailySpendLimit: z.number().int().positive().max(100_000_000).optional().openapi({
+    description: "Most this key may spend on orders per UTC day, in minor units",
+  }),
+  ipAllowlist: z
+    .array(
+      z
+        .string()
+        .trim()
+        .refine(isAllowlistEntry, "Use an IP address or an IPv4 range such as 203.0.113.0/24."),
+    )
+    .min(1)
+    .max(50)
+    .optional(),
+  smsWebhookUrl: z
+    .string()
+    .trim()
+    .min(1)
+    .max(2048)
+    .optional()
+    .openapi({
+      description:
+        "For clients of sms-activate's profile webhook: each SMS of this key's orders is POSTed here as " +
+        "{activationId, service, text, code, country, receivedAt}",
+    }),
+};
+const KeyLimitsView = {
+  scopes: z.array(z.enum(SCOPES)).nullable(),
+  dailySpendLimit: z.number().int().nullable(),
+  ipAllowlist: z.array(z.string()).nullable(),
+  smsWebhookUrl: z.string().nullable(),
+};
+
 routes.openapi(
   createRoute({
     method: "post",
@@ -365,7 +408,7 @@ routes.openapi(
     tags: ["API keys"],
     summary: "Create an API key (the key is shown only in this answer)",
     middleware: [requireSession] as const,
-    request: { body: jsonBody(z.object({ name: KeyName })) },
+    request: { body: jsonBody(z.object({ name: KeyName, ...KeyLimitsInput })) },
     responses: {
       201: jsonContent(
         z.object({
@@ -374,6 +417,7 @@ routes.openapi(
           prefix: z.string(),
           key: z.string().openapi({ description: "Send as Authorization: Bearer <key>. Not shown again." }),
           createdAt: z.string().openapi({ format: "date-time" }),
+          ...KeyLimitsView,
         }),
         "Created",
       ),
@@ -383,8 +427,17 @@ routes.openapi(
       409: errorResponse("TOO_MANY_KEYS (20 live keys at most)"),
     },
   }),
-  async (c) =>
-    c.json(await createApiKey(c.get("db"), requestMeta(c), c.get("user").id, c.req.valid("json").name), 201),
+  async (c) => {
+    const { name, smsWebhookUrl, ...limits } = c.req.valid("json");
+    const url =
+      smsWebhookUrl === undefined ? undefined : (await assertAllowedTarget(c.env, smsWebhookUrl)).toString();
+    const created = await createApiKey(c.get("db"), requestMeta(c), c.get("user").id, name, {
+      ...limits,
+      smsWebhookUrl: url,
+    });
+    if (url) await createKeySmsWebhook(c.env, c.get("user").id, created.id, url);
+    return c.json(created, 201);
+  },
 );
 
 routes.openapi(
@@ -405,6 +458,7 @@ routes.openapi(
               createdAt: z.string().openapi({ format: "date-time" }),
               lastUsedAt: z.string().nullable().openapi({ format: "date-time" }),
               requestCount: z.number().int(),
+              ...KeyLimitsView,
             }),
           ),
         }),

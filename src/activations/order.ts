@@ -4,6 +4,7 @@
 // crash interrupts is left in the journal for the cron (order-journal.ts).
 import { and, eq, sql } from "drizzle-orm";
 import { assertEmailVerifiedIfRequired } from "../accounts/auth";
+import { assertUnderSpendLimit, recordKeyOrder } from "../accounts/key-policy";
 import { placeHold, voidHold } from "../billing/ledger";
 import type { Db } from "../db/client";
 import { countries, orderClaims, services } from "../db/schema";
@@ -180,6 +181,7 @@ const placeOrder = async (
   const maxActive = int(env.MAX_ACTIVE_ACTIVATIONS, 10);
   if ((await countActive(db, user.id)) >= maxActive) throw tooManyActive(maxActive);
   const routes = await routesOf(a, input, offer);
+  await assertUnderSpendLimit(env, user.key, offer.price);
   const windowMs = int(env.ACTIVATION_MINUTES, 20) * 60_000;
   // Journalled before the hold: whatever a crash interrupts from here on, the cron can resolve.
   await journalStart(db, {
@@ -206,6 +208,7 @@ const placeOrder = async (
   let activation: NewActivation;
   try {
     await faultPoint("order.afterHold");
+    await recordKeyOrder(env, user.key, id, offer.price);
     const rented = await acquireFromRoutes(a, routes, {
       service: input.service,
       country: input.country,

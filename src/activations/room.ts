@@ -12,6 +12,7 @@ import { log } from "../lib/log";
 import { iso } from "../lib/time";
 import { getProvider } from "../providers";
 import { type InboundSms, ProviderError, type UpstreamState } from "../providers/types";
+import { publishActivationEvents, webhookTargets } from "../webhooks/events/activation";
 import { extractCode } from "./code";
 import {
   type ActivationEvent,
@@ -25,6 +26,7 @@ import {
   type StoredSms,
   smsView,
 } from "./view";
+import { LEASE_HEADER, releaseWatch } from "./watchers";
 
 /** What the order step hands the room when it starts it. */
 export type NewActivation = Omit<ActivationFacts, "status" | "code" | "lastSeq" | "charged"> & {
@@ -393,7 +395,8 @@ export class ActivationRoom extends DurableObject<Env> {
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server);
-    this.rememberCredential(server, request);
+    // One attachment: who opened the socket (to end it with its credential) and its watch lease.
+    server.serializeAttachment({ ...this.credentialOf(request), lease: request.headers.get(LEASE_HEADER) });
     const after = new URL(request.url).searchParams.get("after");
     const afterSeq = after !== null && /^\d{1,9}$/.test(after) ? Number(after) : null;
     if (afterSeq === null) {
@@ -407,15 +410,16 @@ export class ActivationRoom extends DurableObject<Env> {
   }
 
   /** Survives hibernation: the attachment is stored with the socket. */
-  private rememberCredential(ws: WebSocket, request: Request): void {
+  private credentialOf(request: Request): StreamCredential | Record<string, never> {
     const header = request.headers.get(STREAM_CREDENTIAL_HEADER);
-    if (header) ws.serializeAttachment(JSON.parse(header) as StreamCredential);
+    return header ? (JSON.parse(header) as StreamCredential) : {};
   }
 
   // Watchers only listen; anything but the auto-answered "ping" is ignored.
   override async webSocketMessage(): Promise<void> {}
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    await releaseWatch(this.env, (ws.deserializeAttachment() as { lease?: string } | null)?.lease);
     try {
       // 1005 ("no code given") and 1006 are reported to us but may not be sent back.
       ws.close(code === 1005 || code === 1006 ? 1000 : code, reason);
@@ -425,6 +429,7 @@ export class ActivationRoom extends DurableObject<Env> {
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
+    await releaseWatch(this.env, (ws.deserializeAttachment() as { lease?: string } | null)?.lease);
     try {
       ws.close(1011, "error");
     } catch {
@@ -586,7 +591,7 @@ export class ActivationRoom extends DurableObject<Env> {
       .toArray();
     const sms = this.smsRows(rec.syncedSeq);
     const d1 = this.env.DB;
-    await d1.batch([
+    const written = await d1.batch([
       ...sms.map((s) =>
         d1
           .prepare(
@@ -608,7 +613,11 @@ export class ActivationRoom extends DurableObject<Env> {
            WHERE id = ? AND last_seq < ?`,
         )
         .bind(rec.status, rec.code, rec.lastSeq, Date.now(), rec.endedAt, rec.id, rec.lastSeq),
+      // Read in the same round trip: which webhook endpoints want these events (usually none).
+      webhookTargets(this.env, rec.userId, rec.id),
     ]);
+    // Before syncedSeq moves: if publishing fails, the whole write-through (idempotent) runs again.
+    await publishActivationEvents(this.env, rec, events, written.at(-1));
     this.update({ syncedSeq: Math.max(this.mustLoad().syncedSeq, rec.lastSeq) });
   }
 

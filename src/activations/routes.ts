@@ -1,5 +1,6 @@
 // /api/v1/activations: order, read, act on and watch activations. Handlers parse, call the service
 // (the same functions the dashboard and handler_api.php use) and shape the answer.
+
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { checkOrigin, requireUser } from "../accounts/auth";
@@ -28,6 +29,7 @@ import {
 } from "./service";
 import { MAX_PAGE } from "./store";
 import { STATUSES } from "./view";
+import { acquireWatch, LEASE_HEADER, releaseWatch } from "./watchers";
 
 export const routes = createRouter();
 
@@ -318,12 +320,18 @@ routes.openapi(
   }),
   async (c) => {
     const { timeout, since } = c.req.valid("query");
-    const result = await waitForActivation(actor(c), c.req.valid("param").id, {
-      since,
-      timeoutMs: (timeout ?? DEFAULT_WAIT_SECONDS) * 1000,
-      credential: credentialOf(c),
-    });
-    return c.json(result, 200);
+    const timeoutMs = (timeout ?? DEFAULT_WAIT_SECONDS) * 1000;
+    const lease = await acquireWatch(c.env, c.get("user").id, "long_poll", timeoutMs);
+    try {
+      const result = await waitForActivation(actor(c), c.req.valid("param").id, {
+        since,
+        timeoutMs,
+        credential: credentialOf(c),
+      });
+      return c.json(result, 200);
+    } finally {
+      await releaseWatch(c.env, lease);
+    }
   },
 );
 
@@ -362,10 +370,17 @@ routes.get("/:id/live", requireUser, async (c) => {
   // Browsers send cookies with cross-site WebSocket handshakes; only our own pages may use them.
   if (c.get("auth").kind === "session") checkOrigin(c);
   const room = await ownedRoom(actor(c), c.req.param("id"));
-  // The room keeps the credential with the socket; a client cannot choose it (set, not appended).
+  // The room keeps the credential with the socket (a client cannot choose it: set, not appended) and
+  // gives the watch lease back when the socket closes.
+  const lease = await acquireWatch(c.env, c.get("user").id, "stream");
   const headers = new Headers(c.req.raw.headers);
   headers.set(STREAM_CREDENTIAL_HEADER, JSON.stringify(credentialOf(c)));
-  const res = await room.fetch(new Request(c.req.raw.url, { headers }));
+  headers.set(LEASE_HEADER, lease);
+  const res = await room.fetch(new Request(c.req.raw.url, { headers })).catch(async (err) => {
+    await releaseWatch(c.env, lease);
+    throw err;
+  });
+  if (res.status !== 101) await releaseWatch(c.env, lease);
   // A response from a Durable Object has immutable headers; the shared middleware adds its own.
   return new Response(res.body, { status: res.status, headers: res.headers, webSocket: res.webSocket });
 });

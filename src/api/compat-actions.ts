@@ -1,5 +1,8 @@
 // The handler_api.php actions: each one parses the protocol's parameters, calls the same service
 // function REST calls, and spells the result as the protocol does. The table also feeds /docs.
+
+import type { Scope } from "../accounts/key-policy";
+import { listCountries } from "../activations/catalog";
 import {
   type Actor,
   cancelActivation,
@@ -16,12 +19,17 @@ import {
   countriesAnswer,
   countryParam,
   numbersStatusAnswer,
+  operatorsAnswer,
   pricesAnswer,
+  pricesV2Answer,
   servicesListAnswer,
+  topCountriesAnswer,
 } from "./compat-catalog";
 import {
   activeActivation,
+  fullSmsWord,
   isEnded,
+  jsonError,
   numberV2,
   ProtocolWord,
   phoneDigits,
@@ -32,6 +40,8 @@ import {
 export type Params = Record<string, string | undefined>;
 
 type Action = {
+  /** The key scope the action needs; "read" when absent. */
+  scope?: Scope;
   params: string;
   answers: string;
   run: (actor: Actor, params: Params) => Promise<string | object>;
@@ -60,6 +70,9 @@ export const wordForError = (err: AppError): string | null => {
     // A frozen account stays frozen until its dispute is settled: there is no date to give.
     case "ACCOUNT_FROZEN":
       return "BANNED:unknown";
+    // The key's daily cap: to a client, the money this key may spend is used up.
+    case "SPEND_LIMIT_REACHED":
+      return "NO_BALANCE";
     default:
       return err.status < 500 ? err.code : null;
   }
@@ -113,6 +126,11 @@ const SET_STATUS: Record<string, (actor: Actor, numeric: number) => Promise<stri
     return "ACCESS_CANCEL";
   },
 };
+// The protocol's first version cancelled with -1; older clients still send it.
+SET_STATUS["-1"] = SET_STATUS["8"] as (typeof SET_STATUS)[string];
+
+const balanceWord = async (actor: Actor) =>
+  `ACCESS_BALANCE:${toDecimalString((await getBalance(actor.db, actor.user.id)).available)}`;
 
 const allActive = async (actor: Actor) => {
   const items = [];
@@ -129,10 +147,15 @@ export const ACTIONS: Record<string, Action> = {
   getBalance: {
     params: "",
     answers: "ACCESS_BALANCE:<available balance, 2 decimals>",
-    run: async (actor) =>
-      `ACCESS_BALANCE:${toDecimalString((await getBalance(actor.db, actor.user.id)).available)}`,
+    run: balanceWord,
+  },
+  getBalanceAndCashBack: {
+    params: "",
+    answers: "ACCESS_BALANCE:<balance + cashback, 2 decimals>; there is no cashback, so it equals getBalance",
+    run: balanceWord,
   },
   getNumber: {
+    scope: "orders",
     params: "service, country (default 0), maxPrice?, operator? (ignored)",
     answers:
       "ACCESS_NUMBER:<id>:<phone digits> · NO_NUMBERS · NO_BALANCE · BAD_SERVICE · BAD_COUNTRY · " +
@@ -143,10 +166,12 @@ export const ACTIONS: Record<string, Action> = {
     },
   },
   getNumberV2: {
+    scope: "orders",
     params: "as getNumber, and orderId? (idempotency key: 1 to 255 visible ASCII characters)",
     answers:
-      "JSON {activationId, phoneNumber, activationCost, currency, countryCode, canGetAnotherSms, " +
-      "activationTime, activationEndTime, activationOperator} · ORDER_ALREADY_EXISTS · " +
+      'JSON {activationId: "<id>", phoneNumber, activationCost: "<decimal>", currency: <ISO 4217 number>, ' +
+      "countryCode, canGetAnotherSms: <boolean>, activationTime, activationEndTime, activationOperator} · " +
+      "ORDER_ALREADY_EXISTS · " +
       "BAD_DATA (an orderId that is not 1 to 255 visible ASCII characters) · the getNumber errors",
     run: async (actor, params) => numberV2(await order(actor, params, params.orderId || undefined)),
   },
@@ -163,9 +188,10 @@ export const ACTIONS: Record<string, Action> = {
     run: async (actor, params) => statusV2(await getActivationByNumericId(actor, numericId(params))),
   },
   setStatus: {
-    params: "id, status",
+    scope: "orders",
+    params: "id, status (1, 3, 6, 8; -1 = 8)",
     answers:
-      "1 → ACCESS_READY · 3 → ACCESS_RETRY_GET · 6 → ACCESS_ACTIVATION · 8 → ACCESS_CANCEL · " +
+      "1 → ACCESS_READY · 3 → ACCESS_RETRY_GET · 6 → ACCESS_ACTIVATION · 8 (or the legacy -1) → ACCESS_CANCEL · " +
       "EARLY_CANCEL_DENIED · BAD_STATUS · NO_ACTIVATION",
     run: async (actor, params) => {
       const numeric = numericId(params);
@@ -180,12 +206,22 @@ export const ACTIONS: Record<string, Action> = {
     params: "",
     answers:
       'JSON {"status":"success","activeActivations":[{activationId, serviceCode, phoneNumber, activationCost, ' +
-      "activationStatus, smsCode, smsText, activationTime, countryCode, canGetAnotherSms}]} · NO_ACTIVATIONS",
+      "activationStatus, smsCode, smsText, activationTime, discount, repeated, countryCode, countryName, " +
+      'canGetAnotherSms}]}, all strings · JSON {"status":"error","error":"NO_ACTIVATIONS"}',
     run: async (actor) => {
       const active = await allActive(actor);
-      if (active.length === 0) return "NO_ACTIVATIONS";
-      return { status: "success", activeActivations: active.map(activeActivation) };
+      if (active.length === 0) return jsonError("NO_ACTIVATIONS");
+      const names = new Map((await listCountries(actor.db)).map((c) => [c.id, c.name]));
+      return {
+        status: "success",
+        activeActivations: active.map((view) => activeActivation(view, names.get(view.country) ?? "")),
+      };
     },
+  },
+  getFullSms: {
+    params: "id",
+    answers: "FULL_SMS:<text of the latest SMS> · STATUS_WAIT_CODE · STATUS_CANCEL · NO_ACTIVATION",
+    run: async (actor, params) => fullSmsWord(await getActivationByNumericId(actor, numericId(params))),
   },
   getPrices: {
     params: "service?, country?",
@@ -193,6 +229,25 @@ export const ACTIONS: Record<string, Action> = {
       'JSON {"<country id>": {"<service>": {"cost": <decimal>, "count": <stock>}}}; {} when nothing matches ' +
       "(also for a country that is not an id)",
     run: async (actor, params) => pricesAnswer(actor.db, params),
+  },
+  getPricesV2: {
+    params: "service?, country?",
+    answers:
+      'JSON {"<country id>": {"<service>": {"<price, decimal>": <stock at that price>}}}; {} when nothing matches',
+    run: async (actor, params) => pricesV2Answer(actor.db, params),
+  },
+  getTopCountriesByService: {
+    params: "service, freePrice? (true adds freePriceMap)",
+    answers:
+      'JSON {"<rank from 0>": {country, count, price, retail_price, freePriceMap?}}, most stock first · BAD_SERVICE',
+    run: async (actor, params) => topCountriesAnswer(actor.db, params),
+  },
+  getOperators: {
+    params: "country?",
+    answers:
+      'JSON {"status":"success","countryOperators":{"<country id>":["any"]}} · ' +
+      'JSON {"status":"error","error":"OPERATORS_NOT_FOUND"} for a country we do not serve',
+    run: async (actor, params) => operatorsAnswer(actor.db, params),
   },
   getCountries: {
     params: "",
@@ -206,7 +261,8 @@ export const ACTIONS: Record<string, Action> = {
   },
   getNumbersStatus: {
     params: "country (default 0)",
-    answers: 'JSON {"<service>_0": <stock>, …}; {} for a country we do not serve',
+    answers:
+      'JSON {"<service>_0": <stock>, …} for every service, 0 included; {} for a country we do not serve',
     run: async (actor, params) => numbersStatusAnswer(actor.db, params),
   },
 };

@@ -47,6 +47,13 @@ export const statusWord = (view: ActivationView): string => {
   }
 };
 
+/** getFullSms: the whole text of the latest SMS, which getStatus shortens to the code. */
+export const fullSmsWord = (view: ActivationView): string => {
+  if (view.status === "cancelled" || view.status === "expired") return "STATUS_CANCEL";
+  const sms = latestSms(view);
+  return sms ? `FULL_SMS:${sms.text}` : "STATUS_WAIT_CODE";
+};
+
 /** getStatusV2: the latest SMS as JSON, or STATUS_CANCEL once the activation was cancelled or expired. */
 export const statusV2 = (view: ActivationView) => {
   if (view.status === "cancelled" || view.status === "expired") return "STATUS_CANCEL";
@@ -72,8 +79,12 @@ const ACTIVE_STATUS_NUMBER: Record<ActivationView["status"], string> = {
   expired: "8",
 };
 
-/** getActiveActivations' item; its values are strings, as that answer has always spelled them. */
-export const activeActivation = (view: ActivationView) => {
+/**
+ * getActiveActivations' item. Every value is a string, as the original spells them: clients declare
+ * them as strings (sms-activate-go's Activation struct fails to decode a number there). We give no
+ * discounts and every activation is a first one, hence "0.00" and "0".
+ */
+export const activeActivation = (view: ActivationView, countryName: string) => {
   const sms = latestSms(view);
   return {
     activationId: String(view.numericId),
@@ -84,16 +95,26 @@ export const activeActivation = (view: ActivationView) => {
     smsCode: sms ? (sms.code ?? "") : null,
     smsText: sms ? sms.text : null,
     activationTime: protocolTime(view.createdAt),
+    discount: "0.00",
+    repeated: "0",
     countryCode: String(view.country),
+    countryName,
     canGetAnotherSms: canGetAnotherSms(view) ? "1" : "0",
   };
 };
 
-/** getNumberV2's answer. */
+/** The error answers the original sends as JSON (clients compare the body byte for byte). */
+export const jsonError = (error: string) => ({ status: "error", error });
+
+/**
+ * getNumberV2's answer. `activationId` and `activationCost` are strings, `canGetAnotherSms` a boolean
+ * and `currency` the ISO 4217 number, as the original sends them (sms-activate-go's GetNumberV2
+ * struct declares string, string, bool; its decoder fails on any other type).
+ */
 export const numberV2 = (view: ActivationView) => ({
-  activationId: view.numericId,
+  activationId: String(view.numericId),
   phoneNumber: phoneDigits(view.phone),
-  activationCost: decimalNumber(view.price),
+  activationCost: toDecimalString(view.price),
   currency: currencyNumber(view.currency),
   countryCode: String(view.country),
   canGetAnotherSms: canGetAnotherSms(view),

@@ -9,7 +9,8 @@
 // - The per-key rate limit is shared with REST and answered with the word TOO_MANY_REQUESTS.
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { authenticateApiKey, rateLimitKey } from "../accounts/auth";
+import { authenticateApiKey, rateLimitAccount, rateLimitKey } from "../accounts/auth";
+import { assertScope } from "../accounts/key-policy";
 import type { AppEnv } from "../env";
 import { AppError } from "../lib/errors";
 import { log } from "../lib/log";
@@ -42,6 +43,7 @@ const authenticate = async (c: Context<AppEnv>, apiKey: string | undefined) => {
   if (!found) throw new ProtocolWord("BAD_KEY");
   try {
     await rateLimitKey(c, found.keyId);
+    await rateLimitAccount(c, found.user.id);
   } catch (err) {
     if (err instanceof AppError && err.code === "RATE_LIMITED") {
       for (const [name, value] of Object.entries(err.headers ?? {})) c.header(name, value);
@@ -57,6 +59,7 @@ const answer = async (c: Context<AppEnv>): Promise<string | object> => {
   const user = await authenticate(c, params.api_key);
   const action = Object.hasOwn(ACTIONS, params.action ?? "") ? ACTIONS[params.action as string] : undefined;
   if (!action) throw new ProtocolWord("BAD_ACTION");
+  assertScope(user.key, action.scope ?? "read");
   const actor = {
     env: c.env,
     db: c.get("db"),

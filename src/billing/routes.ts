@@ -1,4 +1,5 @@
 // /api/v1/billing: balance, statement and top-ups. Each handler parses, calls billing logic, shapes.
+
 import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import { requireUser, requireVerifiedEmail } from "../accounts/auth";
@@ -13,6 +14,7 @@ import {
   notSignedIn,
 } from "../lib/openapi";
 import { assertAccountMay } from "../privacy/account-gate";
+import { publishDemoTopUpWebhook } from "../webhooks/events/billing";
 import { getBalance } from "./ledger";
 import { checkoutStatus, checkTopUpAmount, createCheckout, demoTopUp } from "./topups";
 import { listTransactions } from "./transactions";
@@ -216,6 +218,8 @@ routes.openapi(
     const { amount } = c.req.valid("json");
     checkTopUpAmount(c.env, amount);
     const key = c.req.valid("header")["idempotency-key"];
-    return c.json(await demoTopUp(c.get("db"), c.get("user").id, amount, key), 200);
+    const result = await demoTopUp(c.get("db"), c.get("user").id, amount, key);
+    await publishDemoTopUpWebhook(c.env, result.topUpId);
+    return c.json(result, 200);
   },
 );

@@ -7,6 +7,7 @@ import { stripeEvents, topUps } from "../db/schema";
 import type { Env } from "../env";
 import { AppError } from "../lib/errors";
 import { now } from "../lib/time";
+import { publishStripeEventWebhooks } from "../webhooks/events/billing";
 import { freezeStatements, liftStatements } from "./freezes";
 import { creditStatements, debitStatements } from "./ledger";
 import { changes, q, runBatch } from "./statements";
@@ -214,6 +215,7 @@ export const handleStripeEvent = async (
   if (seen) return { duplicate: true, handled: false };
   const handler = handlers[event.type];
   if (handler) await handler(env, db, event.data.object as never);
+  await publishStripeEventWebhooks(env, event);
   await db
     .insert(stripeEvents)
     .values({ id: event.id, type: event.type, receivedAt: now() })

@@ -7,6 +7,7 @@ import { type Env, int } from "../env";
 import { AppError, notFound } from "../lib/errors";
 import { newId, randomString } from "../lib/ids";
 import { now } from "../lib/time";
+import { publishLedgerEvent } from "../webhooks/events/billing";
 import { creditStatements, getBalance } from "./ledger";
 import { changes, q, runBatch } from "./statements";
 import { asStripeFailure, type Stripe, stripeClient, stripeConfigured } from "./stripe";
@@ -169,6 +170,7 @@ export const checkoutStatus = async (
     throw asStripeFailure(err);
   }
   await applyCheckoutSession(db, session);
+  await publishLedgerEvent(env, topUpKey(session.id), "balance.credited");
   return describeTopUp((await find()) ?? row);
 };
 

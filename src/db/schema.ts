@@ -62,8 +62,29 @@ export const apiKeys = sqliteTable(
     lastUsedAt: integer("last_used_at"),
     requestCount: integer("request_count").notNull().default(0),
     revokedAt: integer("revoked_at"),
+    // What the key may do (migration 0012b); null: everything, as keys made before could.
+    scopes: text("scopes"), // JSON array of "read" | "orders" | "billing"
+    dailySpendLimit: integer("daily_spend_limit"), // minor units per UTC day, null: no cap
+    ipAllowlist: text("ip_allowlist"), // JSON array of IPs or IPv4 CIDRs, null: any address
+    smsWebhookUrl: text("sms_webhook_url"), // sms-activate-style SMS webhook of orders made with this key
   },
   (t) => [uniqueIndex("api_keys_hash_unique").on(t.keyHash), index("api_keys_user").on(t.userId)],
+);
+
+// Which key placed each order, on which UTC day: a capped key's spend is the sum of these whose hold
+// was not voided; the key's SMS webhook finds its orders here.
+export const keyOrders = sqliteTable(
+  "key_orders",
+  {
+    activationId: text("activation_id").primaryKey(), // the order's act_… id, also its hold's reference
+    keyId: text("key_id")
+      .notNull()
+      .references(() => apiKeys.id, { onDelete: "cascade" }),
+    day: text("day").notNull(), // YYYY-MM-DD, UTC
+    amount: integer("amount").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("key_orders_key_day").on(t.keyId, t.day)],
 );
 
 // Single-use tokens for email verification and password reset, stored hashed.
@@ -645,4 +666,89 @@ export const operatorAudit = sqliteTable(
     requestId: text("request_id"),
   },
   (t) => [index("operator_audit_at").on(t.at)],
+);
+
+// ── customer webhooks ───────────────────────────────────────────────────────────────────────────
+
+// An endpoint a customer registered: where to POST which events, signed with its secret(s).
+export const webhookEndpoints = sqliteTable(
+  "webhook_endpoints",
+  {
+    id: text("id").primaryKey(), // whe_…
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    url: text("url").notNull(),
+    events: text("events").notNull(), // JSON array of event types
+    enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+    secret: text("secret").notNull(), // whsec_… (needed in clear to sign)
+    previousSecret: text("previous_secret"), // still signs until previous_secret_until (rotation grace)
+    previousSecretUntil: integer("previous_secret_until"),
+    failingSince: integer("failing_since"), // first failed attempt since the last success
+    disabledReason: text("disabled_reason"),
+    // An API key's sms-activate-style SMS webhook: a hidden endpoint of that key's orders alone.
+    keyId: text("key_id"),
+    format: text("format", { enum: ["standard", "sms-activate"] })
+      .notNull()
+      .default("standard"),
+    createdAt: integer("created_at").notNull(),
+    deletedAt: integer("deleted_at"),
+  },
+  (t) => [index("webhook_endpoints_user").on(t.userId), index("webhook_endpoints_key").on(t.keyId)],
+);
+
+// One event for one endpoint: the message the receiver sees with the same webhook-id on every attempt.
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: text("id").primaryKey(), // msg_…, the webhook-id header
+    endpointId: text("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    eventKey: text("event_key").notNull(), // what happened, once: "act_…:3", "test:…", "redeliver:…"
+    eventType: text("event_type").notNull(),
+    payload: text("payload").notNull(), // the exact body sent (signatures cover these bytes)
+    status: text("status", { enum: ["pending", "succeeded", "failed"] }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: integer("next_attempt_at"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("webhook_deliveries_event").on(t.endpointId, t.eventKey),
+    index("webhook_deliveries_due").on(t.endpointId, t.status, t.nextAttemptAt),
+    check("webhook_deliveries_status", sql`${t.status} IN ('pending', 'succeeded', 'failed')`),
+  ],
+);
+
+// Every try of a delivery: the log a customer reads to see what their server answered.
+export const webhookAttempts = sqliteTable(
+  "webhook_attempts",
+  {
+    id: text("id").primaryKey(), // wha_…
+    deliveryId: text("delivery_id")
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: "cascade" }),
+    attemptedAt: integer("attempted_at").notNull(),
+    responseStatus: integer("response_status"), // null: no answer (network error, timeout, refused target)
+    latencyMs: integer("latency_ms").notNull(),
+    responseSnippet: text("response_snippet"), // the first 500 characters of the answer, or the error
+  },
+  (t) => [index("webhook_attempts_delivery").on(t.deliveryId)],
+);
+
+// ── live watchers ───────────────────────────────────────────────────────────────────────────────
+
+// One open long-poll or live stream of an account (src/activations/watchers.ts): the cap counts these.
+export const watchLeases = sqliteTable(
+  "watch_leases",
+  {
+    id: text("id").primaryKey(), // wch_…
+    userId: text("user_id").notNull(),
+    kind: text("kind", { enum: ["long_poll", "stream"] }).notNull(),
+    expiresAt: integer("expires_at").notNull(), // a lease whose release was lost frees its slot then
+  },
+  (t) => [
+    index("watch_leases_user").on(t.userId, t.expiresAt),
+    check("watch_leases_kind", sql`${t.kind} IN ('long_poll', 'stream')`),
+  ],
 );

@@ -7,6 +7,7 @@ import { resumeErasures } from "../privacy/erase";
 import { purgeByRetention, purgeExpiredSmsContent } from "../privacy/retention";
 import { purgeUnrentedSms } from "../providers/own-sims";
 import { sweepProviders } from "../providers/sweep";
+import { sweepWebhooks } from "../webhooks/sweep";
 
 // Cron: each feature adds its sweep here (expired holds, stale activations, SMS retention).
 export const runScheduledSweeps = async (env: Env, at: number): Promise<void> => {
@@ -20,4 +21,5 @@ export const runScheduledSweeps = async (env: Env, at: number): Promise<void> =>
   await purgeByRetention(env, createDb(env.DB), at);
   // Erasures whose rooms have not all confirmed yet.
   await resumeErasures(env, createDb(env.DB));
+  await sweepWebhooks(env, at);
 };

@@ -239,6 +239,44 @@ export const DATA_MAP: readonly TableEntry[] = [
     erasure: "keep",
     retention: (env) => `${days(smsRetentionDays(env))}`,
   },
+  // for scripts: webhook endpoints, their deliveries (which carry the SMS they reported), key limits
+  {
+    table: "webhook_endpoints",
+    holds: "your webhook endpoints: URL, events, state (the signing secrets are never exported)",
+    link: { via: "user", column: "user_id" },
+    erasure: "delete",
+    secret: ["secret", "previous_secret"],
+    retention: () => "until you delete them or the account is erased",
+  },
+  {
+    table: "webhook_deliveries",
+    holds: "each event sent to your endpoints, with its body (an SMS event carries the SMS)",
+    link: { via: "parent", column: "endpoint_id", parent: "webhook_endpoints", key: "id" },
+    erasure: "delete",
+    retention: (env) =>
+      `finished ones ${days(smsRetentionDays(env))}; pending ones until they succeed or fail`,
+  },
+  {
+    table: "webhook_attempts",
+    holds: "each delivery attempt: time, status, latency and the start of your server's answer",
+    link: { via: "parent", column: "delivery_id", parent: "webhook_deliveries", key: "id" },
+    erasure: "delete",
+    retention: (env) => `with their delivery (${days(smsRetentionDays(env))} after it finished)`,
+  },
+  {
+    table: "key_orders",
+    holds: "which API key placed which order and its price, for the key's daily spending cap",
+    link: { via: "parent", column: "key_id", parent: "api_keys", key: "id" },
+    erasure: "delete",
+    retention: () => "with the key",
+  },
+  {
+    table: "watch_leases",
+    holds: "the long-polls and live streams your account has open right now",
+    link: { via: "user", column: "user_id" },
+    erasure: "delete",
+    retention: () => "while open (at most a few minutes past their end)",
+  },
   // operators
   {
     table: "operator_audit",

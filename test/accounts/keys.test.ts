@@ -28,7 +28,8 @@ describe("API keys", () => {
     const { cookie, userId } = await signUp();
     const { res, body } = await createKey(cookie, "  my bot  ");
     expect(res.status).toBe(201);
-    expect(body.key).toMatch(/^sk_[A-Za-z0-9_-]{43}$/);
+    // 32 characters, the length sms-activate clients check (sms-activate-go refuses any other length).
+    expect(body.key).toMatch(/^sk_[A-Za-z0-9]{29}$/);
     expect(body.prefix).toBe(body.key.slice(0, 10));
     expect(body.name).toBe("my bot");
     expect(body.id).toMatch(/^key_/);
@@ -51,9 +52,25 @@ describe("API keys", () => {
       createdAt: body.createdAt,
       lastUsedAt: expect.stringMatching(/^\d{4}-/),
       requestCount: 1,
+      // Made without limits: it may do everything from anywhere (test/accounts/key-limits.test.ts).
+      scopes: null,
+      dailySpendLimit: null,
+      ipAllowlist: null,
+      smsWebhookUrl: null,
     });
     expect(JSON.stringify(await listKeys(cookie))).not.toContain(body.key);
     expect(await securityKinds(userId)).toContain("key_created");
+  });
+
+  it("keeps accepting keys of the earlier 46-character form", async () => {
+    // createUserWithKey writes `sk_` + 43 characters, the shape keys had before they became 32 long.
+    const { key } = await createUserWithKey();
+    expect(key).toHaveLength(46);
+    expect((await call("/api/v1/me", bearer(key))).status).toBe(200);
+    expect((await call(`/stubs/handler_api.php?api_key=${key}&action=getBalance`)).status).toBe(200);
+    expect(await (await call(`/stubs/handler_api.php?api_key=${key}&action=getBalance`)).text()).toBe(
+      "ACCESS_BALANCE:0.00",
+    );
   });
 
   it("revokes a key: it stops working with 401 BAD_KEY and leaves the list", async () => {

@@ -2,10 +2,10 @@
 import { env, runDurableObjectAlarm } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { makeCancelable, room } from "../activations/helpers";
-import { call } from "../support";
 import { seedCatalogForTests } from "../support-catalog";
 import {
   balanceOf,
+  catalogPrice,
   customer,
   getNumber,
   handler,
@@ -14,24 +14,10 @@ import {
   STARTING_BALANCE,
   simulator,
   smsTo,
+  word,
 } from "./helpers";
 
 beforeAll(() => seedCatalogForTests(env));
-
-const word = async (params: Record<string, string | number>) => {
-  const answer = await handler(params);
-  expect(answer.status).toBe(200);
-  expect(answer.type).toMatch(/^text\/plain/);
-  return answer.text;
-};
-
-const catalogPrice = async (service: string, country: number) => {
-  const res = await call(`/api/v1/catalog?service=${service}&country=${country}`);
-  const { prices } = (await res.json()) as { prices: { price: number; stock: number }[] };
-  const [offer] = prices;
-  if (!offer) throw new Error(`no price for ${service}/${country}`);
-  return offer;
-};
 
 describe("getBalance", () => {
   it("answers the available balance with two decimals", async () => {
@@ -155,47 +141,6 @@ describe("getNumber", () => {
   });
 });
 
-describe("getNumberV2", () => {
-  it("answers JSON with the activation's fields", async () => {
-    const { key, auth } = await customer();
-    const answer = await handlerJson({ api_key: key, action: "getNumberV2", service: "ig", country: 0 });
-    const view = await restView(auth, answer.activationId as number);
-    expect(answer).toEqual({
-      activationId: view.numericId,
-      phoneNumber: expect.stringMatching(/^79\d{9}$/),
-      activationCost: view.price / 100,
-      currency: 840,
-      countryCode: "0",
-      canGetAnotherSms: true,
-      activationTime: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/),
-      activationEndTime: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/),
-      activationOperator: "any",
-    });
-  });
-
-  it("treats orderId as an idempotency key: the same order once, ORDER_ALREADY_EXISTS with other parameters", async () => {
-    const { key, userId } = await customer();
-    const params = { api_key: key, action: "getNumberV2", service: "fb", country: 0, orderId: "order-7" };
-    const first = await handlerJson(params);
-    const again = await handlerJson(params);
-    expect(again).toEqual(first);
-    const { available, held } = (await balanceOf(userId)) ?? { available: 0, held: 0 };
-    expect(held).toBe(Math.round((first.activationCost as number) * 100));
-    expect(available + held).toBe(STARTING_BALANCE);
-    expect(await word({ ...params, service: "tw" })).toBe("ORDER_ALREADY_EXISTS");
-    expect(await balanceOf(userId)).toEqual({ available, held });
-  });
-
-  it("answers BAD_DATA, a protocol word, for an orderId over 255 characters, and orders nothing", async () => {
-    const { key, userId } = await customer();
-    const orderId = "o".repeat(256);
-    expect(await word({ api_key: key, action: "getNumberV2", service: "fb", country: 0, orderId })).toBe(
-      "BAD_DATA",
-    );
-    expect(await balanceOf(userId)).toEqual({ available: STARTING_BALANCE, held: 0 });
-  });
-});
-
 describe("getStatus and getStatusV2", () => {
   it("follow an activation: waiting, code, another SMS, finished", async () => {
     const { key } = await customer();
@@ -306,54 +251,6 @@ describe("setStatus", () => {
   });
 });
 
-describe("getActiveActivations", () => {
-  it("answers NO_ACTIVATIONS when nothing is active", async () => {
-    const { key } = await customer();
-    expect(await word({ api_key: key, action: "getActiveActivations" })).toBe("NO_ACTIVATIONS");
-  });
-
-  it("lists the live activations with their latest SMS, not the ended ones", async () => {
-    const { key } = await customer();
-    const waiting = await getNumber(key, "mt");
-    const received = await getNumber(key, "mt");
-    const ended = await getNumber(key, "mt");
-    await smsTo(received.phone, "Steam Guard code: 7731");
-    await smsTo(ended.phone, "Steam Guard code: 1188");
-    await word({ api_key: key, action: "setStatus", id: ended.id, status: 6 });
-
-    const answer = await handlerJson<{ status: string; activeActivations: Record<string, unknown>[] }>({
-      api_key: key,
-      action: "getActiveActivations",
-    });
-    expect(answer.status).toBe("success");
-    const byId = new Map(answer.activeActivations.map((a) => [a.activationId, a]));
-    expect([...byId.keys()].sort()).toEqual([String(waiting.id), String(received.id)].sort());
-    const common = {
-      serviceCode: "mt",
-      activationCost: expect.stringMatching(/^\d+\.\d\d$/),
-      activationTime: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/),
-      countryCode: "0",
-      canGetAnotherSms: "1",
-    };
-    expect(byId.get(String(waiting.id))).toEqual({
-      ...common,
-      activationId: String(waiting.id),
-      phoneNumber: waiting.digits,
-      activationStatus: "4",
-      smsCode: null,
-      smsText: null,
-    });
-    expect(byId.get(String(received.id))).toEqual({
-      ...common,
-      activationId: String(received.id),
-      phoneNumber: received.digits,
-      activationStatus: "2",
-      smsCode: "7731",
-      smsText: "Steam Guard code: 7731",
-    });
-  });
-});
-
 describe("the catalog actions", () => {
   it("getPrices answers cost and stock per country and service, filtered by either", async () => {
     const { key } = await customer();
@@ -375,9 +272,9 @@ describe("the catalog actions", () => {
     expect(Object.keys(russia)).toEqual(["0"]);
   });
 
-  it("getPrices and getNumbersStatus answer {} for a country that names none, malformed or unknown alike", async () => {
+  it("getPrices answers {} for a country that names none, malformed or unknown alike", async () => {
     const { key } = await customer();
-    for (const action of ["getPrices", "getNumbersStatus"]) {
+    for (const action of ["getPrices"]) {
       for (const country of ["999", "1,2", "x"]) {
         expect(await handlerJson({ api_key: key, action, country }), `${action} ${country}`).toEqual({});
       }
@@ -408,20 +305,5 @@ describe("the catalog actions", () => {
     });
     expect(answer.status).toBe("success");
     expect(answer.services).toContainEqual({ code: "tg", name: "Telegram" });
-  });
-
-  it("getNumbersStatus answers the stock per service of a country", async () => {
-    const { key } = await customer();
-    const tg0 = await catalogPrice("tg", 0);
-    const stock = await handlerJson<Record<string, number>>({
-      api_key: key,
-      action: "getNumbersStatus",
-      country: 0,
-    });
-    expect(stock.tg_0).toBe(tg0.stock);
-    for (const [name, count] of Object.entries(stock)) {
-      expect(name).toMatch(/^[a-z0-9]+_0$/);
-      expect(Number.isInteger(count)).toBe(true);
-    }
   });
 });

@@ -75,7 +75,7 @@ describe("HEAD", () => {
     expect(res.headers.get("Allow")).toBe("GET, POST");
     expect(await balanceOf(userId)).toEqual({ available: 2_500, held: 0 });
     const active = await handler({ api_key: key, action: "getActiveActivations" });
-    expect(active.text).toBe("NO_ACTIVATIONS");
+    expect(active.text).toBe('{"status":"error","error":"NO_ACTIVATIONS"}');
   });
 });
 

@@ -51,8 +51,44 @@ export const getNumber = async (key: string, service = "tg", country = 0) => {
 export const restView = async (auth: { Authorization: string }, numericId: number) => {
   const res = await call("/api/v1/activations?scope=all&limit=100", { headers: auth });
   expect(res.status).toBe(200);
-  const { items } = (await res.json()) as { items: { id: string; numericId: number; price: number }[] };
+  const { items } = (await res.json()) as {
+    items: {
+      id: string;
+      numericId: number;
+      price: number;
+      phone: string;
+      createdAt: string;
+      expiresAt: string;
+    }[];
+  };
   const view = items.find((item) => item.numericId === numericId);
   if (!view) throw new Error(`no activation ${numericId}`);
   return view;
 };
+
+/** An action that answers a plain-text word: HTTP 200, text/plain, the word. */
+export const word = async (params: Record<string, string | number>) => {
+  const answer = await handler(params);
+  expect(answer.status).toBe(200);
+  expect(answer.type).toMatch(/^text\/plain/);
+  return answer.text;
+};
+
+/** The exact body of a JSON answer, byte for byte, as clients that compare strings see it. */
+export const rawJson = async (params: Record<string, string | number>) => {
+  const answer = await handler(params);
+  expect(answer.status).toBe(200);
+  expect(answer.type).toMatch(/^application\/json/);
+  return answer.text;
+};
+
+export const catalogPrice = async (service: string, country: number) => {
+  const res = await call(`/api/v1/catalog?service=${service}&country=${country}`);
+  const { prices } = (await res.json()) as { prices: { price: number; stock: number }[] };
+  const [offer] = prices;
+  if (!offer) throw new Error(`no price for ${service}/${country}`);
+  return offer;
+};
+
+/** An ISO time as the protocol writes it: "YYYY-MM-DD HH:MM:SS", UTC. */
+export const protocolTimeOf = (iso: string) => iso.slice(0, 19).replace("T", " ");

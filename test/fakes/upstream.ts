@@ -17,6 +17,9 @@ const upstreams = [
   createFiveSimFake({ host: five.host, token: five.key }),
 ];
 
+import { FAKE_DNS_HOST, fakeDns } from "./dns.ts";
+import { FAKE_RECEIVER_HOST, fakeWebhookReceiver } from "./webhook-receiver.ts";
+
 export const fakeUpstream = async (request: Request): Promise<Response> => {
   const url = new URL(request.url);
   if (url.host === FAKE_EMAIL_HOST) return fakeEmailApi(request);
@@ -27,5 +30,7 @@ export const fakeUpstream = async (request: Request): Promise<Response> => {
   // Own SIMs: SIM banks speaking the SMSHUB agent protocol (one state per host, e.g. a.smshub-agent.fake).
   if (url.host === FAKE_AGENT_HOST || url.host.endsWith(`.${FAKE_AGENT_HOST}`))
     return fakeSmshubAgent(request);
+  if (url.host === FAKE_RECEIVER_HOST) return fakeWebhookReceiver(request);
+  if (url.host === FAKE_DNS_HOST) return fakeDns(request);
   return new Response(`No fake answers ${request.method} ${url.host}${url.pathname}`, { status: 502 });
 };

@@ -83,7 +83,15 @@ describe("GET /admin/api/v1/providers", () => {
     const res = await admin("/providers");
     expect(res.status).toBe(200);
     const { items } = (await res.json()) as { items: Record<string, unknown>[] };
-    expect(items.map((i) => i.name)).toEqual(["simulator", "hero", "hub", "daisy", "five", "phones", "simbank"]);
+    expect(items.map((i) => i.name)).toEqual([
+      "simulator",
+      "hero",
+      "hub",
+      "daisy",
+      "five",
+      "phones",
+      "simbank",
+    ]);
     expect(items.find((i) => i.name === "hero")).toMatchObject({
       kind: "sms-activate",
       profile: "herosms",

@@ -162,6 +162,8 @@ export const keysView = ({ main, signal }) => {
         null,
         "Use the service from your own code with the same balance. ",
         h("a", { href: "/docs" }, "Read the API docs"),
+        " · ",
+        h("a", { href: "#/webhooks" }, "Webhooks"),
       ),
     ),
     h("section", { class: "card" }, h("h2", { class: "label" }, "New key"), form, fresh),
