@@ -7,8 +7,9 @@ import type { Db } from "../db/client";
 import { countries, priceOverrides, prices, providerOffers, services } from "../db/schema";
 import type { Env } from "../env";
 import { now } from "../lib/time";
-import { getProvider, providerEntries } from "../providers";
+import { getProvider } from "../providers";
 import type { ProviderEntry } from "../providers/config";
+import { enabledEntries } from "../providers/enabled";
 import { type Route, rankRoutes, routeOf, sellPrice } from "../providers/routing";
 import { routeKey, routeOutcomes, successRate } from "../providers/success";
 
@@ -91,15 +92,11 @@ export const adjustStock = async (
 };
 
 /**
- * The routes that may serve an order now: enabled upstreams with stock, ranked (success rate, cost,
- * priority). The enabled flag is the configuration's, so disabling an entry takes effect at once.
+ * The routes that may serve an order now: upstreams enabled now (configuration and operator) with
+ * stock, ranked (success rate, cost, priority). Read per order, so a switch takes effect at once.
  */
 export const routesFor = async (env: Env, db: Db, service: string, country: number): Promise<Route[]> => {
-  const entries = new Map(
-    providerEntries(env)
-      .filter((e) => e.enabled)
-      .map((e) => [e.name, e]),
-  );
+  const entries = await enabledEntries(env, db);
   if (entries.size === 0) return [];
   const [offers, outcomes] = await Promise.all([
     db
@@ -169,12 +166,8 @@ export const syncProviderOffers = async (env: Env, db: Db, entry: ProviderEntry)
  * rows no upstream offers any more drop to stock 0 and stay, so history keeps its prices.
  */
 export const rebuildPrices = async (env: Env, db: Db): Promise<number> => {
-  const entries = new Map(
-    providerEntries(env)
-      .filter((e) => e.enabled)
-      .map((e) => [e.name, e]),
-  );
-  const [offers, outcomes, overrides] = await Promise.all([
+  const [entries, offers, outcomes, overrides] = await Promise.all([
+    enabledEntries(env, db),
     db.select().from(providerOffers).all(),
     routeOutcomes(db, now()),
     db.select().from(priceOverrides).all(),
@@ -240,7 +233,7 @@ export const syncCatalog = async (
   db: Db,
 ): Promise<{ updated: number; outcomes: SyncOutcome[] }> => {
   const outcomes: SyncOutcome[] = [];
-  for (const entry of providerEntries(env).filter((e) => e.enabled)) {
+  for (const entry of (await enabledEntries(env, db)).values()) {
     try {
       outcomes.push({ provider: entry.name, offers: await syncProviderOffers(env, db, entry) });
     } catch (error) {

@@ -15,7 +15,8 @@ import { newId } from "../lib/ids";
 import { log } from "../lib/log";
 import { now } from "../lib/time";
 import { accountOpenForOrders, assertAccountMay } from "../privacy/account-gate";
-import { findEntry, getProvider } from "../providers";
+import { getProvider } from "../providers";
+import { enabledEntries } from "../providers/enabled";
 import { AllRoutesRefused, acquireByRoute, type Refusal, type Route } from "../providers/routing";
 import { raiseAlert } from "../providers/status";
 import { type AcquiredNumber, type AcquireRequest, type Provider, ProviderError } from "../providers/types";
@@ -324,10 +325,11 @@ const routesOf = async (a: Actor, input: OrderInput, offer: Offer): Promise<Rout
     (r) => r.cost <= offer.price,
   );
   if (routes.length > 0) return routes.slice(0, MAX_ROUTES_PER_ORDER);
-  const entry = findEntry(a.env, offer.provider);
-  if (!entry?.enabled) {
+  const entry = (await enabledEntries(a.env, a.db)).get(offer.provider);
+  if (!entry) {
+    // Every upstream that offers it is disabled (configuration or operator): nothing to sell, not an outage.
     throw providerFailure(
-      new ProviderError("UNAVAILABLE", `No enabled upstream offers ${input.service}/${input.country}.`),
+      new ProviderError("NO_NUMBERS", `No enabled upstream offers ${input.service}/${input.country}.`),
       a.requestId,
     );
   }

@@ -371,6 +371,14 @@ export const providerStatus = sqliteTable("provider_status", {
   updatedAt: integer("updated_at").notNull(),
 });
 
+// An operator's switch on an upstream: a row means "disabled by an operator" (since disabled_at),
+// whatever PROVIDERS says; enabling deletes it. Kept apart from provider_status, which the sync
+// rewrites, so deploys, config changes and syncs never undo it.
+export const providerOverrides = sqliteTable("provider_overrides", {
+  name: text("name").primaryKey(), // a PROVIDERS entry name
+  disabledAt: integer("disabled_at").notNull(),
+});
+
 // An operator's price for a service × country: a fixed price or a markup over the provider's cost.
 // syncCatalog applies it on every run, so a sync never erases it.
 export const priceOverrides = sqliteTable(

@@ -1,7 +1,7 @@
 // provider_status: one row per upstream with what its last sync found and, when an operator must act
 // (our wallet there is empty or low, the key is refused, the upstream keeps failing), an alert. Every
-// alert is also a structured log line, `provider_alert`, which is what to query while there is no
-// admin view of this table (README, "Providers").
+// alert is also a structured log line, `provider_alert`; operators read the table through
+// GET /admin/api/v1/providers (`ops providers list`).
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { log } from "../lib/log";

@@ -9,8 +9,9 @@ import { createDb } from "../db/client";
 import { type Env, flag, int } from "../env";
 import { log } from "../lib/log";
 import { toDecimalString } from "../lib/money";
-import { getProvider, providerEntries } from ".";
+import { getProvider } from ".";
 import type { ProviderEntry } from "./config";
+import { enabledEntries } from "./enabled";
 import { deliverDue } from "./simulator/upstream";
 import { recordSync } from "./status";
 import { ProviderError } from "./types";
@@ -46,10 +47,10 @@ const syncStatus = async (env: Env, db: Db, entry: ProviderEntry, offersError: u
 export const sweepProviders = async (env: Env, at: number): Promise<void> => {
   const db = createDb(env.DB);
   try {
-    const entries = providerEntries(env);
     const { updated, outcomes } = await syncCatalog(env, db);
     log(undefined, "catalog_synced", { updated, providers: outcomes.map((o) => o.provider) });
-    for (const entry of entries.filter((e) => e.enabled)) {
+    // Only the upstreams syncCatalog asked (enabled now): a disabled one keeps its last status.
+    for (const entry of (await enabledEntries(env, db)).values()) {
       const outcome = outcomes.find((o) => o.provider === entry.name);
       const offersError = outcome && "error" in outcome ? outcome.error : undefined;
       if (offersError !== undefined) {

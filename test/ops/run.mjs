@@ -174,9 +174,10 @@ const order = async (c, service = "tg", country = 0) => {
 };
 
 const sendSms = async (phone, text) => {
+  // The simulator's controls are an operator's (since the upstreams' issue): same token as the CLI.
   const res = await request(`${BASE}/simulator/sms`, {
     method: "POST",
-    headers: { "Content-Type": "application/json" },
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${ADMIN_TOKEN}` },
     body: JSON.stringify({ phone, text }),
   });
   assert.equal(res.status, 202, await res.clone().text());
@@ -388,6 +389,54 @@ describe("catalog", () => {
   });
 });
 
+describe("providers", () => {
+  test("providers list shows each upstream with its switches, wallet, sync and success rate", () => {
+    const [simulator] = opsJson("providers", "list");
+    assert.equal(simulator.name, "simulator");
+    assert.equal(simulator.enabled, true);
+    assert.equal(simulator.enabledByConfig, true);
+    assert.equal(simulator.disabledByOperator, false);
+    assert.equal(typeof simulator.rented, "number");
+    const rows = parseTable(ops(["providers", "list"]).stdout);
+    assert.equal(rows[0].NAME, "simulator");
+    assert.equal(rows[0].ENABLED, "yes");
+    assert.match(rows[0].SUCCESS, /^(— |\d+% )\(\d+\/\d+\)$/);
+  });
+
+  test("providers disable stops orders and prices at once; enable brings them back", async () => {
+    const c = await customer("routed");
+    await topUp(c, 2000);
+    assert.match(
+      ops(["providers", "disable", "simulator", "--reason", "upstream outage"]).stdout,
+      /Upstream simulator is disabled; \d+ prices rebuilt\./,
+    );
+    assert.equal(parseTable(ops(["providers", "list"]).stdout)[0].ENABLED, "no (operator)");
+    assert.equal(opsJson("prices", "list", "--service", "tg", "--country", "0")[0].stock, 0);
+    const refusedOrder = await request(`${BASE}/api/v1/activations`, {
+      method: "POST",
+      headers: { ...c.auth, "Content-Type": "application/json", "Idempotency-Key": crypto.randomUUID() },
+      body: JSON.stringify({ service: "tg", country: 0 }),
+    });
+    assert.equal(refusedOrder.status, 409, await refusedOrder.clone().text());
+    assert.equal((await refusedOrder.json()).error.code, "NO_NUMBERS");
+
+    const enabled = opsJson("providers", "enable", "simulator", "--reason", "outage over");
+    assert.equal(enabled.item.enabled, true);
+    assert.ok(enabled.prices > 0);
+    assert.ok(opsJson("prices", "list", "--service", "tg", "--country", "0")[0].stock > 0);
+    const activation = await order(c);
+    assert.equal(activation.status, "waiting");
+    ledgerOk();
+  });
+
+  test("refusals: no name, no reason, an unknown upstream", () => {
+    refused(["providers", "disable", "--reason", "x"], "Name the upstream");
+    refused(["providers", "disable", "simulator"], "--reason is required");
+    refused(["providers", "enable", "nosuch", "--reason", "x"], "NOT_FOUND");
+    assert.equal(opsJson("providers", "list")[0].enabled, true);
+  });
+});
+
 describe("incidents and accounts", () => {
   let carol;
   const started = new Date(Date.now() - 60_000).toISOString();
@@ -471,6 +520,8 @@ describe("the audit log", () => {
       "service.enable",
       "country.disable",
       "country.enable",
+      "provider.disable",
+      "provider.enable",
       "notify.send",
       "user.revoke",
       "sessions.revoke_all",
