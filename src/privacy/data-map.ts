@@ -189,7 +189,15 @@ export const DATA_MAP: readonly TableEntry[] = [
     retention: accounting,
   },
   // catalog
-  ...["services", "countries", "prices", "price_overrides", "provider_offers", "provider_status"].map(
+  ...[
+    "services",
+    "countries",
+    "prices",
+    "price_overrides",
+    "provider_offers",
+    "provider_status",
+    "provider_overrides",
+  ].map(
     (table): TableEntry => ({
       table,
       holds: "the catalog: services, countries and prices",
