@@ -17,6 +17,7 @@ import type { AppEnv } from "./env";
 import { AppError, errorBody, sendError } from "./lib/errors";
 import { log } from "./lib/log";
 import { validationDetails } from "./lib/openapi";
+import { notFound, pagesRoutes } from "./pages/routes";
 import { privacyRoutes } from "./privacy/routes";
 import { simulatorRoutes } from "./providers/simulator-routes";
 import { webhookRoutes } from "./providers/webhook-routes";
@@ -78,8 +79,10 @@ export const createApp = () => {
   app.route("/admin/api/v1", adminRoutes);
   // Last: the document describes every router mounted above.
   app.route("/", docs(app));
+  // The HTML pages and the dashboard's paths; its 404 is JSON only under the APIs.
+  app.route("/", pagesRoutes);
 
-  app.notFound((c) => c.json(errorBody("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}.`), 404));
+  app.notFound(notFound);
 
   app.onError((err, c) => {
     if (err instanceof AppError) return sendError(c, err);

@@ -90,7 +90,7 @@ export const activationCard = (initial, { catalog, signal, link = false }) => {
       h(
         "div",
         { class: "act-title" },
-        h("h2", { id: titleId }, link ? h("a", { href: `#/activations/${a.id}` }, title) : title),
+        h("h2", { id: titleId }, link ? h("a", { href: `/numbers/${a.id}` }, title) : title),
         h(
           "p",
           { class: "muted" },

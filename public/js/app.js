@@ -1,9 +1,9 @@
 // The dashboard's shell: loads the configuration and the signed-in customer, draws the header and the
-// footer, and renders the screen the URL's hash names.
+// footer, and renders the screen the URL's path names (the Worker serves this shell at each of them).
 import { api, onUnauthorized } from "./api.js";
 import { $, h, mount } from "./dom.js";
 import { money } from "./format.js";
-import { currentLocation, navigate, resolve } from "./router.js";
+import { currentLocation, here, legacyRedirect, navigate, onNavigate, resolve } from "./router.js";
 import { loadConfig, loadMe, onSessionChange, session, setMe } from "./session.js";
 import { errorBox, messageOf, pageHeader } from "./ui.js";
 import { activationView } from "./views/activation.js";
@@ -21,9 +21,9 @@ import { settingsView } from "./views/settings.js";
 const routes = [
   { path: "/", view: homeView, title: "Dashboard", access: "user" },
   { path: "/buy", view: buyView, title: "Buy a number", access: "user" },
-  { path: "/activations/:id", view: activationView, title: "Your number", access: "user" },
+  { path: "/numbers/:id", view: activationView, title: "Your number", access: "user" },
   { path: "/history", view: historyView, title: "History", access: "user" },
-  { path: "/billing", view: billingView, title: "Balance", access: "user" },
+  { path: "/balance", view: billingView, title: "Balance", access: "user" },
   { path: "/keys", view: keysView, title: "API keys", access: "user" },
   { path: "/security", view: securityView, title: "Security log", access: "user" },
   { path: "/settings", view: settingsView, title: "Settings", access: "user" },
@@ -40,7 +40,7 @@ const NAV = [
   ["/", "Dashboard"],
   ["/buy", "Buy"],
   ["/history", "History"],
-  ["/billing", "Balance"],
+  ["/balance", "Balance"],
   ["/keys", "API keys"],
   ["/security", "Security"],
   ["/settings", "Settings"],
@@ -78,7 +78,7 @@ const renderNav = (path) => {
       "ul",
       null,
       NAV.map(([href, label]) =>
-        h("li", null, h("a", { href: `#${href}`, "aria-current": href === path ? "page" : null }, label)),
+        h("li", null, h("a", { href, "aria-current": href === path ? "page" : null }, label)),
       ),
     ),
   );
@@ -92,8 +92,8 @@ const renderSessionArea = (path) => {
   if (!session.me) {
     mount(
       area,
-      path === "/login" ? null : h("a", { class: "btn btn-small btn-ghost", href: "#/login" }, "Log in"),
-      path === "/signup" ? null : h("a", { class: "btn btn-small btn-primary", href: "#/signup" }, "Sign up"),
+      path === "/login" ? null : h("a", { class: "btn btn-small btn-ghost", href: "/login" }, "Log in"),
+      path === "/signup" ? null : h("a", { class: "btn btn-small btn-primary", href: "/signup" }, "Sign up"),
     );
     return;
   }
@@ -106,7 +106,7 @@ const renderSessionArea = (path) => {
       navigate("/login");
     }
   });
-  mount(area, h("a", { class: "balance-chip", href: "#/billing" }), logout);
+  mount(area, h("a", { class: "balance-chip", href: "/balance" }), logout);
 };
 
 const renderFooter = () => {
@@ -125,8 +125,8 @@ const renderFooter = () => {
       h(
         "nav",
         { "aria-label": "Legal" },
-        h("a", { href: "#/privacy" }, "Privacy Policy"),
-        h("a", { href: "#/terms" }, "Terms of Service"),
+        h("a", { href: "/privacy" }, "Privacy Policy"),
+        h("a", { href: "/terms" }, "Terms of Service"),
         h("a", { href: "/docs" }, "API docs"),
       ),
       h("p", { class: "muted small" }, "Only essential cookies are used: one to keep you signed in."),
@@ -139,7 +139,7 @@ const notFoundView = ({ main: el }) =>
   mount(
     el,
     pageHeader("Page not found", "There is nothing at this address."),
-    h("a", { class: "btn btn-primary", href: "#/" }, "Go to the dashboard"),
+    h("a", { class: "btn btn-primary", href: "/" }, "Go to the dashboard"),
   );
 
 /** @type {AbortController | null} */
@@ -153,12 +153,12 @@ const render = () => {
   const { path, query } = currentLocation();
   const found = resolve(routes, path);
   if (found?.route.access === "user" && !session.me) {
-    const here = location.hash.replace(/^#/, "");
-    navigate(here === "/" ? "/login" : `/login?next=${encodeURIComponent(here)}`);
+    const at = here();
+    navigate(at === "/" ? "/login" : `/login?next=${encodeURIComponent(at)}`, { replace: true });
     return;
   }
   if (found?.route.access === "guest" && session.me) {
-    navigate("/");
+    navigate("/", { replace: true });
     return;
   }
   document.title = `${found?.route.title ?? "Not found"} · ${session.config.brandName}`;
@@ -181,10 +181,42 @@ const render = () => {
   firstRender = false;
 };
 
+// Pages the Worker renders itself: links to them load the page rather than a screen of the shell.
+const SERVER_PAGES = new Set(["/prices", "/privacy", "/terms", "/docs"]);
+
+/**
+ * A click on a link to one of the shell's screens shows it without loading a page. Modified clicks
+ * (new tab, download) and other pages keep the browser's own behaviour.
+ * @param {MouseEvent} event
+ */
+const followLink = (event) => {
+  if (
+    event.defaultPrevented ||
+    event.button !== 0 ||
+    event.metaKey ||
+    event.ctrlKey ||
+    event.shiftKey ||
+    event.altKey
+  ) {
+    return;
+  }
+  const link = /** @type {Element} */ (event.target).closest?.("a[href]");
+  if (!(link instanceof HTMLAnchorElement) || link.target || link.hasAttribute("download")) return;
+  const url = new URL(link.href);
+  if (url.origin !== location.origin || SERVER_PAGES.has(url.pathname)) return;
+  // A visitor's "/" is the landing page, which the Worker renders.
+  if (url.pathname === "/" && !session.me) return;
+  if (!resolve(routes, url.pathname)) return;
+  event.preventDefault();
+  navigate(`${url.pathname}${url.search}`);
+};
+
 const start = async () => {
+  const legacy = legacyRedirect(location);
+  if (legacy) history.replaceState(null, "", legacy);
   try {
-    await loadConfig();
-    await loadMe();
+    // Independent: asked together, so the first screen waits for one round trip, not two.
+    await Promise.all([loadConfig(), loadMe()]);
   } catch (err) {
     const retry = h("button", { type: "button", class: "btn btn-primary" }, "Try again");
     retry.addEventListener("click", () => location.reload());
@@ -206,11 +238,11 @@ const start = async () => {
   onUnauthorized(() => {
     if (!session.me) return;
     setMe(null);
-    const here = location.hash.replace(/^#/, "") || "/";
-    navigate(`/login?reason=expired&next=${encodeURIComponent(here)}`);
+    navigate(`/login?reason=expired&next=${encodeURIComponent(here())}`);
   });
-  window.addEventListener("hashchange", render);
-  // "#main" would be a route here: the skip link moves focus itself instead of changing the hash.
+  onNavigate(render);
+  document.addEventListener("click", followLink);
+  // The skip link moves focus itself, so the address keeps no "#main".
   $(".skip-link").addEventListener("click", (event) => {
     event.preventDefault();
     main.focus();

@@ -1,19 +1,33 @@
 // The browser suite: starts the service exactly as `npm start` does (own port, fresh local state),
 // then drives Debian's Chromium through the dashboard as a customer would. Screenshots of every main
-// screen land in test-output/e2e/. Run with `npm run test:e2e`.
+// screen land in test-output/e2e/. Run with `npm run test:e2e`; `npm run test:e2e -- <words>` runs
+// only the scenarios whose name contains <words> (case-insensitive). The server listens on a free
+// port chosen at start.
 //
 // The server runs with EARLY_CANCEL_SECONDS=0 (so the cancel path needs no two-minute wait) and
 // SIMULATOR_AUTO_SMS=false (so every SMS in these tests is one the test sends on purpose).
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { chromium } from "playwright-core";
 
-const PORT = 8790;
+/** A port nobody listens on now: the system picks it. */
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+const PORT = await freePort();
 const BASE = `http://localhost:${PORT}`;
+const ONLY = process.argv.slice(2).join(" ").toLowerCase();
 const OUT = "test-output/e2e";
 const PASSWORD = "purple-otter-lantern-42";
 const START_TIMEOUT_MS = 120_000;
@@ -130,11 +144,12 @@ const openPage = async (context) => {
   return { page, problems };
 };
 
-/** @param {{ viewport?: { width: number, height: number }, colorScheme?: "light" | "dark", isMobile?: boolean }} [opts] */
+/** @param {{ viewport?: { width: number, height: number }, colorScheme?: "light" | "dark", isMobile?: boolean, javaScriptEnabled?: boolean }} [opts] */
 const newContext = async (opts = {}) => {
   assert.ok(browser);
   const context = await browser.newContext({
     baseURL: BASE,
+    javaScriptEnabled: opts.javaScriptEnabled ?? true,
     viewport: opts.viewport ?? { width: 1280, height: 900 },
     colorScheme: opts.colorScheme ?? "light",
     isMobile: opts.isMobile ?? false,
@@ -153,7 +168,7 @@ const newContext = async (opts = {}) => {
  * @param {(context: import("playwright-core").BrowserContext) => Promise<void>} body
  */
 const scenario = (name, options, body) =>
-  test(name, async () => {
+  test(name, { skip: ONLY && !name.toLowerCase().includes(ONLY) ? "not selected" : false }, async () => {
     const context = await newContext(options);
     try {
       await body(context);
@@ -185,13 +200,20 @@ const shot = async (page, name) => {
   await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true, animations: "disabled" });
 };
 
+/** What fits in the window, for pages too long for a full-page picture. @param {import("playwright-core").Page} page @param {string} name */
+const shotTop = async (page, name) => {
+  await page.bringToFront();
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(OUT, `${name}.png`), animations: "disabled" });
+};
+
 const uniqueEmail = (label) =>
   `${label}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@example.com`;
 
 /** Signs up through the form. @param {import("playwright-core").Page} page */
 const signUp = async (page, label = "e2e") => {
   const email = uniqueEmail(label);
-  await page.goto("/#/signup");
+  await page.goto("/signup");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByLabel(/18 years/).check();
@@ -260,9 +282,9 @@ const buyNumber = async (page, serviceName = "Telegram") => {
     "the Buy button is off screen after picking a country",
   );
   await page.locator(".buy-button").click();
-  await page.waitForURL(/#\/activations\/act_/);
+  await page.waitForURL(/\/numbers\/act_/);
   await page.locator(".act-card .phone-number").waitFor();
-  const id = decodeURIComponent(new URL(page.url()).hash.replace("#/activations/", ""));
+  const id = decodeURIComponent(new URL(page.url()).pathname.replace("/numbers/", ""));
   const { body } = await apiGet(page, `/api/v1/activations/${id}`);
   return body;
 };
@@ -307,13 +329,134 @@ const assertNoHorizontalScroll = async (page, screen) => {
 // ── scenarios ────────────────────────────────────────────────────────────────────────────────────
 
 scenario(
+  "a visitor reads every price at / and /prices without JavaScript, and unknown paths are a 404 page",
+  { javaScriptEnabled: false },
+  async (context) => {
+    const { page, problems } = await openPage(context);
+    const catalog = await (await fetch(`${BASE}/api/v1/catalog`)).json();
+    const landing = await page.goto("/");
+    assert.equal(landing?.status(), 200);
+    assert.match(landing?.headers()["content-security-policy"] ?? "", /default-src 'self'/);
+    await page.getByRole("heading", { level: 1, name: /Receive SMS verification codes/ }).waitFor();
+    const rows = page.locator("table.price-table tbody tr");
+    assert.equal(await rows.count(), catalog.prices.length, "the landing does not list every offer");
+    // Sign-up and log-in are one click away.
+    assert.equal(
+      await page.getByRole("link", { name: "Create a free account" }).getAttribute("href"),
+      "/signup",
+    );
+    assert.equal(
+      await page.getByRole("banner").getByRole("link", { name: "Log in" }).getAttribute("href"),
+      "/login",
+    );
+    await shotTop(page, "00-landing-no-js");
+
+    // The plain form searches and sorts on the server.
+    await page.getByLabel("Search services and countries").fill("telegram");
+    await page.getByLabel("Sort by").selectOption("price");
+    await page.getByRole("button", { name: "Search" }).click();
+    await page.waitForURL(/\?q=telegram&sort=price/);
+    const visible = page.locator("table.price-table tbody tr:not([hidden])");
+    const telegram = catalog.prices.filter((p) => p.service === "tg");
+    assert.equal(await visible.count(), telegram.length);
+    const prices = await visible.evaluateAll((trs) => trs.map((tr) => Number(tr.dataset.price)));
+    assert.deepEqual(
+      prices,
+      prices.toSorted((x, y) => x - y),
+      "not sorted by price",
+    );
+    assert.match((await visible.first().textContent()) ?? "", /Telegram/);
+
+    const pricesPage = await page.goto("/prices");
+    assert.equal(pricesPage?.status(), 200);
+    await page.getByRole("heading", { level: 1, name: "Prices" }).waitFor();
+    assert.equal(await rows.count(), catalog.prices.length);
+    await shotTop(page, "00b-prices-no-js");
+
+    const missing = await page.goto("/no/such/page");
+    assert.equal(missing?.status(), 404);
+    assert.match(missing?.headers()["content-type"] ?? "", /text\/html/);
+    await page.getByRole("heading", { level: 1, name: "Page not found" }).waitFor();
+    await page.getByRole("link", { name: "See the prices" }).waitFor();
+    await shot(page, "00c-not-found");
+    // JSON stays JSON under the APIs.
+    for (const path of ["/api/v1/nope", "/webhooks/nope", "/stubs/nope", "/admin/nope"]) {
+      const res = await fetch(`${BASE}${path}`);
+      assert.ok(
+        res.status === 404 || (path.startsWith("/admin") && res.status === 401),
+        `${path}: ${res.status}`,
+      );
+      assert.match(res.headers.get("content-type") ?? "", /application\/json/, path);
+    }
+    // Static files skip the Worker: public/_headers gives them the same policy.
+    const script = await fetch(`${BASE}/js/app.js`);
+    assert.match(script.headers.get("content-security-policy") ?? "", /default-src 'self'/);
+    assert.deepEqual(problems, []);
+  },
+);
+
+scenario(
+  "the landing's search knows other names, and old #/ links land on real paths",
+  {},
+  async (context) => {
+    const { page, problems } = await openPage(context);
+    await page.goto("/");
+    const search = page.getByLabel("Search services and countries");
+    const visible = page.locator("table.price-table tbody tr:not([hidden])");
+    for (const [typed, want] of [
+      ["britain", /United Kingdom/],
+      ["gmail", /Google/],
+      ["россия", /Russia/],
+      ["deutschland", /Germany/],
+    ]) {
+      await search.fill(typed);
+      // Filtering runs on each keystroke, synchronously.
+      const texts = await visible.allTextContents();
+      assert.ok(texts.length > 0, `nothing found for ${typed}`);
+      assert.ok(
+        texts.every((t) => want.test(t)),
+        `"${typed}" found rows without ${want}`,
+      );
+    }
+    // Sorting by a column header, then by stock from the menu, happens in place.
+    await search.fill("");
+    await page.getByRole("columnheader", { name: "Price" }).getByRole("link").click();
+    const prices = await visible.evaluateAll((trs) => trs.map((tr) => Number(tr.dataset.price)));
+    assert.deepEqual(
+      prices,
+      prices.toSorted((x, y) => x - y),
+    );
+    assert.equal(
+      await page.getByRole("columnheader", { name: "Price" }).getAttribute("aria-sort"),
+      "ascending",
+    );
+    assert.match(page.url(), /sort=price/);
+    await page.getByLabel("Sort by").selectOption("stock");
+    const stock = await visible.evaluateAll((trs) => trs.map((tr) => Number(tr.dataset.stock)));
+    assert.deepEqual(
+      stock,
+      stock.toSorted((x, y) => y - x),
+    );
+    await shotTop(page, "00d-landing-sorted");
+
+    // Old links of the hash-routed dashboard.
+    await page.goto("/#/signup");
+    await page.waitForURL(/\/signup$/);
+    await page.getByRole("heading", { name: "Create your account" }).waitFor();
+    await page.goto("/#/buy?service=tg");
+    await page.waitForURL(/\/login\?next=%2Fbuy%3Fservice%3Dtg$/);
+    await page.getByRole("heading", { name: "Log in" }).waitFor();
+    assert.deepEqual(problems, []);
+  },
+);
+
+scenario(
   "sign up, top up, buy, see the code arrive live in two tabs, finish: charged exactly once",
   {},
   async (context) => {
     const { page, problems } = await openPage(context);
 
-    const response = await page.goto("/");
-    // Static files skip the Worker: public/_headers must give them the same policy.
+    const response = await page.goto("/login");
     assert.match(response?.headers()["content-security-policy"] ?? "", /default-src 'self'/);
     await page.getByRole("heading", { name: "Log in" }).waitFor();
     await shot(page, "01-login");
@@ -349,7 +492,9 @@ scenario(
 
     // The second tab watches the same activation over its own WebSocket.
     const second = await openPage(context);
+    // An old hash link still leads to the number.
     await second.page.goto(`/#/activations/${activation.id}`);
+    await second.page.waitForURL(new RegExp(`/numbers/${activation.id}$`));
     await second.page.locator(".live-live").waitFor();
 
     // Marks this document: if the page reloaded to show the code, the mark would be gone.
@@ -474,7 +619,7 @@ scenario(
       ["/terms", "Terms of Service", "14-terms"],
     ]) {
       await page.getByRole("contentinfo").getByRole("link", { name: title }).click();
-      await page.waitForURL(new RegExp(`#${path}$`));
+      await page.waitForURL(new RegExp(`${path}$`));
       await page.getByRole("heading", { name: title, level: 1 }).waitFor();
       const text = (await page.locator("main").textContent()) ?? "";
       assert.match(text, literally(config.brandName));
@@ -532,7 +677,7 @@ scenario("cancelling a number with no code gives the whole price back", {}, asyn
 
   // A second tab learns of the cancel only from the live stream; its header balance follows.
   const second = await openPage(context);
-  await second.page.goto("/#/");
+  await second.page.goto("/");
   await second.page.locator(".act-card .live-live").waitFor();
   await second.page.locator(".balance-chip", { hasText: "$" }).waitFor();
   assert.notEqual(await second.page.locator(".balance-chip").textContent(), "$5.00");
@@ -610,7 +755,7 @@ scenario(
   { viewport: { width: 390, height: 844 }, colorScheme: "dark", isMobile: true },
   async (context) => {
     const { page, problems } = await openPage(context);
-    await page.goto("/#/signup");
+    await page.goto("/signup");
     await page.getByRole("heading", { name: "Create your account" }).waitFor();
     await assertNoHorizontalScroll(page, "signup");
     await shot(page, "phone-01-signup");
@@ -629,7 +774,7 @@ scenario(
     await assertNoHorizontalScroll(page, "activation");
     await shot(page, "phone-04-activation");
 
-    await page.goto("/#/");
+    await page.goto("/");
     await page.locator(".act-card").waitFor();
     await assertNoHorizontalScroll(page, "home with a number");
     // A returning customer sees the number and its code before the top-up form.
@@ -639,7 +784,7 @@ scenario(
     await shot(page, "phone-05-home-active");
 
     // A link to an offer shows the countries (heading clear of the sticky header) and the order.
-    await page.goto(`/#/buy?service=${bought.service}&country=${bought.country}`);
+    await page.goto(`/buy?service=${bought.service}&country=${bought.country}`);
     await page.locator(".buy-button").waitFor();
     assert.ok(await onScreen(page.locator(".buy-button")), "the Buy button is off screen on a deep link");
     assert.ok(
@@ -653,11 +798,11 @@ scenario(
     await page.screenshot({ path: join(OUT, "phone-03b-buy-deep-link.png"), animations: "disabled" });
     for (const [path, heading, name] of [
       ["/history", "History", "phone-06-history"],
-      ["/billing", "Balance & transactions", "phone-07-billing"],
+      ["/balance", "Balance & transactions", "phone-07-billing"],
       ["/keys", "API keys", "phone-08-keys"],
       ["/privacy", "Privacy Policy", "phone-09-privacy"],
     ]) {
-      await page.goto(`/#${path}`);
+      await page.goto(path);
       await page.getByRole("heading", { name: heading, level: 1 }).waitFor();
       await page.waitForLoadState("networkidle");
       await assertNoHorizontalScroll(page, path);
@@ -672,14 +817,14 @@ scenario(
   {},
   async (context) => {
     const { page, problems } = await openPage(context);
-    await page.goto("/#/signup");
+    await page.goto("/signup");
     await page.getByRole("heading", { name: "Create your account" }).waitFor();
 
     await page.keyboard.press("Tab");
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Skip to content");
     await page.keyboard.press("Enter");
     assert.equal(await page.evaluate(() => document.activeElement?.id), "main");
-    assert.match(page.url(), /#\/signup$/);
+    assert.match(page.url(), /\/signup$/);
     await page.keyboard.press("Tab");
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("name")), "email");
     const ring = await page.evaluate(
@@ -793,7 +938,7 @@ scenario(
     await shot(page, "22-reset");
     // The same link again: it is spent, and the page says so with the way to a fresh one.
     const resetLink = await emailLink(email, "reset-password");
-    await page.goto("/#/");
+    await page.goto("/");
     await page.goto(resetLink);
     await page.getByLabel("New password").fill("third-otter-lantern-55");
     await page.getByRole("button", { name: "Set new password" }).click();
@@ -801,7 +946,7 @@ scenario(
     await shot(page, "22b-reset-link-spent");
 
     // Signing in to a screen that does not load the balance itself still shows it in the header.
-    await page.goto("/#/login?next=%2Fsecurity");
+    await page.goto("/login?next=%2Fsecurity");
     await page.getByLabel("Email").fill(email);
     await page.getByLabel("Password").fill(newPassword);
     await page.getByRole("button", { name: "Log in" }).click();

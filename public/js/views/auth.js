@@ -79,8 +79,8 @@ export const loginView = ({ main, query }) => {
       h(
         "p",
         { class: "auth-links" },
-        h("a", { href: "#/forgot" }, "Forgot your password?"),
-        h("span", null, "New here? ", h("a", { href: "#/signup" }, "Create an account")),
+        h("a", { href: "/forgot" }, "Forgot your password?"),
+        h("span", null, "New here? ", h("a", { href: "/signup" }, "Create an account")),
       ),
     ),
   );
@@ -139,7 +139,7 @@ export const signupView = ({ main }) => {
       h(
         "p",
         { class: "auth-links" },
-        h("span", null, "Already have an account? ", h("a", { href: "#/login" }, "Log in")),
+        h("span", null, "Already have an account? ", h("a", { href: "/login" }, "Log in")),
       ),
     ),
   );
@@ -172,7 +172,7 @@ export const forgotView = ({ main }) => {
       "Enter your email and we will send you a link to choose a new one.",
       done,
       form,
-      h("p", { class: "auth-links" }, h("a", { href: "#/login" }, "Back to log in")),
+      h("p", { class: "auth-links" }, h("a", { href: "/login" }, "Back to log in")),
     ),
   );
 };
@@ -200,13 +200,13 @@ export const resetView = ({ main, query }) => {
     "div",
     { class: "alert alert-success", role: "status", hidden: true },
     "Your password has been changed and every other session was signed out. ",
-    h("a", { href: "#/login" }, "Log in with your new password"),
+    h("a", { href: "/login" }, "Log in with your new password"),
   );
   const expired = h(
     "div",
     { class: "alert alert-error", role: "alert", tabindex: "-1", hidden: true },
     "This link has expired or was already used: reset links work once and only for a short time. ",
-    h("a", { href: "#/forgot" }, "Request a new reset email"),
+    h("a", { href: "/forgot" }, "Request a new reset email"),
   );
   onSubmit(form, "Saving…", async (values) => {
     try {
@@ -257,7 +257,7 @@ export const verifyEmailView = async ({ main, query, signal }) => {
         "Thank you — your email address is confirmed.",
         h(
           "a",
-          { class: "btn btn-primary btn-block", href: session.me ? "#/" : "#/login" },
+          { class: "btn btn-primary btn-block", href: session.me ? "/" : "/login" },
           session.me ? "Go to the dashboard" : "Log in",
         ),
       ),
@@ -272,7 +272,7 @@ export const verifyEmailView = async ({ main, query, signal }) => {
         errors,
         h(
           "a",
-          { class: "btn btn-secondary btn-block", href: session.me ? "#/settings" : "#/login" },
+          { class: "btn btn-secondary btn-block", href: session.me ? "/settings" : "/login" },
           "Continue",
         ),
       ),

@@ -120,7 +120,7 @@ export const billingView = ({ main, signal, query: params }) => {
           orderFailed(t)
             ? "order not completed"
             : t.reference.startsWith("act_")
-              ? h("a", { href: `#/activations/${t.reference}`, translate: "no" }, "see the number")
+              ? h("a", { href: `/numbers/${t.reference}`, translate: "no" }, "see the number")
               : h("span", { translate: "no" }, t.reference),
         ),
       ),

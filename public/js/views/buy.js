@@ -76,7 +76,7 @@ export const buyView = async ({ main, signal, query }) => {
     const q = new URLSearchParams();
     if (service) q.set("service", service);
     if (Number.isFinite(country)) q.set("country", String(country));
-    history.replaceState(null, "", `#/buy${q.size ? `?${q}` : ""}`);
+    history.replaceState(null, "", `/buy${q.size ? `?${q}` : ""}`);
   };
 
   // ── services ──
@@ -219,7 +219,7 @@ export const buyView = async ({ main, signal, query }) => {
           ),
         );
         refreshBalance().catch(() => {});
-        navigate(`/activations/${activation.id}`);
+        navigate(`/numbers/${activation.id}`);
       } catch (err) {
         // The price or the stock changed since the page loaded: show the new ones with the message.
         if (err instanceof ApiError && (err.code === "WRONG_MAX_PRICE" || err.code === "NO_NUMBERS")) {
@@ -249,7 +249,7 @@ export const buyView = async ({ main, signal, query }) => {
               { class: "alert alert-info shortfall" },
               `Your balance is ${money(balance.available, balance.currency)}: you need ${money(shortfall, balance.currency)} more for this number.`,
             ),
-            h("a", { class: "btn btn-primary btn-large btn-block", href: "#/billing" }, "Top up"),
+            h("a", { class: "btn btn-primary btn-large btn-block", href: "/balance" }, "Top up"),
           ]
         : button,
     );

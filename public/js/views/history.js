@@ -87,7 +87,7 @@ export const historyView = async ({ main, signal, query: params }) => {
     ),
   );
   const applyFilters = () => {
-    history.replaceState(null, "", `#/history${query(filters)}`);
+    history.replaceState(null, "", `/history${query(filters)}`);
     load();
   };
   form.addEventListener("change", (event) => {
@@ -124,7 +124,7 @@ export const historyView = async ({ main, signal, query: params }) => {
       h(
         "div",
         { class: "row-main" },
-        h("a", { href: `#/activations/${a.id}`, class: "row-title" }, `${name} · ${c?.name ?? a.country}`),
+        h("a", { href: `/numbers/${a.id}`, class: "row-title" }, `${name} · ${c?.name ?? a.country}`),
         h("span", { class: "muted small", translate: "no" }, `${a.phone} · ${dateTime(a.createdAt)}`),
       ),
       h("span", { class: "row-code", translate: "no" }, a.code ?? "—"),
@@ -144,7 +144,7 @@ export const historyView = async ({ main, signal, query: params }) => {
     if (!filters.service && !filters.country && !filters.status) {
       return emptyState(
         "Nothing here yet.",
-        h("a", { class: "btn btn-secondary", href: "#/buy" }, "Buy a number"),
+        h("a", { class: "btn btn-secondary", href: "/buy" }, "Buy a number"),
       );
     }
     const clear = h("button", { type: "button", class: "btn btn-secondary" }, "Clear filters");

@@ -67,7 +67,7 @@ export const homeView = async ({ main, signal }) => {
   const list = h("div", { class: "act-list" }, spinner("Loading your numbers…"));
   mount(
     main,
-    pageHeader("Dashboard", null, h("a", { class: "btn btn-primary", href: "#/buy" }, "Buy a number")),
+    pageHeader("Dashboard", null, h("a", { class: "btn btn-primary", href: "/buy" }, "Buy a number")),
     verifyNotice(),
     h(
       "section",
@@ -94,7 +94,7 @@ export const homeView = async ({ main, signal }) => {
       page.items.length === 0
         ? emptyState(
             "No active numbers. Buy one and the code will appear here the moment the SMS arrives.",
-            h("a", { class: "btn btn-secondary", href: "#/buy" }, "Buy a number"),
+            h("a", { class: "btn btn-secondary", href: "/buy" }, "Buy a number"),
           )
         : page.items.map((/** @type {any} */ a) => activationCard(a, { catalog, signal, link: true })),
     );

@@ -114,7 +114,7 @@ export const settingsView = async ({ main, signal }) => {
         "p",
         null,
         "Everything we keep about you — account, sign-ins, keys, ledger, numbers and messages — as one JSON file. ",
-        h("a", { href: "#/privacy" }, "How we handle your data"),
+        h("a", { href: "/privacy" }, "How we handle your data"),
       ),
       h("a", { class: "btn btn-secondary", href: "/api/v1/me/export", download: "" }, "Download my data"),
     ),
