@@ -701,54 +701,195 @@ scenario("cancelling a number with no code gives the whole price back", {}, asyn
   assert.deepEqual([...problems, ...second.problems], []);
 });
 
-scenario("the card catches up on what it missed while its connection was down", {}, async (context) => {
-  const { page, problems } = await openPage(context);
-  await signUp(page, "replay");
-  await demoTopUp(page, "5.00");
-  const activation = await buyNumber(page);
-  await page.locator(".live-live").waitFor();
+scenario(
+  "the card catches up on what it missed while its connection was down, and polls meanwhile",
+  {},
+  async (context) => {
+    const { page, problems } = await openPage(context);
+    await signUp(page, "replay");
+    await demoTopUp(page, "5.00");
+    const activation = await buyNumber(page);
+    await page.locator(".live-live").waitFor();
 
-  // Every connection goes through this route: while `down`, the "server" hangs up at once.
-  let down = false;
-  /** @type {string[]} */
-  const urls = [];
-  /** @type {import("playwright-core").WebSocketRoute[]} */
-  const open = [];
-  await page.routeWebSocket(/\/live/, (ws) => {
-    urls.push(ws.url());
-    if (down) {
-      ws.close();
-      return;
-    }
-    ws.connectToServer();
-    open.push(ws);
-  });
-  await page.reload();
-  await page.locator(".live-live").waitFor();
+    // Every connection goes through this route: while `down`, the "server" hangs up at once.
+    let down = false;
+    /** @type {string[]} */
+    const urls = [];
+    /** @type {import("playwright-core").WebSocketRoute[]} */
+    const open = [];
+    await page.routeWebSocket(/\/live/, (ws) => {
+      urls.push(ws.url());
+      if (down) {
+        ws.close();
+        return;
+      }
+      ws.connectToServer();
+      open.push(ws);
+    });
+    await page.reload();
+    await page.locator(".live-live").waitFor();
 
-  down = true;
-  for (const ws of open) await ws.close();
-  await page.locator(".live-reconnecting").waitFor();
-  // The SMS arrives while the page has no connection at all.
-  const sent = await page.evaluate(
-    ({ phone }) =>
-      fetch("/simulator/sms", {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ phone, text: "Your Telegram code is 775511" }),
-      }).then((r) => r.status),
-    activation,
-  );
-  assert.ok(sent < 300, `the simulator answered ${sent}`);
-  await page.waitForTimeout(1500);
-  assert.equal(await page.locator(".code-value").count(), 0);
-  down = false;
-  await page.locator(".code-value", { hasText: "775511" }).waitFor({ timeout: 30_000 });
-  const last = new URL(urls.at(-1) ?? "");
-  assert.equal(last.searchParams.get("after"), String(activation.lastSeq));
-  assert.ok(urls.length >= 3, "the page reconnected more than once while the connection was down");
-  assert.deepEqual(problems, []);
-});
+    /** @param {string} text */
+    const sendSms = async (text) => {
+      const sent = await page.evaluate(
+        ({ phone, text }) =>
+          fetch("/simulator/sms", {
+            method: "POST",
+            headers: { "Content-Type": "application/json" },
+            body: JSON.stringify({ phone, text }),
+          }).then((r) => r.status),
+        { phone: activation.phone, text },
+      );
+      assert.ok(sent < 300, `the simulator answered ${sent}`);
+    };
+
+    // First with no connection at all (the socket and the polling fallback both cut): the SMS waits
+    // for the socket, which replays it after the seq the page had.
+    const poll = "**/api/v1/activations/*/wait?*";
+    await page.route(poll, (route) => route.abort());
+    down = true;
+    for (const ws of open.splice(0)) await ws.close();
+    await page.locator(".live-reconnecting").waitFor();
+    await sendSms("Your Telegram code is 775511");
+    await page.waitForTimeout(1500);
+    assert.equal(await page.locator(".code-value").count(), 0);
+    down = false;
+    await page.locator(".code-value", { hasText: "775511" }).waitFor({ timeout: 30_000 });
+    const last = new URL(urls.at(-1) ?? "");
+    assert.equal(last.searchParams.get("after"), String(activation.lastSeq));
+    assert.ok(urls.length >= 3, "the page reconnected more than once while the connection was down");
+    await page.unroute(poll);
+
+    // Then only the socket cut: the card says so plainly and polls, so the next SMS shows while the
+    // socket is still down.
+    await page.locator(".live-live").waitFor();
+    await page.getByRole("button", { name: "Another SMS" }).click();
+    await page.getByText("Waiting for another SMS…").waitFor();
+    // The earlier code stays in sight while waiting for the next.
+    await page.locator(".code-previous", { hasText: "775511" }).waitFor();
+    down = true;
+    for (const ws of open.splice(0)) await ws.close();
+    await page.locator(".live-reconnecting", { hasText: "Connection lost" }).waitFor();
+    await shot(page, "23-connection-lost");
+    await sendSms("Telegram code: 220033");
+    await page.locator(".code-value", { hasText: "220033" }).waitFor();
+    assert.equal(
+      await page.locator(".live-reconnecting").count(),
+      1,
+      "the socket came back: nothing was tested",
+    );
+    down = false;
+    await page.locator(".live-live").waitFor({ timeout: 30_000 });
+    assert.deepEqual(problems, []);
+  },
+);
+
+scenario(
+  "with three live numbers in the compact table, a code reaches the tab title, the favicon and a notification",
+  {},
+  async (context) => {
+    // Records the notifications the page shows (the browser's own, with permission granted).
+    await context.grantPermissions(["notifications"], { origin: BASE });
+    await context.addInitScript(() => {
+      const Real = window.Notification;
+      /** @type {string[]} */
+      const shown = [];
+      Object.assign(window, { e2eNotifications: shown });
+      window.Notification = class extends Real {
+        /** @param {string} title @param {NotificationOptions} [options] */
+        constructor(title, options) {
+          super(title, options);
+          shown.push(title);
+        }
+      };
+    });
+    const { page, problems } = await openPage(context);
+    await signUp(page, "attention");
+    await demoTopUp(page, "10.00");
+
+    // Sound and notification are off until asked for; the choice is remembered.
+    await nav(page, "Settings");
+    await page.getByLabel("Show a browser notification").check();
+    await page.getByLabel("Play a short sound").check();
+    await page.reload();
+    assert.equal(await page.getByLabel("Show a browser notification").isChecked(), true);
+    assert.equal(await page.getByLabel("Play a short sound").isChecked(), true);
+
+    const bought = [];
+    for (const service of ["Telegram", "WhatsApp", "Google"]) bought.push(await buyNumber(page, service));
+    await nav(page, "Dashboard");
+    await page.getByRole("button", { name: "Table" }).click();
+    const rows = page.locator(".act-table tbody tr");
+    await rows.nth(2).waitFor();
+    assert.equal(await rows.count(), 3);
+    assert.deepEqual(await page.locator(".act-table thead th").allTextContents(), [
+      "Service",
+      "Country",
+      "Number",
+      "Status",
+      "Code",
+      "Time left",
+      "Actions",
+    ]);
+    await shot(page, "24-table-view");
+
+    // The customer is in another tab when the code comes.
+    const other = await openPage(context);
+    await other.page.goto("/prices");
+    await other.page.bringToFront();
+    const wa = bought[1];
+    await other.page.evaluate(
+      ({ phone }) =>
+        fetch("/simulator/sms", {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ phone, text: "Your WhatsApp code: 318-204" }),
+        }),
+      wa,
+    );
+    await page.locator(".act-table-row", { hasText: "318204" }).waitFor();
+    await page.waitForFunction(() => document.title === "318204 · WhatsApp · SMSPROF");
+    assert.match(
+      (await page.locator('link[rel="icon"]').getAttribute("href")) ?? "",
+      /^data:image\/svg\+xml/,
+    );
+    assert.deepEqual(await page.evaluate(() => /** @type {any} */ (window).e2eNotifications), [
+      "WhatsApp code: 318204",
+    ]);
+
+    // The choice of view is remembered for the account.
+    await page.reload();
+    await page.locator(".act-table tbody tr").nth(2).waitFor();
+    assert.equal(await page.getByRole("button", { name: "Table" }).getAttribute("aria-pressed"), "true");
+
+    // Cancelled with no code, the number is replaced by one of the same service and country in one click.
+    const tg = bought[0];
+    await page
+      .locator(".act-table-row", { hasText: "Telegram" })
+      .getByRole("button", { name: /^Cancel/ })
+      .click();
+    await page.locator(".act-table-row", { hasText: "Telegram" }).locator(".status-cancelled").waitFor();
+    await page.goto(`/numbers/${tg.id}`);
+    await page.getByRole("button", { name: "Replace number" }).click();
+    await page.waitForURL((url) => url.pathname.startsWith("/numbers/") && !url.pathname.endsWith(tg.id));
+    await page.locator(".act-card .phone-number").waitFor();
+    const id = decodeURIComponent(new URL(page.url()).pathname.replace("/numbers/", ""));
+    const replacement = (await apiGet(page, `/api/v1/activations/${id}`)).body;
+    assert.equal(replacement.service, tg.service);
+    assert.equal(replacement.country, tg.country);
+    assert.equal(replacement.status, "waiting");
+    // The number reads in groups, and copies with or without the country code.
+    assert.match((await page.locator(".act-card .phone-number").textContent()) ?? "", /^\+\d{1,3} \d{3} /);
+    await page.getByRole("button", { name: "Copy number without the country code" }).click();
+    const national = await page.evaluate(() => navigator.clipboard.readText());
+    assert.ok(replacement.phone.endsWith(national) && replacement.phone.length > national.length + 1);
+    assert.equal(
+      await page.getByRole("button", { name: "Copied the number without the country code" }).count(),
+      1,
+    );
+    assert.deepEqual([...problems, ...other.problems], []);
+  },
+);
 
 scenario(
   "at phone width, in dark mode, every main screen fits and works",

@@ -1,7 +1,9 @@
 // Account settings: who you are, the email check, a new password, signing out everywhere.
 import { api } from "../api.js";
-import { h, mount } from "../dom.js";
+import { askNotificationPermission } from "../attention.js";
+import { h, mount, nextId } from "../dom.js";
 import { dateTime, money } from "../format.js";
+import { getPrefs, setPrefs } from "../prefs.js";
 import { navigate } from "../router.js";
 import { refreshBalance, session, setMe } from "../session.js";
 import { checkbox, errorBox, field, onSubmit, pageHeader, toast, whileBusy } from "../ui.js";
@@ -93,6 +95,7 @@ export const settingsView = async ({ main, signal }) => {
         h("dd", null, dateTime(me.createdAt)),
       ),
     ),
+    alertSettings(),
     h("section", { class: "card" }, h("h2", { class: "label" }, "Change password"), passwordForm),
     h(
       "section",
@@ -171,5 +174,48 @@ const deleteAccount = () => {
       "Your email, password, sessions, API keys, security log and message contents are deleted at once. Records of payments and of numbers bought stay for accounting, without anything that leads back to you. Numbers still live must be finished or cancelled first.",
     ),
     form,
+  );
+};
+
+/** How a new code gets the customer's attention: the title and the badge always, these two on request. */
+const alertSettings = () => {
+  const prefs = getPrefs();
+  const soundId = nextId("pref-sound");
+  const notifyId = nextId("pref-notify");
+  const sound = /** @type {HTMLInputElement} */ (
+    h("input", { type: "checkbox", id: soundId, name: "sound" })
+  );
+  const notify = /** @type {HTMLInputElement} */ (
+    h("input", { type: "checkbox", id: notifyId, name: "notify" })
+  );
+  sound.checked = prefs.sound;
+  notify.checked = prefs.notify && "Notification" in window && Notification.permission === "granted";
+  const note = h("p", { class: "hint", role: "status" });
+  sound.addEventListener("change", () => setPrefs({ sound: sound.checked }));
+  notify.addEventListener("change", async () => {
+    note.textContent = "";
+    if (!notify.checked) {
+      setPrefs({ notify: false });
+      return;
+    }
+    // The browser asks only now, when the customer has said they want notifications.
+    const allowed = await askNotificationPermission();
+    notify.checked = allowed;
+    setPrefs({ notify: allowed });
+    if (!allowed)
+      note.textContent = "Your browser blocks notifications for this site; allow them in its site settings.";
+  });
+  return h(
+    "section",
+    { class: "card" },
+    h("h2", { class: "label" }, "When a code arrives"),
+    h(
+      "p",
+      null,
+      "The tab's title shows the code and its icon gets a red dot, even when you are in another tab.",
+    ),
+    h("div", { class: "check" }, sound, h("label", { for: soundId }, "Play a short sound")),
+    h("div", { class: "check" }, notify, h("label", { for: notifyId }, "Show a browser notification")),
+    note,
   );
 };
