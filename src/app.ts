@@ -14,6 +14,7 @@ import { routes as billingRoutes } from "./billing/routes";
 import { stripeWebhook } from "./billing/stripe-webhook";
 import { createDb } from "./db/client";
 import type { AppEnv } from "./env";
+import { favouritesRoutes } from "./favourites/routes";
 import { AppError, errorBody, sendError } from "./lib/errors";
 import { log } from "./lib/log";
 import { validationDetails } from "./lib/openapi";
@@ -72,6 +73,7 @@ export const createApp = () => {
   app.route("/api/v1/catalog", catalogRoutes);
   app.route("/api/v1/activations", activationsRoutes);
   app.route("/api/v1", privacyRoutes);
+  app.route("/api/v1/me/favourites", favouritesRoutes);
   app.route("/webhooks/stripe", stripeWebhook);
   app.route("/webhooks/providers", webhookRoutes);
   app.route("/simulator", simulatorRoutes);

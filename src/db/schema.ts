@@ -313,6 +313,25 @@ export const orderClaims = sqliteTable(
   (t) => [primaryKey({ columns: [t.userId, t.idempotencyKey] })],
 );
 
+// ── favourites (the dashboard's starred services and countries, per account) ────────────────────
+
+// One row per starred thing: kind "service" (code in `ref`) or "country" (numeric id as text).
+export const favourites = sqliteTable(
+  "favourites",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: text("kind").notNull(),
+    ref: text("ref").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.kind, t.ref] }),
+    check("favourites_kind_check", sql`${t.kind} IN ('service', 'country')`),
+  ],
+);
+
 // ── simulator (the fake upstream provider; its own state, as a remote provider would keep it) ──────
 
 // Numbers the fake upstream owns; a number is lent to at most one rental at a time.
