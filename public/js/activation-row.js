@@ -37,7 +37,12 @@ export const activationRow = (initial, { catalog, signal }) => {
       { class: "cell-phone" },
       h(
         "a",
-        { href: `/numbers/${a.id}`, translate: "no", "aria-label": `${serviceName} number ${phone.full}` },
+        {
+          href: `/numbers/${a.id}`,
+          class: "phone-link",
+          translate: "no",
+          "aria-label": `${serviceName} number ${phone.full}`,
+        },
         phone.grouped,
       ),
       " ",
