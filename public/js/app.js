@@ -6,34 +6,102 @@ import { money } from "./format.js";
 import { currentLocation, here, legacyRedirect, navigate, onNavigate, resolve } from "./router.js";
 import { loadConfig, loadMe, onSessionChange, session, setMe } from "./session.js";
 import { errorBox, messageOf, pageHeader } from "./ui.js";
-import { activationView } from "./views/activation.js";
-import { forgotView, loginView, resetView, signupView, verifyEmailView } from "./views/auth.js";
-import { billingView } from "./views/billing.js";
-import { buyView } from "./views/buy.js";
-import { historyView } from "./views/history.js";
-import { homeView } from "./views/home.js";
-import { keysView } from "./views/keys.js";
-import { privacyView, termsView } from "./views/legal.js";
-import { securityView } from "./views/security.js";
-import { settingsView } from "./views/settings.js";
+
+/**
+ * A screen's code is fetched when it is first shown, so the first load carries only its own.
+ * @param {() => Promise<Record<string, any>>} load
+ * @param {string} name the view's export
+ * @returns {import("./router.js").Route["load"]}
+ */
+const lazy = (load, name) => async () => (await load())[name];
 
 /** @type {import("./router.js").Route[]} */
 const routes = [
-  { path: "/", view: homeView, title: "Dashboard", access: "user" },
-  { path: "/buy", view: buyView, title: "Buy a number", access: "user" },
-  { path: "/numbers/:id", view: activationView, title: "Your number", access: "user" },
-  { path: "/history", view: historyView, title: "History", access: "user" },
-  { path: "/balance", view: billingView, title: "Balance", access: "user" },
-  { path: "/keys", view: keysView, title: "API keys", access: "user" },
-  { path: "/security", view: securityView, title: "Security log", access: "user" },
-  { path: "/settings", view: settingsView, title: "Settings", access: "user" },
-  { path: "/login", view: loginView, title: "Log in", access: "guest" },
-  { path: "/signup", view: signupView, title: "Sign up", access: "guest" },
-  { path: "/forgot", view: forgotView, title: "Forgot password", access: "guest" },
-  { path: "/reset-password", view: resetView, title: "New password", access: "public" },
-  { path: "/verify-email", view: verifyEmailView, title: "Verify email", access: "public" },
-  { path: "/privacy", view: privacyView, title: "Privacy Policy", access: "public" },
-  { path: "/terms", view: termsView, title: "Terms of Service", access: "public" },
+  { path: "/", load: lazy(() => import("./views/home.js"), "homeView"), title: "Dashboard", access: "user" },
+  {
+    path: "/buy",
+    load: lazy(() => import("./views/buy.js"), "buyView"),
+    title: "Buy a number",
+    access: "user",
+  },
+  {
+    path: "/numbers/:id",
+    load: lazy(() => import("./views/activation.js"), "activationView"),
+    title: "Your number",
+    access: "user",
+  },
+  {
+    path: "/history",
+    load: lazy(() => import("./views/history.js"), "historyView"),
+    title: "History",
+    access: "user",
+  },
+  {
+    path: "/balance",
+    load: lazy(() => import("./views/billing.js"), "billingView"),
+    title: "Balance",
+    access: "user",
+  },
+  {
+    path: "/keys",
+    load: lazy(() => import("./views/keys.js"), "keysView"),
+    title: "API keys",
+    access: "user",
+  },
+  {
+    path: "/security",
+    load: lazy(() => import("./views/security.js"), "securityView"),
+    title: "Security log",
+    access: "user",
+  },
+  {
+    path: "/settings",
+    load: lazy(() => import("./views/settings.js"), "settingsView"),
+    title: "Settings",
+    access: "user",
+  },
+  {
+    path: "/login",
+    load: lazy(() => import("./views/auth.js"), "loginView"),
+    title: "Log in",
+    access: "guest",
+  },
+  {
+    path: "/signup",
+    load: lazy(() => import("./views/auth.js"), "signupView"),
+    title: "Sign up",
+    access: "guest",
+  },
+  {
+    path: "/forgot",
+    load: lazy(() => import("./views/auth.js"), "forgotView"),
+    title: "Forgot password",
+    access: "guest",
+  },
+  {
+    path: "/reset-password",
+    load: lazy(() => import("./views/auth.js"), "resetView"),
+    title: "New password",
+    access: "public",
+  },
+  {
+    path: "/verify-email",
+    load: lazy(() => import("./views/auth.js"), "verifyEmailView"),
+    title: "Verify email",
+    access: "public",
+  },
+  {
+    path: "/privacy",
+    load: lazy(() => import("./views/legal.js"), "privacyView"),
+    title: "Privacy Policy",
+    access: "public",
+  },
+  {
+    path: "/terms",
+    load: lazy(() => import("./views/legal.js"), "termsView"),
+    title: "Terms of Service",
+    access: "public",
+  },
 ];
 
 const NAV = [
@@ -82,8 +150,6 @@ const renderNav = (path) => {
       ),
     ),
   );
-  // On a phone the nav scrolls sideways: keep the current screen's entry in sight.
-  nav.querySelector("[aria-current]")?.scrollIntoView({ block: "nearest", inline: "nearest" });
 };
 
 /** @param {string} path */
@@ -142,11 +208,18 @@ const notFoundView = ({ main: el }) =>
     h("a", { class: "btn btn-primary", href: "/" }, "Go to the dashboard"),
   );
 
+/** The screen's code could not be fetched (offline, or a deploy replaced it). @param {import("./router.js").ViewContext} ctx */
+const unreachableView = ({ main: el }) => {
+  const retry = h("button", { type: "button", class: "btn btn-primary" }, "Reload the page");
+  retry.addEventListener("click", () => location.reload());
+  mount(el, pageHeader("This screen did not load", "Check your connection, then reload."), retry);
+};
+
 /** @type {AbortController | null} */
 let current = null;
 let firstRender = true;
 
-const render = () => {
+const render = async () => {
   current?.abort();
   const controller = new AbortController();
   current = controller;
@@ -161,10 +234,20 @@ const render = () => {
     navigate("/", { replace: true });
     return;
   }
+  /** @type {import("./router.js").View} */
+  let view = notFoundView;
+  try {
+    if (found) view = await found.route.load();
+  } catch {
+    view = unreachableView;
+  }
+  if (controller.signal.aborted) return;
   document.title = `${found?.route.title ?? "Not found"} · ${session.config.brandName}`;
   renderHeader();
+  // A note about the last screen means nothing on the next one.
+  document.querySelector("[data-toasts]")?.replaceChildren();
   main.replaceChildren();
-  const view = found?.route.view ?? notFoundView;
+  // A view draws its heading before its first await: focus can go there before its data arrives.
   Promise.resolve(view({ params: found?.params ?? {}, query, signal: controller.signal, main })).catch(
     (err) => {
       if (controller.signal.aborted) return;
@@ -241,6 +324,11 @@ const start = async () => {
     navigate(`/login?reason=expired&next=${encodeURIComponent(here())}`);
   });
   onNavigate(render);
+  // An old "/#/…" link opened while a page is already at "/" changes only the hash: no new load.
+  window.addEventListener("hashchange", () => {
+    const legacy = legacyRedirect(location);
+    if (legacy) navigate(legacy, { replace: true });
+  });
   document.addEventListener("click", followLink);
   // The skip link moves focus itself, so the address keeps no "#main".
   $(".skip-link").addEventListener("click", (event) => {

@@ -115,6 +115,7 @@ const securityLabels = {
   login_failed: "Failed sign-in attempt",
   logout: "Signed out",
   logout_all: "Signed out everywhere",
+  session_revoked: "A device was signed out",
   password_changed: "Password changed",
   password_change_failed: "Failed password change (wrong current password)",
   password_check_failed: "Wrong password entered to confirm a change",

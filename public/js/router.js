@@ -4,8 +4,9 @@
 
 /**
  * @typedef {{ params: Record<string, string>, query: URLSearchParams, signal: AbortSignal, main: HTMLElement }} ViewContext
- * @typedef {{ path: string, view: (ctx: ViewContext) => void | Promise<void>, title: string,
- *   access: "user" | "guest" | "public" }} Route
+ * @typedef {(ctx: ViewContext) => void | Promise<void>} View
+ * @typedef {{ path: string, load: () => Promise<View>, title: string,
+ *   access: "user" | "guest" | "public" }} Route  load: fetches the screen's code on first use
  */
 
 /** @returns {{ path: string, query: URLSearchParams }} */

@@ -215,9 +215,11 @@ const copyText = async (text) => {
  * @param {string} [label]
  */
 export const copyButton = (getText, what, label = "Copy") => {
+  // The accessible name holds the visible text (WCAG 2.5.3), then says what is copied.
+  const idleName = label === "Copy" ? `Copy ${what}` : `${label}: ${what}`;
   const button = h(
     "button",
-    { type: "button", class: "btn btn-small btn-ghost copy", "aria-label": `Copy ${what}` },
+    { type: "button", class: "btn btn-small btn-ghost copy", "aria-label": idleName },
     label,
   );
   button.addEventListener("click", async () => {
@@ -229,7 +231,7 @@ export const copyButton = (getText, what, label = "Copy") => {
     toast(`Copied the ${what}.`);
     setTimeout(() => {
       button.textContent = label;
-      button.setAttribute("aria-label", `Copy ${what}`);
+      button.setAttribute("aria-label", idleName);
       button.classList.remove("copied");
     }, 1500);
   });

@@ -2,7 +2,7 @@
 // Plain functions over (db, env, request meta); the routes only parse and shape.
 import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { users } from "../db/schema";
+import { sessions, users } from "../db/schema";
 import type { Env } from "../env";
 import { AppError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
@@ -109,6 +109,19 @@ export const login = async (ctx: AccountContext, input: { email: string; passwor
 
 export const logout = async (ctx: AccountContext, userId: string, sessionId: string) => {
   await ctx.db.batch([revokeSession(ctx.db, sessionId), securityEvent(ctx.db, userId, "logout", ctx.meta)]);
+};
+
+/**
+ * Ends one of the account's sessions, e.g. a device left signed in elsewhere. Another account's
+ * session, or one already ended, is NOT_FOUND: the answer says nothing about other accounts.
+ */
+export const endSession = async (ctx: AccountContext, userId: string, sessionId: string) => {
+  const ended = await ctx.db
+    .update(sessions)
+    .set({ revokedAt: now() })
+    .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId), isNull(sessions.revokedAt)));
+  if (ended.meta.changes === 0) throw notFound("Session");
+  await securityEvent(ctx.db, userId, "session_revoked", ctx.meta, sessionId);
 };
 
 export const logoutAll = async (ctx: AccountContext, userId: string) => {

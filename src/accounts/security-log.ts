@@ -12,6 +12,7 @@ export type SecurityEventKind =
   | "login_failed"
   | "logout"
   | "logout_all"
+  | "session_revoked"
   | "password_changed"
   | "password_change_failed"
   | "password_check_failed"

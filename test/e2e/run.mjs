@@ -1,7 +1,7 @@
 // The browser suite: starts the service exactly as `npm start` does (own port, fresh local state),
 // then drives Debian's Chromium through the dashboard as a customer would. Screenshots of every main
 // screen land in test-output/e2e/. Run with `npm run test:e2e`; `npm run test:e2e -- <words>` runs
-// only the scenarios whose name contains <words> (case-insensitive). The server listens on a free
+// only the scenarios whose name contains <words> (case-insensitive; several phrases split by "|"). The server listens on a free
 // port chosen at start.
 //
 // The server runs with EARLY_CANCEL_SECONDS=0 (so the cancel path needs no two-minute wait) and
@@ -15,6 +15,10 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { chromium } from "playwright-core";
 
+// axe-core, injected into each page through the DevTools protocol (page.evaluate is not subject to
+// the page's CSP, which would refuse an inline script tag).
+const AXE = readFileSync(new URL("../../node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
+
 /** A port nobody listens on now: the system picks it. */
 const freePort = () =>
   new Promise((resolve, reject) => {
@@ -27,7 +31,14 @@ const freePort = () =>
   });
 const PORT = await freePort();
 const BASE = `http://localhost:${PORT}`;
-const ONLY = process.argv.slice(2).join(" ").toLowerCase();
+// `npm run test:e2e -- "phone width | keyboard"` runs the scenarios whose names hold either phrase.
+const ONLY = process.argv
+  .slice(2)
+  .join(" ")
+  .toLowerCase()
+  .split("|")
+  .map((w) => w.trim())
+  .filter(Boolean);
 const OUT = "test-output/e2e";
 const PASSWORD = "purple-otter-lantern-42";
 const START_TIMEOUT_MS = 120_000;
@@ -168,7 +179,9 @@ const newContext = async (opts = {}) => {
  * @param {(context: import("playwright-core").BrowserContext) => Promise<void>} body
  */
 const scenario = (name, options, body) =>
-  test(name, { skip: ONLY && !name.toLowerCase().includes(ONLY) ? "not selected" : false }, async () => {
+  test(name, {
+    skip: ONLY.length > 0 && !ONLY.some((w) => name.toLowerCase().includes(w)) ? "not selected" : false,
+  }, async () => {
     const context = await newContext(options);
     try {
       await body(context);
@@ -326,6 +339,27 @@ const assertNoHorizontalScroll = async (page, screen) => {
   assert.ok(overflow <= 0, `${screen} scrolls sideways by ${overflow}px at phone width`);
 };
 
+/**
+ * Runs axe-core (WCAG 2.x A and AA rules) on what the page shows now; fails with every violation,
+ * its nodes and how to fix it.
+ * @param {import("playwright-core").Page} page
+ * @param {string} screen
+ */
+const assertAccessible = async (page, screen) => {
+  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(`${AXE}\n;void 0`);
+  const violations = await page.evaluate(async () => {
+    const result = await /** @type {any} */ (window).axe.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+    });
+    return result.violations.map((/** @type {any} */ v) => ({
+      id: v.id,
+      help: v.help,
+      nodes: v.nodes.slice(0, 5).map((/** @type {any} */ n) => `${n.target.join(" ")}: ${n.failureSummary}`),
+    }));
+  });
+  assert.deepEqual(violations, [], `${screen}: ${JSON.stringify(violations, null, 2)}`);
+};
+
 // ── scenarios ────────────────────────────────────────────────────────────────────────────────────
 
 scenario(
@@ -395,10 +429,41 @@ scenario(
   },
 );
 
+/**
+ * Loads `path` in a fresh page and counts what it took: requests, bytes on the wire (headers and
+ * bodies) and the time until `ready`. Printed, not asserted: a shared machine's timing varies.
+ * @param {import("playwright-core").BrowserContext} context
+ * @param {string} path
+ * @param {(page: import("playwright-core").Page) => Promise<unknown>} ready what "shown" means here
+ */
+const firstLoad = async (context, path, ready) => {
+  const page = await context.newPage();
+  /** @type {Promise<number>[]} */
+  const sizes = [];
+  /** @type {string[]} */
+  const paths = [];
+  page.on("requestfinished", (request) => {
+    paths.push(new URL(request.url()).pathname);
+    sizes.push(request.sizes().then((s) => s.responseBodySize + s.responseHeadersSize));
+  });
+  const started = Date.now();
+  await page.goto(path);
+  await ready(page);
+  const shownMs = Date.now() - started;
+  await page.waitForLoadState("networkidle");
+  const bytes = (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
+  console.log(
+    `first load of ${path}: ${sizes.length} requests, ${(bytes / 1024).toFixed(1)} KB, shown after ${shownMs} ms`,
+  );
+  await page.close();
+  return { requests: sizes.length, bytes, paths };
+};
+
 scenario(
   "the landing's search knows other names, and old #/ links land on real paths",
   {},
   async (context) => {
+    await firstLoad(context, "/", (p) => p.locator("table.price-table tbody tr").first().waitFor());
     const { page, problems } = await openPage(context);
     await page.goto("/");
     const search = page.getByLabel("Search services and countries");
@@ -466,6 +531,12 @@ scenario(
 
     const email = await signUp(page);
     await page.getByText("Please verify your email").waitFor();
+    // Only the first screen's code loads with it: the other views come when first shown.
+    const dashboard = await firstLoad(context, "/", (p) => p.getByText("No active numbers").waitFor());
+    const otherScreens = dashboard.paths.filter((p) =>
+      /\/js\/views\/(buy|history|billing|keys|security|settings|auth|legal)\.js$/.test(p),
+    );
+    assert.deepEqual(otherScreens, [], "the dashboard loaded the code of other screens");
     await page.getByText("No active numbers").waitFor();
     await shot(page, "03-home-empty");
 
@@ -538,7 +609,38 @@ scenario(
     );
 
     await nav(page, "Balance");
-    await page.getByText("Charged for a code").waitFor();
+    await page.getByText("reserved for a number, then charged for a code").waitFor();
+    // The number's hold and charge are one line: its service, country and net amount, and the
+    // balance after it.
+    const line = page.locator(`.txn-row[data-reference="${activation.id}"]`);
+    assert.equal(await line.count(), 1);
+    assert.match((await line.textContent()) ?? "", /Telegram · /);
+    assert.match(
+      (await line.locator(".row-amount").first().textContent()) ?? "",
+      literally(`−$${(activation.price / 100).toFixed(2)}`),
+    );
+    assert.match(
+      (await line.locator(".balance-after").textContent()) ?? "",
+      literally(`$${((1000 - activation.price) / 100).toFixed(2)}`),
+    );
+    await page.getByLabel("Show").selectOption("topups");
+    assert.equal(await page.locator(".txn-row").count(), 1);
+    await page.getByLabel("Show").selectOption("");
+    const [txnCsv] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Download CSV" }).click(),
+    ]);
+    const txnFile = join(OUT, "transactions.csv");
+    await txnCsv.saveAs(txnFile);
+    const txnLines = readFileSync(txnFile, "utf8").trim().split("\r\n");
+    assert.equal(txnLines[0], "id,at,kind,amount,reserved_change,balance_after,currency,reference");
+    assert.equal(txnLines.length, 4, "top-up, hold and charge");
+    assert.match(
+      txnLines[1] ?? "",
+      new RegExp(
+        `,post,0\\.00,-[\\d.]+,${((1000 - activation.price) / 100).toFixed(2)},USD,${activation.id}$`,
+      ),
+    );
     await shot(page, "08-billing");
     // A bad amount is explained at the field; "$5" is an amount; the new top-up shows in the list.
     const amount = page.getByLabel(/^Amount/);
@@ -555,6 +657,22 @@ scenario(
 
     await nav(page, "History");
     await page.locator(".act-row", { hasText: "551177" }).waitFor();
+    assert.deepEqual((await page.locator(".rows-head span").allTextContents()).filter(Boolean), [
+      "Number",
+      "Code",
+      "Status",
+      "Charged",
+    ]);
+    const [historyCsv] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Download CSV" }).click(),
+    ]);
+    const historyFile = join(OUT, "history.csv");
+    await historyCsv.saveAs(historyFile);
+    const historyLines = readFileSync(historyFile, "utf8").trim().split("\r\n");
+    assert.equal(historyLines.length, 2);
+    assert.match(historyLines[1] ?? "", literally(`${activation.id},`));
+    assert.match(historyLines[1] ?? "", /,finished,551177,/);
     await shot(page, "09-history");
     const countries = await page.getByLabel("Country").locator("option").allTextContents();
     assert.deepEqual(
@@ -602,6 +720,8 @@ scenario(
     await page.getByRole("button", { name: "Revoke" }).click();
     await page.getByRole("button", { name: "Confirm revoke" }).click();
     await page.getByText("No API keys yet").waitFor();
+    // The revoked key's secret is gone from the page with it.
+    assert.equal(await page.locator(".secret").count(), 0);
     await page.waitForFunction(() => document.activeElement?.id === "keys-title");
 
     await nav(page, "Security");
@@ -880,7 +1000,7 @@ scenario(
     assert.equal(replacement.status, "waiting");
     // The number reads in groups, and copies with or without the country code.
     assert.match((await page.locator(".act-card .phone-number").textContent()) ?? "", /^\+\d{1,3} \d{3} /);
-    await page.getByRole("button", { name: "Copy number without the country code" }).click();
+    await page.getByRole("button", { name: /^Copy without \+\d+: number without the country code$/ }).click();
     const national = await page.evaluate(() => navigator.clipboard.readText());
     assert.ok(replacement.phone.endsWith(national) && replacement.phone.length > national.length + 1);
     assert.equal(
@@ -890,6 +1010,127 @@ scenario(
     assert.deepEqual([...problems, ...other.problems], []);
   },
 );
+
+scenario(
+  "buying faster: other names find services, favourites come first, a top-up leads back to the order, buy again",
+  {},
+  async (context) => {
+    const { page, problems } = await openPage(context);
+    await signUp(page, "faster");
+    await nav(page, "Buy");
+    const services = page.locator(".option-wrap:has(.service-option):not([hidden])");
+    await services.first().waitFor();
+    // Popular first.
+    assert.match((await services.first().textContent()) ?? "", /Telegram/);
+    const search = page.getByPlaceholder(/Search services/);
+    for (const [typed, want] of [
+      ["gmail", "Google"],
+      ["twitter", "Twitter / X"],
+    ]) {
+      await search.fill(typed);
+      assert.deepEqual(await services.locator(".option-name").allTextContents(), [want], typed);
+    }
+    await search.fill("");
+
+    // A starred service is first, here and on any other device (it is stored with the account).
+    await page.getByRole("button", { name: "Favourite: WhatsApp" }).click();
+    await page.getByRole("button", { name: "Favourite: WhatsApp", pressed: true }).waitFor();
+    assert.deepEqual((await apiGet(page, "/api/v1/me/favourites")).body, { services: ["wa"], countries: [] });
+    await page.reload();
+    await services.first().waitFor();
+    assert.match((await services.first().textContent()) ?? "", /WhatsApp/);
+
+    // Countries sort by stock; a starred country comes first.
+    await page.locator(".service-option", { hasText: "WhatsApp" }).click();
+    await page.getByLabel("Sort", { exact: true }).selectOption("stock");
+    const stock = await page
+      .locator(".country-option:not(.is-out) .option-meta")
+      .evaluateAll((els) => els.map((el) => Number.parseInt(el.textContent ?? "", 10)));
+    assert.deepEqual(
+      stock,
+      stock.toSorted((a, b) => b - a),
+      "countries not sorted by stock",
+    );
+    const lastName =
+      (await page.locator(".country-option:not(.is-out) .option-name").last().textContent()) ?? "";
+    await page.getByRole("button", { name: `Favourite: ${lastName}` }).click();
+    await page.getByRole("button", { name: `Favourite: ${lastName}`, pressed: true }).waitFor();
+    await page.reload();
+    await page.locator(".country-option").first().waitFor();
+    assert.equal(await page.locator(".country-option .option-name").first().textContent(), lastName);
+    await shot(page, "25-buy-favourites");
+
+    // No balance: the order leads to a top-up, and the top-up back to the order.
+    await page.locator(".country-option").first().click();
+    const wanted = new URL(page.url());
+    await page.locator(".order-card").getByRole("link", { name: "Top up" }).click();
+    await page.waitForURL(/\/balance\?next=/);
+    await page.getByText("go straight back to your order").waitFor();
+    await demoTopUp(page, "5.00");
+    await page.waitForURL((url) => url.pathname === "/buy" && url.search === wanted.search);
+    await page.locator(".buy-button").click();
+    await page.waitForURL(/\/numbers\/act_/);
+    const id = decodeURIComponent(new URL(page.url()).pathname.replace("/numbers/", ""));
+    const bought = (await apiGet(page, `/api/v1/activations/${id}`)).body;
+    assert.equal(bought.service, "wa");
+
+    // Bought once, it is one click away on the Buy screen.
+    await nav(page, "Buy");
+    await page.getByRole("link", { name: /WhatsApp · .* buy again/ }).click();
+    await page.locator(".buy-button").waitFor();
+    assert.equal(new URL(page.url()).searchParams.get("country"), String(bought.country));
+    assert.equal(await page.locator(".service-option input:checked").getAttribute("value"), "wa");
+    assert.deepEqual(problems, []);
+  },
+);
+
+for (const [label, options] of /** @type {const} */ ([
+  ["desktop, light", {}],
+  ["desktop, dark", { colorScheme: "dark" }],
+  ["phone, light", { viewport: { width: 390, height: 844 }, isMobile: true }],
+  ["phone, dark", { viewport: { width: 390, height: 844 }, isMobile: true, colorScheme: "dark" }],
+])) {
+  scenario(`axe-core finds no WCAG A/AA violation on any screen (${label})`, options, async (context) => {
+    const { page, problems } = await openPage(context);
+    for (const [path, ready] of [
+      ["/", "table.price-table"],
+      ["/prices", "table.price-table"],
+      ["/no/such/page", "h1"],
+      ["/login", "form"],
+      ["/signup", "form"],
+    ]) {
+      await page.goto(path);
+      await page.locator(ready).first().waitFor();
+      await assertAccessible(page, path);
+    }
+    await signUp(page, "axe");
+    await demoTopUp(page, "10.00");
+    const bought = await buyNumber(page);
+    await simulateSms(page, "Your Telegram code is 404040");
+    await page.locator(".code-value", { hasText: "404040" }).waitFor();
+    await assertAccessible(page, "/numbers/<id>");
+    for (const [path, ready] of [
+      ["/", ".act-card"],
+      [`/buy?service=${bought.service}&country=${bought.country}`, ".buy-button"],
+      ["/history", ".act-row"],
+      ["/balance", ".txn-row"],
+      ["/keys", "form"],
+      ["/security", ".sec-row"],
+      ["/settings", ".device-row"],
+    ]) {
+      await page.goto(path);
+      await page.locator(ready).first().waitFor();
+      await page.waitForLoadState("networkidle");
+      await assertAccessible(page, path);
+    }
+    // The compact table too.
+    await page.goto("/");
+    await page.getByRole("button", { name: "Table" }).click();
+    await page.locator(".act-table-row").waitFor();
+    await assertAccessible(page, "/ (table)");
+    assert.deepEqual(problems, []);
+  });
+}
 
 scenario(
   "at phone width, in dark mode, every main screen fits and works",
@@ -1024,6 +1265,35 @@ scenario("a customer downloads their data and deletes their account from Setting
   await nav(page, "Security");
   await page.locator(".sec-row.is-warning", { hasText: "Failed password change" }).waitFor();
   await nav(page, "Settings");
+
+  // Another device signs in; this one sees it in the list and signs it out.
+  const laptop = await newContext();
+  try {
+    const other = await laptop.newPage();
+    await other.goto("/login");
+    await other.getByLabel("Email").fill(email);
+    await other.getByLabel("Password").fill(PASSWORD);
+    await other.getByRole("button", { name: "Log in" }).click();
+    await other.getByRole("heading", { name: "Dashboard" }).waitFor();
+    await page.reload();
+    const devices = page.locator(".device-row");
+    await devices.nth(1).waitFor();
+    assert.equal(await devices.count(), 2);
+    assert.equal(await page.locator(".device-row .tag", { hasText: "this device" }).count(), 1);
+    await page
+      .locator(".device-row:not(:has(.tag))")
+      .getByRole("button", { name: /^Sign out this device/ })
+      .click();
+    await page
+      .getByText(/^Signed out /)
+      .first()
+      .waitFor();
+    await page.locator(".device-row").nth(1).waitFor({ state: "detached" });
+    assert.equal((await apiGet(other, "/api/v1/me")).status, 401);
+    await shot(page, "12c-settings-devices");
+  } finally {
+    await laptop.close();
+  }
 
   const [download] = await Promise.all([
     page.waitForEvent("download"),

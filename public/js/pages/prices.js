@@ -4,7 +4,11 @@
 import { countryWords, fold, matches, serviceWords } from "../search.js";
 
 // Old dashboard links were "/#/buy", "/#/verify-email?token=…": they now live at real paths.
-if (location.hash.startsWith("#/")) location.replace(location.hash.slice(1));
+const followOldLink = () => {
+  if (location.hash.startsWith("#/")) location.replace(location.hash.slice(1));
+};
+followOldLink();
+window.addEventListener("hashchange", followOldLink);
 
 const form = /** @type {HTMLFormElement | null} */ (document.querySelector("[data-price-search]"));
 const body = document.querySelector("[data-price-rows]");

@@ -2,11 +2,11 @@
 import { api } from "../api.js";
 import { askNotificationPermission } from "../attention.js";
 import { h, mount, nextId } from "../dom.js";
-import { dateTime, money } from "../format.js";
+import { dateTime, device, money } from "../format.js";
 import { getPrefs, setPrefs } from "../prefs.js";
 import { navigate } from "../router.js";
 import { refreshBalance, session, setMe } from "../session.js";
-import { checkbox, errorBox, field, onSubmit, pageHeader, toast, whileBusy } from "../ui.js";
+import { checkbox, errorBox, field, onSubmit, pageHeader, spinner, toast, whileBusy } from "../ui.js";
 import { verifyNotice } from "./home.js";
 
 /** @param {import("../router.js").ViewContext} ctx */
@@ -100,11 +100,12 @@ export const settingsView = async ({ main, signal }) => {
     h(
       "section",
       { class: "card" },
-      h("h2", { class: "label" }, "Sessions"),
+      h("h2", { class: "label" }, "Signed-in devices"),
+      deviceList(errors),
       h(
         "p",
         null,
-        "Signed in on a device you no longer use? This signs out every session, including this one.",
+        "Signed in on a device you no longer use? Sign it out above, or sign out every session, including this one.",
       ),
       everywhere,
       errors,
@@ -218,4 +219,73 @@ const alertSettings = () => {
     h("div", { class: "check" }, notify, h("label", { for: notifyId }, "Show a browser notification")),
     note,
   );
+};
+
+/**
+ * The account's live sessions, each with "Sign out this device"; the current one says so.
+ * @param {ReturnType<typeof errorBox>} errors
+ */
+const deviceList = (errors) => {
+  const list = h("ul", { class: "rows device-list" }, h("li", { class: "row" }, spinner()));
+  const load = async () => {
+    try {
+      const { sessions } = await api.get("/api/v1/me/sessions");
+      mount(list, sessions.map(deviceRow));
+    } catch (err) {
+      list.replaceChildren();
+      errors.show(err);
+    }
+  };
+  /** @param {{ id: string, createdAt: string, ip: string | null, userAgent: string | null, current: boolean }} s */
+  const deviceRow = (s) => {
+    const name = device(s.userAgent);
+    const out = /** @type {HTMLButtonElement} */ (
+      h(
+        "button",
+        {
+          type: "button",
+          class: "btn btn-small btn-secondary",
+          "aria-label": `Sign out this device: ${name}, signed in ${dateTime(s.createdAt)}`,
+        },
+        "Sign out this device",
+      )
+    );
+    out.addEventListener("click", async () => {
+      errors.clear();
+      try {
+        await whileBusy(out, "Signing out…", () =>
+          api.del(`/api/v1/me/sessions/${encodeURIComponent(s.id)}`),
+        );
+        if (s.current) {
+          setMe(null);
+          navigate("/login");
+          return;
+        }
+        toast(`Signed out ${name}.`);
+        await load();
+        list.focus();
+      } catch (err) {
+        errors.show(err);
+      }
+    });
+    return h(
+      "li",
+      { class: "row device-row" },
+      h(
+        "div",
+        { class: "row-main" },
+        h(
+          "span",
+          { class: "row-title" },
+          name,
+          s.current ? [" ", h("span", { class: "tag tag-ok" }, "this device")] : null,
+        ),
+        h("span", { class: "muted small" }, `Signed in ${dateTime(s.createdAt)}${s.ip ? ` · ${s.ip}` : ""}`),
+      ),
+      out,
+    );
+  };
+  list.setAttribute("tabindex", "-1");
+  load();
+  return list;
 };
