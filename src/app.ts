@@ -5,6 +5,7 @@ import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { routes as accountsRoutes } from "./accounts/routes";
+import { totpRoutes } from "./accounts/totp-routes";
 import { catalogRoutes } from "./activations/catalog-routes";
 import { routes as activationsRoutes } from "./activations/routes";
 import { adminRoutes } from "./admin/routes";
@@ -74,6 +75,7 @@ export const createApp = () => {
   app.route("/api/v1/activations", activationsRoutes);
   app.route("/api/v1", privacyRoutes);
   app.route("/api/v1/me/favourites", favouritesRoutes);
+  app.route("/api/v1/me/totp", totpRoutes);
   app.route("/webhooks/stripe", stripeWebhook);
   app.route("/webhooks/providers", webhookRoutes);
   app.route("/simulator", simulatorRoutes);

@@ -41,7 +41,6 @@ export const activationRow = (initial, { catalog, signal }) => {
           href: `/numbers/${a.id}`,
           class: "phone-link",
           translate: "no",
-          "aria-label": `${serviceName} number ${phone.full}`,
         },
         phone.grouped,
       ),

@@ -116,6 +116,8 @@ const securityLabels = {
   logout: "Signed out",
   logout_all: "Signed out everywhere",
   session_revoked: "A device was signed out",
+  totp_enabled: "Two-factor sign-in turned on",
+  totp_disabled: "Two-factor sign-in turned off",
   password_changed: "Password changed",
   password_change_failed: "Failed password change (wrong current password)",
   password_check_failed: "Wrong password entered to confirm a change",

@@ -14,6 +14,7 @@ import type { RequestMeta } from "./request-meta";
 import { securityEvent } from "./security-log";
 import { createSession, revokeAllSessions, revokeSession } from "./sessions";
 import { consumeToken, invalidToken, issueToken, spendTokens, tokenOwner, tryConsumeToken } from "./tokens";
+import { checkSecondFactor, isTotpEnabled } from "./totp";
 
 export type AccountContext = { db: Db; env: Env; meta: RequestMeta; requestId?: string };
 
@@ -80,7 +81,10 @@ export const signup = async (ctx: AccountContext, input: { email: string; passwo
 const invalidCredentials = () =>
   new AppError(401, "INVALID_CREDENTIALS", "The email or password is not right.");
 
-export const login = async (ctx: AccountContext, input: { email: string; password: string }) => {
+export const login = async (
+  ctx: AccountContext,
+  input: { email: string; password: string; totpCode?: string; recoveryCode?: string },
+) => {
   const email = normaliseEmail(input.email);
   await limitByIpAndEmail(ctx.env, ctx.meta.ip, email);
   const user = await ctx.db
@@ -101,6 +105,19 @@ export const login = async (ctx: AccountContext, input: { email: string; passwor
   if (rehash) {
     const passwordHash = await hashPassword(input.password, ctx.env.PASSWORD_PEPPER);
     await ctx.db.update(users).set({ passwordHash }).where(eq(users.id, user.id)).run();
+  }
+  if (await isTotpEnabled(ctx.db, user.id)) {
+    try {
+      const used = await checkSecondFactor(ctx.db, ctx.env, user.id, input);
+      if (used === "recovery")
+        await securityEvent(ctx.db, user.id, "login_ok", ctx.meta, "recovery code").run();
+    } catch (err) {
+      // Asking for the code is no failure; a wrong code is, and shows in the account's log.
+      if (err instanceof AppError && err.code !== "TOTP_REQUIRED") {
+        await securityEvent(ctx.db, user.id, "login_failed", ctx.meta, "second factor").run();
+      }
+      throw err;
+    }
   }
   await securityEvent(ctx.db, user.id, "login_ok", ctx.meta).run();
   const session = await createSession(ctx.db, ctx.env, user.id, ctx.meta);

@@ -109,13 +109,25 @@ routes.openapi(
     middleware: [sameOriginOnly] as const,
     request: {
       body: jsonBody(
-        z.object({ email: z.string().trim().toLowerCase().min(1).max(254), password: AnyPassword }),
+        z.object({
+          email: z.string().trim().toLowerCase().min(1).max(254),
+          password: AnyPassword,
+          totpCode: z
+            .string()
+            .trim()
+            .max(12)
+            .optional()
+            .openapi({ description: "With two-factor sign-in on: the code from the authenticator app" }),
+          recoveryCode: z.string().trim().max(20).optional().openapi({ description: "Or one recovery code" }),
+        }),
       ),
     },
     responses: {
       200: jsonContent(UserEnvelope, "Signed in; the session cookie is set"),
       400: invalidInput,
-      401: errorResponse("INVALID_CREDENTIALS, the same for an unknown email and a wrong password"),
+      401: errorResponse(
+        "INVALID_CREDENTIALS, the same for an unknown email and a wrong password; TOTP_REQUIRED when two-factor sign-in is on and no code was sent",
+      ),
       403: errorResponse("CSRF_REJECTED: Origin of another site"),
       429: rateLimited,
     },

@@ -13,6 +13,8 @@ export type SecurityEventKind =
   | "logout"
   | "logout_all"
   | "session_revoked"
+  | "totp_enabled"
+  | "totp_disabled"
   | "password_changed"
   | "password_change_failed"
   | "password_check_failed"

@@ -8,6 +8,7 @@
 // SIMULATOR_AUTO_SMS=false (so every SMS in these tests is one the test sends on purpose).
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { createHmac } from "node:crypto";
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -347,6 +348,15 @@ const assertNoHorizontalScroll = async (page, screen) => {
  */
 const assertAccessible = async (page, screen) => {
   if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(`${AXE}\n;void 0`);
+  // Colours are judged at rest, not halfway through a fade-in.
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => a.effect?.getTiming().iterations !== Number.POSITIVE_INFINITY)
+        .map((a) => a.finished.catch(() => {})),
+    ),
+  );
   const violations = await page.evaluate(async () => {
     const result = await /** @type {any} */ (window).axe.run(document, {
       runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
@@ -358,6 +368,24 @@ const assertAccessible = async (page, screen) => {
     }));
   });
   assert.deepEqual(violations, [], `${screen}: ${JSON.stringify(violations, null, 2)}`);
+};
+
+/**
+ * The code an authenticator app would show now (RFC 6238: HMAC-SHA1, 30 s, 6 digits), computed
+ * independently of the service's own implementation.
+ * @param {string} base32 the set-up key
+ */
+const totpCode = (base32, at = Date.now()) => {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  const bits = [...base32.replace(/\s/g, "")]
+    .map((c) => alphabet.indexOf(c).toString(2).padStart(5, "0"))
+    .join("");
+  const key = Buffer.from(bits.match(/.{8}/g)?.map((b) => Number.parseInt(b, 2)) ?? []);
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 30_000)));
+  const mac = createHmac("sha1", key).update(counter).digest();
+  const offset = (mac.at(-1) ?? 0) & 15;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, "0");
 };
 
 // ── scenarios ────────────────────────────────────────────────────────────────────────────────────
@@ -749,7 +777,7 @@ scenario(
     }
     assert.match((await page.getByRole("contentinfo").textContent()) ?? "", literally(config.supportEmail));
 
-    await page.getByRole("button", { name: "Log out" }).click();
+    await page.getByRole("button", { name: "Log out", exact: true }).click();
     await page.getByRole("heading", { name: "Log in" }).waitFor();
     assert.equal((await apiGet(page, "/api/v1/me")).status, 401);
 
@@ -1230,7 +1258,7 @@ scenario(
     await page.getByRole("heading", { name: "Dashboard" }).waitFor();
 
     // A wrong password shows the API's own message, plainly.
-    await page.getByRole("button", { name: "Log out" }).click();
+    await page.getByRole("button", { name: "Log out", exact: true }).click();
     await page.getByLabel("Email").fill(uniqueEmail("nobody"));
     await page.getByLabel("Password").fill("not-the-password");
     await page.getByRole("button", { name: "Log in" }).click();
@@ -1319,6 +1347,57 @@ scenario("a customer downloads their data and deletes their account from Setting
 });
 
 scenario(
+  "two-factor sign-in: set up with an app's code, then sign in with a code or a recovery code",
+  {},
+  async (context) => {
+    const { page, problems } = await openPage(context);
+    const email = await signUp(page, "totp");
+    await nav(page, "Settings");
+    await page.getByRole("button", { name: "Set up two-factor sign-in" }).click();
+    const secret = ((await page.locator(".totp-secret").textContent()) ?? "").replace(/\s/g, "");
+    assert.match(secret, /^[A-Z2-7]{32}$/);
+    // The previous step's code, so the sign-in below can use the current one.
+    await page.getByLabel("Code from the app").fill(totpCode(secret, Date.now() - 30_000));
+    await page.getByRole("button", { name: "Turn on" }).click();
+    await page.getByText("Two-factor sign-in is on.").waitFor();
+    const codes = await page.locator(".recovery-codes li").allTextContents();
+    assert.equal(codes.length, 10);
+    await shot(page, "26-totp-recovery-codes");
+    await page.getByRole("button", { name: "I have saved them" }).click();
+    await page.getByText("10 recovery codes left").waitFor();
+
+    const signIn = async (/** @type {string} */ second) => {
+      await page.getByRole("button", { name: "Log out", exact: true }).click();
+      await page.getByLabel("Email").fill(email);
+      await page.getByLabel("Password").fill(PASSWORD);
+      await page.getByRole("button", { name: "Log in" }).click();
+      // The password was right: now the code.
+      const field = page.getByLabel("Authentication code");
+      await field.waitFor();
+      assert.equal((await focusedElement(page)).name, "code");
+      await field.fill(second);
+      await page.getByRole("button", { name: "Log in" }).click();
+      await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+    };
+    await signIn(totpCode(secret));
+    await shot(page, "27-totp-signed-in");
+    await signIn(codes[0] ?? "");
+    await nav(page, "Settings");
+    await page.getByText("9 recovery codes left").waitFor();
+    // A spent recovery code does not work twice.
+    await page.getByRole("button", { name: "Log out", exact: true }).click();
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.getByLabel("Authentication code").fill(codes[0] ?? "");
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.locator("[data-field=code] .field-error", { hasText: "used already" }).waitFor();
+    assert.equal((await apiGet(page, "/api/v1/me")).status, 401);
+    assert.deepEqual(problems, []);
+  },
+);
+
+scenario(
   "the links from the emails verify the address and reset a forgotten password",
   {},
   async (context) => {
@@ -1333,7 +1412,7 @@ scenario(
     await page.getByRole("heading", { name: "Dashboard" }).waitFor();
     assert.equal(await page.getByText("Please verify your email").count(), 0);
 
-    await page.getByRole("button", { name: "Log out" }).click();
+    await page.getByRole("button", { name: "Log out", exact: true }).click();
     await page.getByRole("link", { name: "Forgot your password?" }).click();
     await page.getByRole("heading", { name: "Forgot your password?" }).waitFor();
     await page.getByLabel("Email").fill(email);

@@ -52,15 +52,41 @@ export const loginView = ({ main, query }) => {
       h("button", { type: "submit", class: "btn btn-primary btn-block" }, "Log in"),
     )
   );
-  onSubmit(form, "Logging in…", async (values) => {
-    await api.post(
-      "/api/v1/auth/login",
-      { email: values.email, password: values.password },
-      { quiet401: true },
-    );
-    await loadMe();
-    navigate(nextPath(query));
+  // The second step of an account with two-factor sign-in: shown when the server asks for it.
+  const second = field({
+    label: "Authentication code",
+    name: "code",
+    autocomplete: "one-time-code",
+    inputmode: "text",
+    hint: "The 6-digit code from your authenticator app, or one of your recovery codes.",
   });
+  second.hidden = true;
+  form.querySelector("button[type=submit]")?.before(second);
+  const secondInput = /** @type {HTMLInputElement} */ (second.querySelector("input"));
+  onSubmit(
+    form,
+    "Logging in…",
+    async (values) => {
+      const typed = String(values.code ?? "").replace(/\s/g, "");
+      /** @type {Record<string, unknown>} */
+      const body = { email: values.email, password: values.password };
+      if (typed) Object.assign(body, /^\d{6}$/.test(typed) ? { totpCode: typed } : { recoveryCode: typed });
+      try {
+        await api.post("/api/v1/auth/login", body, { quiet401: true });
+      } catch (err) {
+        if (err instanceof ApiError && err.code === "TOTP_REQUIRED" && second.hidden) {
+          second.hidden = false;
+          secondInput.required = true;
+          secondInput.focus();
+          return;
+        }
+        throw err;
+      }
+      await loadMe();
+      navigate(nextPath(query));
+    },
+    { fieldFor: { TOTP_INVALID: "code", RECOVERY_CODE_INVALID: "code", TOTP_REQUIRED: "code" } },
+  );
   mount(
     main,
     authPage(

@@ -6,7 +6,17 @@ import { dateTime, device, money } from "../format.js";
 import { getPrefs, setPrefs } from "../prefs.js";
 import { navigate } from "../router.js";
 import { refreshBalance, session, setMe } from "../session.js";
-import { checkbox, errorBox, field, onSubmit, pageHeader, spinner, toast, whileBusy } from "../ui.js";
+import {
+  checkbox,
+  copyButton,
+  errorBox,
+  field,
+  onSubmit,
+  pageHeader,
+  spinner,
+  toast,
+  whileBusy,
+} from "../ui.js";
 import { verifyNotice } from "./home.js";
 
 /** @param {import("../router.js").ViewContext} ctx */
@@ -96,6 +106,7 @@ export const settingsView = async ({ main, signal }) => {
       ),
     ),
     alertSettings(),
+    twoFactorSettings(),
     h("section", { class: "card" }, h("h2", { class: "label" }, "Change password"), passwordForm),
     h(
       "section",
@@ -288,4 +299,150 @@ const deviceList = (errors) => {
   list.setAttribute("tabindex", "-1");
   load();
   return list;
+};
+
+/** Two-factor sign-in: set up with an authenticator app (secret shown once), recovery codes, off. */
+const twoFactorSettings = () => {
+  const body = h("div", { class: "stack" }, spinner());
+  const errors = errorBox();
+  const draw = async () => {
+    errors.clear();
+    try {
+      const status = await api.get("/api/v1/me/totp");
+      mount(body, status.enabled ? onView(status.recoveryCodesLeft) : offView());
+    } catch (err) {
+      body.replaceChildren();
+      errors.show(err);
+    }
+  };
+  const offView = () => {
+    const start = /** @type {HTMLButtonElement} */ (
+      h("button", { type: "button", class: "btn btn-secondary" }, "Set up two-factor sign-in")
+    );
+    start.addEventListener("click", async () => {
+      errors.clear();
+      try {
+        const setup = await whileBusy(start, "Preparing…", () => api.post("/api/v1/me/totp/setup"));
+        mount(body, setupView(setup));
+      } catch (err) {
+        errors.show(err);
+      }
+    });
+    return [
+      h(
+        "p",
+        null,
+        "Off. With it on, signing in also asks for a code from an authenticator app on your phone.",
+      ),
+      start,
+    ];
+  };
+  /** @param {{ secret: string, otpauthUri: string }} setup */
+  const setupView = (setup) => {
+    const form = /** @type {HTMLFormElement} */ (
+      h(
+        "form",
+        { class: "stack narrow" },
+        field({
+          label: "Code from the app",
+          name: "code",
+          autocomplete: "one-time-code",
+          inputmode: "numeric",
+          required: true,
+        }),
+        h("button", { type: "submit", class: "btn btn-primary" }, "Turn on"),
+      )
+    );
+    onSubmit(
+      form,
+      "Checking…",
+      async (values) => {
+        const { recoveryCodes } = await api.post("/api/v1/me/totp/enable", {
+          code: String(values.code).replace(/\s/g, ""),
+        });
+        mount(body, codesView(recoveryCodes));
+      },
+      { fieldFor: { TOTP_INVALID: "code" } },
+    );
+    return [
+      h(
+        "p",
+        null,
+        "Add this key to your authenticator app (or open the link on your phone), then enter the code it shows.",
+      ),
+      h(
+        "div",
+        { class: "secret-row" },
+        h(
+          "code",
+          { class: "secret totp-secret", translate: "no" },
+          setup.secret.replace(/(.{4})/g, "$1 ").trim(),
+        ),
+        copyButton(() => setup.secret, "setup key"),
+      ),
+      h("p", null, h("a", { href: setup.otpauthUri }, "Open in an authenticator app")),
+      form,
+    ];
+  };
+  /** @param {string[]} codes */
+  const codesView = (codes) => {
+    const done = h("button", { type: "button", class: "btn btn-primary" }, "I have saved them");
+    done.addEventListener("click", draw);
+    return [
+      h("p", { class: "alert alert-success", role: "status" }, "Two-factor sign-in is on."),
+      h(
+        "p",
+        null,
+        "Keep these recovery codes somewhere safe: each signs you in once if you lose your phone. They are shown only now.",
+      ),
+      h(
+        "ol",
+        { class: "recovery-codes", translate: "no" },
+        codes.map((c) => h("li", null, h("code", null, c))),
+      ),
+      copyButton(() => codes.join("\n"), "recovery codes", "Copy the codes"),
+      done,
+    ];
+  };
+  /** @param {number} left */
+  const onView = (left) => {
+    const form = /** @type {HTMLFormElement} */ (
+      h(
+        "form",
+        { class: "stack narrow" },
+        field({
+          label: "Code from the app, or a recovery code",
+          name: "code",
+          autocomplete: "one-time-code",
+          required: true,
+        }),
+        h("button", { type: "submit", class: "btn btn-danger" }, "Turn off two-factor sign-in"),
+      )
+    );
+    onSubmit(
+      form,
+      "Turning off…",
+      async (values) => {
+        const typed = String(values.code).replace(/\s/g, "");
+        await api.post(
+          "/api/v1/me/totp/disable",
+          /^\d{6}$/.test(typed) ? { code: typed } : { recoveryCode: typed },
+        );
+        toast("Two-factor sign-in is off.");
+        await draw();
+      },
+      { fieldFor: { TOTP_INVALID: "code", RECOVERY_CODE_INVALID: "code" } },
+    );
+    return [
+      h(
+        "p",
+        null,
+        h("span", { class: "tag tag-ok" }, "on"),
+        ` Signing in asks for a code from your app. ${left} recovery codes left.`,
+      ),
+      form,
+    ];
+  };
+  draw();
+  return h("section", { class: "card" }, h("h2", { class: "label" }, "Two-factor sign-in"), body, errors);
 };
