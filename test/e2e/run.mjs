@@ -295,6 +295,10 @@ const buyNumber = async (page, serviceName = "Telegram") => {
     await onScreen(page.locator(".buy-button")),
     "the Buy button is off screen after picking a country",
   );
+  // …and it does not sit over the countries.
+  const list = await page.locator(".buy-side .option-list").boundingBox();
+  const orderBox = await page.locator(".order-card").boundingBox();
+  assert.ok(list && orderBox && orderBox.y >= list.y + list.height, "the order covers the country list");
   await page.locator(".buy-button").click();
   await page.waitForURL(/\/numbers\/act_/);
   await page.locator(".act-card .phone-number").waitFor();
