@@ -5,6 +5,7 @@ import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { routes as accountsRoutes } from "./accounts/routes";
+import { totpRoutes } from "./accounts/totp-routes";
 import { catalogRoutes } from "./activations/catalog-routes";
 import { routes as activationsRoutes } from "./activations/routes";
 import { adminRoutes } from "./admin/routes";
@@ -14,9 +15,11 @@ import { routes as billingRoutes } from "./billing/routes";
 import { stripeWebhook } from "./billing/stripe-webhook";
 import { createDb } from "./db/client";
 import type { AppEnv } from "./env";
+import { favouritesRoutes } from "./favourites/routes";
 import { AppError, errorBody, sendError } from "./lib/errors";
 import { log } from "./lib/log";
 import { validationDetails } from "./lib/openapi";
+import { notFound, pagesRoutes } from "./pages/routes";
 import { legalPages } from "./privacy/pages";
 import { privacyRoutes } from "./privacy/routes";
 import { providerEntries } from "./providers";
@@ -93,6 +96,8 @@ export const createApp = () => {
   registerWebhookDocs(app);
   app.route("/api/v1", privacyRoutes);
   app.route("/api/v1/support", supportRoutes);
+  app.route("/api/v1/me/favourites", favouritesRoutes);
+  app.route("/api/v1/me/totp", totpRoutes);
   app.route("/webhooks/stripe", stripeWebhook);
   app.route("/webhooks/providers", webhookRoutes);
   app.route("/simulator", simulatorRoutes);
@@ -101,8 +106,10 @@ export const createApp = () => {
   app.route("/", legalPages);
   // Last: the document describes every router mounted above.
   app.route("/", docs(app));
+  // The HTML pages and the dashboard's paths; its 404 is JSON only under the APIs.
+  app.route("/", pagesRoutes);
 
-  app.notFound((c) => c.json(errorBody("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}.`), 404));
+  app.notFound(notFound);
 
   app.onError((err, c) => {
     if (err instanceof AppError) return sendError(c, err);

@@ -2,9 +2,12 @@
 // moment it arrives (over the live stream, no reload). Built once and then updated in place, so
 // focus stays where it was and nothing jumps when the code comes in.
 import { api } from "./api.js";
+import { announceCode } from "./attention.js";
+import { reloadCatalog } from "./catalog.js";
 import { h, mount, nextId } from "./dom.js";
-import { clock, dateTime, duration, money, statusLabel } from "./format.js";
+import { clock, dateTime, duration, money, phoneParts, statusLabel } from "./format.js";
 import { watchActivation } from "./live.js";
+import { navigate } from "./router.js";
 import { refreshBalance, session } from "./session.js";
 import { copyButton, countryBadge, errorBox, serviceBadge, toast, whileBusy } from "./ui.js";
 
@@ -27,7 +30,7 @@ import { copyButton, countryBadge, errorBox, serviceBadge, toast, whileBusy } fr
  * @param {LiveEvent} event
  * @returns {Activation}
  */
-const applyEvent = (a, event) => ({
+export const applyEvent = (a, event) => ({
   ...a,
   status: event.status,
   code: event.code,
@@ -57,7 +60,8 @@ export const activationCard = (initial, { catalog, signal, link = false }) => {
   const liveState = h("span", { class: "live-state", role: "status" });
   const codeArea = h("div", { class: "code-area", "aria-live": "polite" });
   const earlier = h("details", { class: "earlier", hidden: true });
-  const expiry = h("span", { class: "expiry" });
+  const expiry = h("span", { class: "expiry countdown", role: "timer", "aria-live": "off" });
+  const phone = phoneParts(a.phone, country?.iso);
   const priceNote = h("span", { class: "price-note" });
   const actionHintId = nextId("action-hint");
   const cancelButton = /** @type {HTMLButtonElement} */ (
@@ -75,6 +79,10 @@ export const activationCard = (initial, { catalog, signal, link = false }) => {
   const finishButton = /** @type {HTMLButtonElement} */ (
     h("button", { type: "button", class: "btn btn-primary act-finish" }, "Finish")
   );
+  // After a cancel or an expiry with no code: the same service and country again, in one click.
+  const replaceButton = /** @type {HTMLButtonElement} */ (
+    h("button", { type: "button", class: "btn btn-primary act-replace", hidden: true }, "Replace number")
+  );
   const errors = errorBox();
   const simulator = session.simulatorIsProvider ? simulatorForm(() => a, serviceName, errors) : null;
 
@@ -90,7 +98,7 @@ export const activationCard = (initial, { catalog, signal, link = false }) => {
       h(
         "div",
         { class: "act-title" },
-        h("h2", { id: titleId }, link ? h("a", { href: `#/activations/${a.id}` }, title) : title),
+        h("h2", { id: titleId }, link ? h("a", { href: `/numbers/${a.id}` }, title) : title),
         h(
           "p",
           { class: "muted" },
@@ -107,14 +115,22 @@ export const activationCard = (initial, { catalog, signal, link = false }) => {
       h(
         "div",
         { class: "phone-row" },
-        h("span", { class: "phone-number", translate: "no" }, a.phone),
+        h("span", { class: "phone-number", translate: "no", "aria-label": phone.full }, phone.grouped),
         copyButton(() => a.phone, "phone number"),
+        phone.countryCode
+          ? copyButton(
+              () => phone.national,
+              "number without the country code",
+              `Copy without ${phone.countryCode}`,
+            )
+          : null,
       ),
+      expiry,
     ),
     codeArea,
     earlier,
-    h("p", { class: "act-meta" }, expiry, priceNote),
-    h("div", { class: "act-actions" }, finishButton, retryButton, cancelButton),
+    h("p", { class: "act-meta" }, priceNote),
+    h("div", { class: "act-actions" }, finishButton, retryButton, cancelButton, replaceButton),
     actionHint,
     errors,
     simulator,
@@ -127,6 +143,10 @@ export const activationCard = (initial, { catalog, signal, link = false }) => {
     const before = a;
     a = next;
     render();
+    const latest = a.sms.at(-1);
+    if (a.sms.length > before.sms.length && latest?.code) {
+      announceCode({ code: latest.code, serviceName, phone: phone.grouped, href: `/numbers/${a.id}` });
+    }
     // A charge, or an end without one (the reservation goes back), changes the balance in the header.
     if (a.charged !== before.charged || (a.status !== before.status && isFinal(a))) {
       refreshBalance().catch(() => {});
@@ -142,6 +162,7 @@ export const activationCard = (initial, { catalog, signal, link = false }) => {
     finishButton.hidden = !(a.status === "received" || a.status === "waiting_retry");
     retryButton.hidden = !(a.status === "received" && a.canRetry);
     cancelButton.hidden = a.status !== "waiting";
+    replaceButton.hidden = !(a.status === "cancelled" || a.status === "expired") || a.charged;
     actionHint.hidden = isFinal(a);
     if (simulator) simulator.hidden = isFinal(a);
     tick();
@@ -223,6 +244,27 @@ export const activationCard = (initial, { catalog, signal, link = false }) => {
   act(finishButton, "Finishing…", "finish");
   act(retryButton, "Asking…", "retry");
   act(cancelButton, "Cancelling…", "cancel");
+  replaceButton.addEventListener("click", async () => {
+    errors.clear();
+    try {
+      const next = await whileBusy(replaceButton, "Ordering…", async () => {
+        // The price may have moved since this number was bought: pay at most today's price shown.
+        const catalog = await reloadCatalog();
+        const offer = catalog.prices.find((p) => p.service === a.service && p.country === a.country);
+        if (!offer || offer.stock <= 0)
+          throw new Error(`No ${serviceName} numbers in this country right now.`);
+        return api.post(
+          "/api/v1/activations",
+          { service: a.service, country: a.country, maxPrice: offer.price },
+          { headers: { "Idempotency-Key": crypto.randomUUID() } },
+        );
+      });
+      refreshBalance().catch(() => {});
+      navigate(`/numbers/${next.id}`);
+    } catch (err) {
+      errors.show(err);
+    }
+  });
 
   render();
   const timer = setInterval(tick, 1000);
@@ -236,7 +278,11 @@ export const activationCard = (initial, { catalog, signal, link = false }) => {
     },
     onState: (state) => {
       liveState.textContent =
-        state === "live" ? "Live" : state === "connecting" ? "Connecting…" : "Reconnecting…";
+        state === "live"
+          ? "Live"
+          : state === "connecting"
+            ? "Connecting…"
+            : "Connection lost · still checking for the SMS";
       liveState.className = `live-state live-${state}`;
     },
   });
@@ -245,6 +291,8 @@ export const activationCard = (initial, { catalog, signal, link = false }) => {
 
 /** @param {Activation} a */
 const waitingContent = (a) => {
+  // While waiting for another SMS the last code stays in sight: the other app may still want it.
+  const previous = a.status === "waiting_retry" ? a.sms.at(-1) : undefined;
   if (isFinal(a)) {
     return h(
       "div",
@@ -266,6 +314,16 @@ const waitingContent = (a) => {
         a.status === "waiting_retry" ? "Waiting for another SMS…" : "Waiting for the SMS…",
       ),
       h("p", { class: "muted" }, "Enter the number in the app now; the code shows up here by itself."),
+      previous?.code
+        ? h(
+            "p",
+            { class: "previous-code" },
+            "Previous code: ",
+            h("span", { class: "code-previous", translate: "no" }, previous.code),
+            " ",
+            copyButton(() => previous.code ?? "", "previous code"),
+          )
+        : null,
     ),
   );
 };
@@ -301,9 +359,9 @@ const smsContent = (sms, kind) =>
 /** @param {Activation} a */
 const priceText = (a) => {
   const price = money(a.price, a.currency);
-  if (a.charged) return ` · Charged ${price}`;
-  if (isFinal(a)) return ` · Not charged (${price} released)`;
-  return ` · ${price}, charged only when a code arrives`;
+  if (a.charged) return `Charged ${price}`;
+  if (isFinal(a)) return `Not charged (${price} released)`;
+  return `${price}, charged only when a code arrives`;
 };
 
 /**

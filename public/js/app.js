@@ -1,55 +1,145 @@
 // The dashboard's shell: loads the configuration and the signed-in customer, draws the header and the
-// footer, and renders the screen the URL's hash names.
+// footer, and renders the screen the URL's path names (the Worker serves this shell at each of them).
 import { api, onUnauthorized } from "./api.js";
 import { $, h, mount } from "./dom.js";
 import { money } from "./format.js";
 import { policyPrompt } from "./policy-prompt.js";
-import { currentLocation, navigate, resolve } from "./router.js";
+import { currentLocation, here, legacyRedirect, navigate, onNavigate, resolve } from "./router.js";
 import { loadConfig, loadMe, onSessionChange, session, setMe } from "./session.js";
 import { errorBox, messageOf, pageHeader } from "./ui.js";
-import { activationView } from "./views/activation.js";
-import { forgotView, loginView, resetView, signupView, verifyEmailView } from "./views/auth.js";
-import { billingView } from "./views/billing.js";
-import { buyView } from "./views/buy.js";
-import { historyView } from "./views/history.js";
-import { homeView } from "./views/home.js";
-import { keysView } from "./views/keys.js";
-import { privacyView, termsView } from "./views/legal.js";
-import { confirmEmailChangeView } from "./views/privacy-settings.js";
-import { securityView } from "./views/security.js";
-import { settingsView } from "./views/settings.js";
-import { confirmRequestView, supportView, ticketView } from "./views/support.js";
-import { webhooksView } from "./views/webhooks.js";
+
+/**
+ * A screen's code is fetched when it is first shown, so the first load carries only its own.
+ * @param {() => Promise<Record<string, any>>} load
+ * @param {string} name the view's export
+ * @returns {import("./router.js").Route["load"]}
+ */
+const lazy = (load, name) => async () => (await load())[name];
 
 /** @type {import("./router.js").Route[]} */
 const routes = [
-  { path: "/", view: homeView, title: "Dashboard", access: "user" },
-  { path: "/buy", view: buyView, title: "Buy a number", access: "user" },
-  { path: "/activations/:id", view: activationView, title: "Your number", access: "user" },
-  { path: "/history", view: historyView, title: "History", access: "user" },
-  { path: "/billing", view: billingView, title: "Balance", access: "user" },
-  { path: "/keys", view: keysView, title: "API keys", access: "user" },
-  { path: "/webhooks", view: webhooksView, title: "Webhooks", access: "user" },
-  { path: "/security", view: securityView, title: "Security log", access: "user" },
-  { path: "/settings", view: settingsView, title: "Settings", access: "user" },
-  { path: "/support", view: supportView, title: "Support", access: "user" },
-  { path: "/support/confirm", view: confirmRequestView, title: "Privacy request", access: "public" },
-  { path: "/support/:id", view: ticketView, title: "Ticket", access: "user" },
-  { path: "/login", view: loginView, title: "Log in", access: "guest" },
-  { path: "/signup", view: signupView, title: "Sign up", access: "guest" },
-  { path: "/forgot", view: forgotView, title: "Forgot password", access: "guest" },
-  { path: "/reset-password", view: resetView, title: "New password", access: "public" },
-  { path: "/verify-email", view: verifyEmailView, title: "Verify email", access: "public" },
-  { path: "/confirm-email-change", view: confirmEmailChangeView, title: "New email", access: "public" },
-  { path: "/privacy", view: privacyView, title: "Privacy Policy", access: "public" },
-  { path: "/terms", view: termsView, title: "Terms of Service", access: "public" },
+  { path: "/", load: lazy(() => import("./views/home.js"), "homeView"), title: "Dashboard", access: "user" },
+  {
+    path: "/buy",
+    load: lazy(() => import("./views/buy.js"), "buyView"),
+    title: "Buy a number",
+    access: "user",
+  },
+  {
+    path: "/numbers/:id",
+    load: lazy(() => import("./views/activation.js"), "activationView"),
+    title: "Your number",
+    access: "user",
+  },
+  {
+    path: "/history",
+    load: lazy(() => import("./views/history.js"), "historyView"),
+    title: "History",
+    access: "user",
+  },
+  {
+    path: "/balance",
+    load: lazy(() => import("./views/billing.js"), "billingView"),
+    title: "Balance",
+    access: "user",
+  },
+  {
+    path: "/keys",
+    load: lazy(() => import("./views/keys.js"), "keysView"),
+    title: "API keys",
+    access: "user",
+  },
+  {
+    path: "/security",
+    load: lazy(() => import("./views/security.js"), "securityView"),
+    title: "Security log",
+    access: "user",
+  },
+  {
+    path: "/settings",
+    load: lazy(() => import("./views/settings.js"), "settingsView"),
+    title: "Settings",
+    access: "user",
+  },
+  {
+    path: "/login",
+    load: lazy(() => import("./views/auth.js"), "loginView"),
+    title: "Log in",
+    access: "guest",
+  },
+  {
+    path: "/signup",
+    load: lazy(() => import("./views/auth.js"), "signupView"),
+    title: "Sign up",
+    access: "guest",
+  },
+  {
+    path: "/forgot",
+    load: lazy(() => import("./views/auth.js"), "forgotView"),
+    title: "Forgot password",
+    access: "guest",
+  },
+  {
+    path: "/reset-password",
+    load: lazy(() => import("./views/auth.js"), "resetView"),
+    title: "New password",
+    access: "public",
+  },
+  {
+    path: "/verify-email",
+    load: lazy(() => import("./views/auth.js"), "verifyEmailView"),
+    title: "Verify email",
+    access: "public",
+  },
+  {
+    path: "/webhooks",
+    load: lazy(() => import("./views/webhooks.js"), "webhooksView"),
+    title: "Webhooks",
+    access: "user",
+  },
+  {
+    path: "/support",
+    load: lazy(() => import("./views/support.js"), "supportView"),
+    title: "Support",
+    access: "user",
+  },
+  {
+    path: "/support/confirm",
+    load: lazy(() => import("./views/support.js"), "confirmRequestView"),
+    title: "Privacy request",
+    access: "public",
+  },
+  {
+    path: "/support/:id",
+    load: lazy(() => import("./views/support.js"), "ticketView"),
+    title: "Ticket",
+    access: "user",
+  },
+  {
+    path: "/confirm-email-change",
+    load: lazy(() => import("./views/privacy-settings.js"), "confirmEmailChangeView"),
+    title: "New email",
+    access: "public",
+  },
+  {
+    path: "/privacy",
+    load: lazy(() => import("./views/legal.js"), "privacyView"),
+    title: "Privacy Policy",
+    access: "public",
+  },
+  {
+    path: "/terms",
+    load: lazy(() => import("./views/legal.js"), "termsView"),
+    title: "Terms of Service",
+    access: "public",
+  },
 ];
 
 const NAV = [
   ["/", "Dashboard"],
   ["/buy", "Buy"],
   ["/history", "History"],
-  ["/billing", "Balance"],
+  ["/balance", "Balance"],
   ["/keys", "API keys"],
   ["/security", "Security"],
   ["/settings", "Settings"],
@@ -88,12 +178,10 @@ const renderNav = (path) => {
       "ul",
       null,
       NAV.map(([href, label]) =>
-        h("li", null, h("a", { href: `#${href}`, "aria-current": href === path ? "page" : null }, label)),
+        h("li", null, h("a", { href, "aria-current": href === path ? "page" : null }, label)),
       ),
     ),
   );
-  // On a phone the nav scrolls sideways: keep the current screen's entry in sight.
-  nav.querySelector("[aria-current]")?.scrollIntoView({ block: "nearest", inline: "nearest" });
 };
 
 /** @param {string} path */
@@ -102,8 +190,8 @@ const renderSessionArea = (path) => {
   if (!session.me) {
     mount(
       area,
-      path === "/login" ? null : h("a", { class: "btn btn-small btn-ghost", href: "#/login" }, "Log in"),
-      path === "/signup" ? null : h("a", { class: "btn btn-small btn-primary", href: "#/signup" }, "Sign up"),
+      path === "/login" ? null : h("a", { class: "btn btn-small btn-ghost", href: "/login" }, "Log in"),
+      path === "/signup" ? null : h("a", { class: "btn btn-small btn-primary", href: "/signup" }, "Sign up"),
     );
     return;
   }
@@ -116,7 +204,7 @@ const renderSessionArea = (path) => {
       navigate("/login");
     }
   });
-  mount(area, h("a", { class: "balance-chip", href: "#/billing" }), logout);
+  mount(area, h("a", { class: "balance-chip", href: "/balance" }), logout);
 };
 
 const renderFooter = () => {
@@ -149,32 +237,49 @@ const notFoundView = ({ main: el }) =>
   mount(
     el,
     pageHeader("Page not found", "There is nothing at this address."),
-    h("a", { class: "btn btn-primary", href: "#/" }, "Go to the dashboard"),
+    h("a", { class: "btn btn-primary", href: "/" }, "Go to the dashboard"),
   );
+
+/** The screen's code could not be fetched (offline, or a deploy replaced it). @param {import("./router.js").ViewContext} ctx */
+const unreachableView = ({ main: el }) => {
+  const retry = h("button", { type: "button", class: "btn btn-primary" }, "Reload the page");
+  retry.addEventListener("click", () => location.reload());
+  mount(el, pageHeader("This screen did not load", "Check your connection, then reload."), retry);
+};
 
 /** @type {AbortController | null} */
 let current = null;
 let firstRender = true;
 
-const render = () => {
+const render = async () => {
   current?.abort();
   const controller = new AbortController();
   current = controller;
   const { path, query } = currentLocation();
   const found = resolve(routes, path);
   if (found?.route.access === "user" && !session.me) {
-    const here = location.hash.replace(/^#/, "");
-    navigate(here === "/" ? "/login" : `/login?next=${encodeURIComponent(here)}`);
+    const at = here();
+    navigate(at === "/" ? "/login" : `/login?next=${encodeURIComponent(at)}`, { replace: true });
     return;
   }
   if (found?.route.access === "guest" && session.me) {
-    navigate("/");
+    navigate("/", { replace: true });
     return;
   }
+  /** @type {import("./router.js").View} */
+  let view = notFoundView;
+  try {
+    if (found) view = await found.route.load();
+  } catch {
+    view = unreachableView;
+  }
+  if (controller.signal.aborted) return;
   document.title = `${found?.route.title ?? "Not found"} · ${session.config.brandName}`;
   renderHeader();
+  // A note about the last screen means nothing on the next one.
+  document.querySelector("[data-toasts]")?.replaceChildren();
   main.replaceChildren();
-  const view = found?.route.view ?? notFoundView;
+  // A view draws its heading before its first await: focus can go there before its data arrives.
   Promise.resolve(view({ params: found?.params ?? {}, query, signal: controller.signal, main })).catch(
     (err) => {
       if (controller.signal.aborted) return;
@@ -191,10 +296,42 @@ const render = () => {
   firstRender = false;
 };
 
+// Pages the Worker renders itself: links to them load the page rather than a screen of the shell.
+const SERVER_PAGES = new Set(["/prices", "/privacy", "/terms", "/docs"]);
+
+/**
+ * A click on a link to one of the shell's screens shows it without loading a page. Modified clicks
+ * (new tab, download) and other pages keep the browser's own behaviour.
+ * @param {MouseEvent} event
+ */
+const followLink = (event) => {
+  if (
+    event.defaultPrevented ||
+    event.button !== 0 ||
+    event.metaKey ||
+    event.ctrlKey ||
+    event.shiftKey ||
+    event.altKey
+  ) {
+    return;
+  }
+  const link = /** @type {Element} */ (event.target).closest?.("a[href]");
+  if (!(link instanceof HTMLAnchorElement) || link.target || link.hasAttribute("download")) return;
+  const url = new URL(link.href);
+  if (url.origin !== location.origin || SERVER_PAGES.has(url.pathname)) return;
+  // A visitor's "/" is the landing page, which the Worker renders.
+  if (url.pathname === "/" && !session.me) return;
+  if (!resolve(routes, url.pathname)) return;
+  event.preventDefault();
+  navigate(`${url.pathname}${url.search}`);
+};
+
 const start = async () => {
+  const legacy = legacyRedirect(location);
+  if (legacy) history.replaceState(null, "", legacy);
   try {
-    await loadConfig();
-    await loadMe();
+    // Independent: asked together, so the first screen waits for one round trip, not two.
+    await Promise.all([loadConfig(), loadMe()]);
   } catch (err) {
     const retry = h("button", { type: "button", class: "btn btn-primary" }, "Try again");
     retry.addEventListener("click", () => location.reload());
@@ -218,11 +355,16 @@ const start = async () => {
   onUnauthorized(() => {
     if (!session.me) return;
     setMe(null);
-    const here = location.hash.replace(/^#/, "") || "/";
-    navigate(`/login?reason=expired&next=${encodeURIComponent(here)}`);
+    navigate(`/login?reason=expired&next=${encodeURIComponent(here())}`);
   });
-  window.addEventListener("hashchange", render);
-  // "#main" would be a route here: the skip link moves focus itself instead of changing the hash.
+  onNavigate(render);
+  // An old "/#/…" link opened while a page is already at "/" changes only the hash: no new load.
+  window.addEventListener("hashchange", () => {
+    const legacy = legacyRedirect(location);
+    if (legacy) navigate(legacy, { replace: true });
+  });
+  document.addEventListener("click", followLink);
+  // The skip link moves focus itself, so the address keeps no "#main".
   $(".skip-link").addEventListener("click", (event) => {
     event.preventDefault();
     main.focus();

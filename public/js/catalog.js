@@ -5,7 +5,8 @@ import { api } from "./api.js";
 /**
  * @typedef {{ code: string, name: string }} Service
  * @typedef {{ id: number, iso: string, name: string }} Country
- * @typedef {{ service: string, country: number, price: number, currency: string, stock: number }} Price
+ * @typedef {{ service: string, country: number, price: number, currency: string, stock: number,
+ *   successRate?: number | null }} Price  successRate: 0–100, once the catalog reports one
  * @typedef {{ services: Service[], countries: Country[], prices: Price[],
  *   serviceName: (code: string) => string, country: (id: number) => Country | undefined }} Catalog
  */
@@ -37,15 +38,26 @@ export const getCatalog = () => {
 /** The code of the catch-all service, for anything not listed. */
 export const OTHER_SERVICE = "ot";
 
+// The services people buy most, in that order (the order resellers' own lists use).
+const POPULAR = ["tg", "wa", "go", "fb", "ig", "tw", "ds", "am", "mm", "lf", "wx", "ts", "vi", "wb"];
+
 /**
- * Alphabetical is the order people scan fastest; the catch-all service goes last.
+ * Starred first (in the order starred), then the popular ones, then the rest alphabetically; the
+ * catch-all service last.
  * @param {Service[]} services
+ * @param {string[]} [starred]
  */
-export const sortServices = (services) =>
-  [...services].sort(
-    (a, b) =>
-      Number(a.code === OTHER_SERVICE) - Number(b.code === OTHER_SERVICE) || a.name.localeCompare(b.name),
-  );
+export const sortServices = (services, starred = []) => {
+  /** @param {Service} s */
+  const rank = (s) => {
+    if (s.code === OTHER_SERVICE) return 10_000;
+    const star = starred.indexOf(s.code);
+    if (star !== -1) return star;
+    const popular = POPULAR.indexOf(s.code);
+    return popular === -1 ? 1_000 : 100 + popular;
+  };
+  return [...services].sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
+};
 
 /** @param {Country[]} countries */
 export const sortCountries = (countries) => [...countries].sort((a, b) => a.name.localeCompare(b.name));

@@ -115,6 +115,9 @@ const securityLabels = {
   login_failed: "Failed sign-in attempt",
   logout: "Signed out",
   logout_all: "Signed out everywhere",
+  session_revoked: "A device was signed out",
+  totp_enabled: "Two-factor sign-in turned on",
+  totp_disabled: "Two-factor sign-in turned off",
   password_changed: "Password changed",
   password_change_failed: "Failed password change (wrong current password)",
   password_check_failed: "Wrong password entered to confirm a change",
@@ -154,4 +157,58 @@ export const device = (ua) => {
   const os = systems.find(([re]) => re.test(ua))?.[1];
   if (browser && os) return `${browser} on ${os}`;
   return browser ?? os ?? ua.slice(0, 60);
+};
+
+// Calling codes of the catalog's countries (ITU-T E.164 assignments), to split a number into the
+// country code and the national part.
+/** @type {Record<string, string>} */
+const CALLING_CODES = {
+  RU: "7",
+  KZ: "7",
+  UA: "380",
+  PH: "63",
+  ID: "62",
+  MY: "60",
+  VN: "84",
+  PL: "48",
+  GB: "44",
+  IN: "91",
+  CA: "1",
+  US: "1",
+  DE: "49",
+  NL: "31",
+  ES: "34",
+  BR: "55",
+  FR: "33",
+  IT: "39",
+};
+
+/**
+ * A number split for reading and for the two ways apps ask for it: "+44 7700 900 123" shown,
+ * "+447700900123" with the country code, "7700900123" without.
+ * @param {string} phone E.164, with or without the "+"
+ * @param {string | undefined} iso the country's ISO code
+ */
+export const phoneParts = (phone, iso) => {
+  const digits = phone.replace(/\D/g, "");
+  const cc = (iso && CALLING_CODES[iso]) || "";
+  const national = cc && digits.startsWith(cc) ? digits.slice(cc.length) : digits;
+  // Groups of three, the last one or two of four when the length needs it (10 → 3 3 4,
+  // 11 → 3 4 4): how numbers are read aloud.
+  const count = national.length < 6 ? 0 : Math.floor(national.length / 3);
+  const longer = national.length - count * 3;
+  const groups = [];
+  let at = 0;
+  for (let i = 0; i < count; i++) {
+    const size = 3 + (i >= count - longer ? 1 : 0);
+    groups.push(national.slice(at, at + size));
+    at += size;
+  }
+  if (at < national.length) groups.push(national.slice(at));
+  return {
+    full: `+${digits}`,
+    national: cc ? national : digits,
+    countryCode: cc ? `+${cc}` : "",
+    grouped: `${cc ? `+${cc} ` : ""}${groups.join(" ")}`,
+  };
 };

@@ -1,11 +1,17 @@
 // The live stream of one activation over a WebSocket. The page already holds the activation up to some
 // event number, so it always connects with `?after=<that seq>`: the server replays what came after,
 // then sends each new event. When the connection drops it comes back with exponential backoff and
-// the newer seq, so nothing is missed or applied twice.
+// the newer seq, so nothing is missed or applied twice. While it is down, a long-poll of
+// `/wait?since=<seq>` stands in for it, so an SMS during the outage still shows within seconds.
+import { api } from "./api.js";
 
 const HEARTBEAT_MS = 25_000;
 const MAX_BACKOFF_MS = 15_000;
 const STABLE_MS = 5_000;
+// Short enough that a socket back up soon takes over; each answer comes the moment anything happens.
+const POLL_WAIT_SECONDS = 10;
+const POLL_RETRY_MS = 3_000;
+const ENDED = new Set(["finished", "cancelled", "expired"]);
 
 /**
  * @typedef {"connecting" | "live" | "reconnecting"} LiveState
@@ -22,6 +28,38 @@ export const watchActivation = (id, { signal, lastSeq, onSnapshot, onEvent, onSt
   let heartbeat;
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let retry;
+  /** @type {AbortController | null} the long-poll running while the socket is down */
+  let poll = null;
+
+  const isOpen = () => socket?.readyState === WebSocket.OPEN;
+
+  const pollWhileDown = async () => {
+    if (poll || signal.aborted) return;
+    const controller = new AbortController();
+    poll = controller;
+    signal.addEventListener("abort", () => controller.abort(), { once: true });
+    while (!controller.signal.aborted && !isOpen()) {
+      try {
+        const answer = await api.get(
+          `/api/v1/activations/${encodeURIComponent(id)}/wait?since=${lastSeq()}&timeout=${POLL_WAIT_SECONDS}`,
+          { signal: controller.signal },
+        );
+        for (const event of answer.events) onEvent(event);
+        onSnapshot(answer.activation);
+        if (ENDED.has(answer.activation.status)) break;
+      } catch (err) {
+        if (controller.signal.aborted) break;
+        const status = /** @type {{ status?: number }} */ (err).status;
+        if (status === 401 || status === 404) break;
+        await new Promise((r) => setTimeout(r, POLL_RETRY_MS));
+      }
+    }
+    if (poll === controller) poll = null;
+  };
+  const stopPolling = () => {
+    poll?.abort();
+    poll = null;
+  };
 
   /** @param {any} message */
   const handle = (message) => {
@@ -40,6 +78,7 @@ export const watchActivation = (id, { signal, lastSeq, onSnapshot, onEvent, onSt
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     let stable;
     ws.addEventListener("open", () => {
+      stopPolling();
       onState("live");
       // Only a connection that stays up resets the backoff; one that opens and drops keeps backing off.
       stable = setTimeout(() => {
@@ -66,6 +105,7 @@ export const watchActivation = (id, { signal, lastSeq, onSnapshot, onEvent, onSt
 
   const scheduleReconnect = () => {
     onState("reconnecting");
+    pollWhileDown();
     const base = Math.min(MAX_BACKOFF_MS, 500 * 2 ** attempt);
     attempt += 1;
     retry = setTimeout(connect, base / 2 + Math.random() * (base / 2));

@@ -215,18 +215,23 @@ const copyText = async (text) => {
  * @param {string} [label]
  */
 export const copyButton = (getText, what, label = "Copy") => {
+  // The accessible name holds the visible text (WCAG 2.5.3), then says what is copied.
+  const idleName = label === "Copy" ? `Copy ${what}` : `${label}: ${what}`;
   const button = h(
     "button",
-    { type: "button", class: "btn btn-small btn-ghost copy", "aria-label": `Copy ${what}` },
+    { type: "button", class: "btn btn-small btn-ghost copy", "aria-label": idleName },
     label,
   );
   button.addEventListener("click", async () => {
     await copyText(getText());
+    // The accessible name follows what the button shows, or a screen reader keeps saying "Copy".
     button.textContent = "Copied";
+    button.setAttribute("aria-label", `Copied the ${what}`);
     button.classList.add("copied");
     toast(`Copied the ${what}.`);
     setTimeout(() => {
       button.textContent = label;
+      button.setAttribute("aria-label", idleName);
       button.classList.remove("copied");
     }, 1500);
   });
@@ -258,26 +263,46 @@ export const emptyState = (text, action) => h("div", { class: "empty" }, h("p", 
 export const spinner = (/** @type {string} */ text = "Loading…") =>
   h("p", { class: "loading", role: "status" }, h("span", { class: "spin", "aria-hidden": "true" }), text);
 
+// Each service's own short label (its colour is the class badge-<code> in app.css), so no two badges
+// look alike: initials made "Twitter / X" and "TikTok" twins.
+/** @type {Record<string, string>} */
+const BADGES = {
+  tg: "Tg",
+  wa: "Wa",
+  go: "G",
+  fb: "Fb",
+  ig: "Ig",
+  tw: "X",
+  ds: "Dc",
+  vi: "Vb",
+  wb: "Wc",
+  am: "Am",
+  mm: "Ms",
+  lf: "Tt",
+  ub: "Ub",
+  wx: "Ap",
+  ts: "Pp",
+  nf: "Nf",
+  oi: "Ti",
+  mt: "St",
+  vk: "Vk",
+  ok: "Ok",
+  ya: "Ya",
+  ot: "…",
+};
+
 /**
- * A round badge with the service's initials, coloured from its code: recognisable without
- * shipping anyone's logo.
+ * A badge with the service's short label on its own colour: recognisable without shipping anyone's
+ * logo. Services the list does not know get two letters of their name on a neutral colour.
  * @param {string} code
  * @param {string} name
  */
 export const serviceBadge = (code, name) => {
-  let hash = 0;
-  for (const ch of code) hash = (hash * 31 + ch.charCodeAt(0)) % 360;
-  const initials = name
-    .replace(/[^\p{L}\p{N} ]/gu, " ")
-    .split(/\s+/)
-    .filter(Boolean)
-    .slice(0, 2)
-    .map((w) => w[0]?.toUpperCase())
-    .join("");
+  const label = BADGES[code];
   return h(
     "span",
-    { class: `service-badge hue-${Math.floor(hash / 30)}`, "aria-hidden": "true" },
-    initials || "?",
+    { class: `service-badge ${label ? `badge-${code}` : "badge-other"}`, "aria-hidden": "true" },
+    label ?? (name.replace(/[^\p{L}\p{N}]/gu, "").slice(0, 2) || "?"),
   );
 };
 

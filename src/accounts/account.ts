@@ -2,7 +2,7 @@
 // Plain functions over (db, env, request meta); the routes only parse and shape.
 import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { users } from "../db/schema";
+import { sessions, users } from "../db/schema";
 import type { Env } from "../env";
 import { AppError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
@@ -23,6 +23,7 @@ import type { RequestMeta } from "./request-meta";
 import { securityEvent } from "./security-log";
 import { createSession, revokeAllSessions, revokeSession } from "./sessions";
 import { consumeToken, invalidToken, issueToken, spendTokens, tokenOwner, tryConsumeToken } from "./tokens";
+import { checkSecondFactor, isTotpEnabled } from "./totp";
 
 export type AccountContext = { db: Db; env: Env; meta: RequestMeta; requestId?: string };
 
@@ -96,7 +97,7 @@ const invalidCredentials = () =>
 
 export const login = async (
   ctx: AccountContext,
-  input: { email: string; password: string },
+  input: { email: string; password: string; totpCode?: string; recoveryCode?: string },
   deviceToken?: string,
 ) => {
   const email = normaliseEmail(input.email);
@@ -121,6 +122,19 @@ export const login = async (
     const passwordHash = await hashPassword(input.password, ctx.env.PASSWORD_PEPPER);
     await ctx.db.update(users).set({ passwordHash }).where(eq(users.id, user.id)).run();
   }
+  if (await isTotpEnabled(ctx.db, user.id)) {
+    try {
+      const used = await checkSecondFactor(ctx.db, ctx.env, user.id, input);
+      if (used === "recovery")
+        await securityEvent(ctx.db, user.id, "login_ok", ctx.meta, "recovery code").run();
+    } catch (err) {
+      // Asking for the code is no failure; a wrong code is, and shows in the account's log.
+      if (err instanceof AppError && err.code !== "TOTP_REQUIRED") {
+        await securityEvent(ctx.db, user.id, "login_failed", ctx.meta, "second factor").run();
+      }
+      throw err;
+    }
+  }
   await securityEvent(ctx.db, user.id, "login_ok", ctx.meta).run();
   const session = await createSession(ctx.db, ctx.env, user.id, ctx.meta);
   return { user: publicUser(user), session };
@@ -129,6 +143,19 @@ export const login = async (
 export const logout = async (ctx: AccountContext, userId: string, sessionId: string) => {
   await ctx.db.batch([revokeSession(ctx.db, sessionId), securityEvent(ctx.db, userId, "logout", ctx.meta)]);
   await endStreams(ctx.env, ctx.db, { userId, kind: "session", ids: [sessionId] }, ctx.requestId);
+};
+
+/**
+ * Ends one of the account's sessions, e.g. a device left signed in elsewhere. Another account's
+ * session, or one already ended, is NOT_FOUND: the answer says nothing about other accounts.
+ */
+export const endSession = async (ctx: AccountContext, userId: string, sessionId: string) => {
+  const ended = await ctx.db
+    .update(sessions)
+    .set({ revokedAt: now() })
+    .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId), isNull(sessions.revokedAt)));
+  if (ended.meta.changes === 0) throw notFound("Session");
+  await securityEvent(ctx.db, userId, "session_revoked", ctx.meta, sessionId);
 };
 
 export const logoutAll = async (ctx: AccountContext, userId: string) => {

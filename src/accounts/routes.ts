@@ -24,7 +24,7 @@ import { readDeviceCookie, setDeviceCookie } from "./login-limits";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./passwords";
 import { requestMeta } from "./request-meta";
 import { listSecurityEvents } from "./security-log";
-import { clearSessionCookie, setSessionCookie } from "./sessions";
+import { clearSessionCookie, listSessions, setSessionCookie } from "./sessions";
 
 export const routes = createRouter();
 
@@ -115,13 +115,25 @@ routes.openapi(
     middleware: [sameOriginOnly] as const,
     request: {
       body: jsonBody(
-        z.object({ email: z.string().trim().toLowerCase().min(1).max(254), password: AnyPassword }),
+        z.object({
+          email: z.string().trim().toLowerCase().min(1).max(254),
+          password: AnyPassword,
+          totpCode: z
+            .string()
+            .trim()
+            .max(12)
+            .optional()
+            .openapi({ description: "With two-factor sign-in on: the code from the authenticator app" }),
+          recoveryCode: z.string().trim().max(20).optional().openapi({ description: "Or one recovery code" }),
+        }),
       ),
     },
     responses: {
       200: jsonContent(UserEnvelope, "Signed in; the session cookie is set"),
       400: invalidInput,
-      401: errorResponse("INVALID_CREDENTIALS, the same for an unknown email and a wrong password"),
+      401: errorResponse(
+        "INVALID_CREDENTIALS, the same for an unknown email and a wrong password; TOTP_REQUIRED when two-factor sign-in is on and no code was sent",
+      ),
       403: errorResponse("CSRF_REJECTED: Origin of another site"),
       429: rateLimited,
     },
@@ -163,6 +175,62 @@ routes.openapi(
   async (c) => {
     await account.logoutAll(ctx(c), c.get("user").id);
     clearSessionCookie(c);
+    return c.json({ ok: true as const }, 200);
+  },
+);
+
+const SessionSchema = z
+  .object({
+    id: z.string().openapi({ example: "ses_2x9…" }),
+    createdAt: z.string().openapi({ format: "date-time" }),
+    expiresAt: z.string().openapi({ format: "date-time" }),
+    ip: z.string().nullable(),
+    userAgent: z.string().nullable(),
+    current: z.boolean().openapi({ description: "The session this request was made with" }),
+  })
+  .openapi("Session");
+
+routes.openapi(
+  createRoute({
+    method: "get",
+    path: "/me/sessions",
+    tags: ["Accounts"],
+    summary: "The devices signed in to this account, newest first",
+    middleware: [requireSession] as const,
+    responses: {
+      200: jsonContent(z.object({ sessions: z.array(SessionSchema) }), "Live sessions"),
+      401: notSignedIn,
+      403: sessionOnly,
+    },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const current = auth.kind === "session" ? auth.sessionId : null;
+    return c.json({ sessions: await listSessions(c.get("db"), c.get("user").id, current) }, 200);
+  },
+);
+
+routes.openapi(
+  createRoute({
+    method: "delete",
+    path: "/me/sessions/{id}",
+    tags: ["Accounts"],
+    summary: "Sign one device out",
+    description: "Ending the caller's own session also clears its cookie, like logging out.",
+    middleware: [requireSession] as const,
+    request: { params: z.object({ id: z.string().min(1).max(64) }) },
+    responses: {
+      200: jsonContent(Ok, "Signed out"),
+      401: notSignedIn,
+      403: sessionOnly,
+      404: errorResponse("NOT_FOUND: no such live session on this account"),
+    },
+  }),
+  async (c) => {
+    const id = c.req.valid("param").id;
+    await account.endSession(ctx(c), c.get("user").id, id);
+    const auth = c.get("auth");
+    if (auth.kind === "session" && auth.sessionId === id) clearSessionCookie(c);
     return c.json({ ok: true as const }, 200);
   },
 );

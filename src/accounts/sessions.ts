@@ -1,6 +1,6 @@
 // Dashboard sessions: a row in D1 (so it can be revoked) named by an HS256 JWT in a __Host- cookie.
 // The JWT only proves the id was issued by us; the row decides whether it is still alive.
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, desc, eq, gt, isNull } from "drizzle-orm";
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
@@ -8,7 +8,7 @@ import type { Db } from "../db/client";
 import { sessions, users } from "../db/schema";
 import type { AppEnv, CurrentUser, Env } from "../env";
 import { newId } from "../lib/ids";
-import { now } from "../lib/time";
+import { iso, now } from "../lib/time";
 import type { RequestMeta } from "./request-meta";
 
 export const SESSION_COOKIE = "__Host-smsprof_session";
@@ -119,3 +119,34 @@ export const revokeAllSessions = (db: Db, userId: string, at = now()) =>
     .update(sessions)
     .set({ revokedAt: at })
     .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
+
+export type SessionSummary = {
+  id: string;
+  createdAt: string;
+  expiresAt: string;
+  ip: string | null;
+  userAgent: string | null;
+  current: boolean;
+};
+
+/** The account's signed-in sessions (live ones only), newest first; `current` marks the caller's. */
+export const listSessions = async (
+  db: Db,
+  userId: string,
+  currentId: string | null,
+): Promise<SessionSummary[]> => {
+  const rows = await db
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, now())))
+    .orderBy(desc(sessions.createdAt))
+    .all();
+  return rows.map((r) => ({
+    id: r.id,
+    createdAt: iso(r.createdAt),
+    expiresAt: iso(r.expiresAt),
+    ip: r.ip,
+    userAgent: r.userAgent,
+    current: r.id === currentId,
+  }));
+};

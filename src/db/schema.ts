@@ -521,6 +521,51 @@ export const orderJournal = sqliteTable(
   (t) => [index("order_journal_updated").on(t.updatedAt), index("order_journal_user").on(t.userId)],
 );
 
+// ── two-factor sign-in (TOTP and its recovery codes) ────────────────────────────────────────────
+
+// One authenticator per account; `confirmed_at` is null while the set-up waits for a first code.
+export const totpFactors = sqliteTable("totp_factors", {
+  userId: text("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  secret: text("secret").notNull(), // AES-GCM sealed with a key derived from PASSWORD_PEPPER
+  confirmedAt: integer("confirmed_at"),
+  lastStep: integer("last_step").notNull().default(0), // the newest 30-second step accepted: no replays
+  createdAt: integer("created_at").notNull(),
+});
+
+export const recoveryCodes = sqliteTable(
+  "recovery_codes",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    codeHash: text("code_hash").notNull(), // SHA-256 of the code
+    usedAt: integer("used_at"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.codeHash] })],
+);
+
+// ── favourites (the dashboard's starred services and countries, per account) ────────────────────
+
+// One row per starred thing: kind "service" (code in `ref`) or "country" (numeric id as text).
+export const favourites = sqliteTable(
+  "favourites",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: text("kind").notNull(),
+    ref: text("ref").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.kind, t.ref] }),
+    check("favourites_kind_check", sql`${t.kind} IN ('service', 'country')`),
+  ],
+);
+
 // ── simulator (the fake upstream provider; its own state, as a remote provider would keep it) ──────
 
 // Numbers the fake upstream owns; a number is lent to at most one rental at a time.

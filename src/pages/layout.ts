@@ -31,16 +31,28 @@ export const renderPage = (env: Env, page: PageOptions) => html`<!doctype html>
       <div class="topbar-inner">
         <a class="brand" href="/">${env.BRAND_NAME}</a>
         <nav class="nav" aria-label="Main">
-          <a href="/prices">Prices</a>
-          <a href="/docs">API</a>
+          <ul>
+            <li><a href="/prices">Prices</a></li>
+            <li><a href="/docs">API</a></li>
+          </ul>
         </nav>
-        <div class="session"><a href="/#/login">Log in</a> <a class="button" href="/#/signup">Sign up</a></div>
+        <div class="session">
+          <a class="btn btn-small btn-ghost" href="/login">Log in</a>
+          <a class="btn btn-small btn-primary" href="/signup">Sign up</a>
+        </div>
       </div>
     </header>
     <main id="main" class="main" tabindex="-1">${page.body}</main>
     <footer class="footer">
-      <a href="/privacy">Privacy</a> · <a href="/terms">Terms</a> · <a href="/docs">API</a> ·
-      <a href="mailto:${env.SUPPORT_EMAIL}">${env.SUPPORT_EMAIL}</a>
+      <div class="footer-inner">
+        <p>© ${new Date().getUTCFullYear()} ${env.BRAND_NAME} · Support: <a href="mailto:${env.SUPPORT_EMAIL}">${env.SUPPORT_EMAIL}</a></p>
+        <nav aria-label="Legal">
+          <a href="/prices">Prices</a>
+          <a href="/privacy">Privacy Policy</a>
+          <a href="/terms">Terms of Service</a>
+          <a href="/docs">API docs</a>
+        </nav>
+      </div>
     </footer>
   </body>
 </html>`;

@@ -247,6 +247,30 @@ export const DATA_MAP: readonly TableEntry[] = [
     erasure: "keep",
     retention: (env) => `${days(smsRetentionDays(env))}`,
   },
+  // the dashboard: starred services and countries; two-factor sign-in
+  {
+    table: "favourites",
+    holds: "the services and countries you starred",
+    link: { via: "user", column: "user_id" },
+    erasure: "delete",
+    retention: () => "until you unstar them or the account is erased",
+  },
+  {
+    table: "totp_factors",
+    holds: "your two-factor authenticator (its secret sealed, never exported)",
+    link: { via: "user", column: "user_id" },
+    erasure: "delete",
+    secret: ["secret"],
+    retention: () => "until you turn two-factor sign-in off or the account is erased",
+  },
+  {
+    table: "recovery_codes",
+    holds: "your two-factor recovery codes (hashed, never exported) and when each was used",
+    link: { via: "user", column: "user_id" },
+    erasure: "delete",
+    secret: ["code_hash"],
+    retention: () => "until replaced, two-factor sign-in is turned off or the account is erased",
+  },
   // for scripts: webhook endpoints, their deliveries (which carry the SMS they reported), key limits
   {
     table: "webhook_endpoints",

@@ -1,19 +1,45 @@
 // The browser suite: starts the service exactly as `npm start` does (own port, fresh local state),
 // then drives Debian's Chromium through the dashboard as a customer would. Screenshots of every main
-// screen land in test-output/e2e/. Run with `npm run test:e2e`.
+// screen land in test-output/e2e/. Run with `npm run test:e2e`; `npm run test:e2e -- <words>` runs
+// only the scenarios whose name contains <words> (case-insensitive; several phrases split by "|"). The server listens on a free
+// port chosen at start.
 //
 // The server runs with EARLY_CANCEL_SECONDS=0 (so the cancel path needs no two-minute wait) and
 // SIMULATOR_AUTO_SMS=false (so every SMS in these tests is one the test sends on purpose).
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { createHmac } from "node:crypto";
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { chromium } from "playwright-core";
 
-const PORT = 8790;
+// axe-core, injected into each page through the DevTools protocol (page.evaluate is not subject to
+// the page's CSP, which would refuse an inline script tag).
+const AXE = readFileSync(new URL("../../node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
+
+/** A port nobody listens on now: the system picks it. */
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+const PORT = await freePort();
 const BASE = `http://localhost:${PORT}`;
+// `npm run test:e2e -- "phone width | keyboard"` runs the scenarios whose names hold either phrase.
+const ONLY = process.argv
+  .slice(2)
+  .join(" ")
+  .toLowerCase()
+  .split("|")
+  .map((w) => w.trim())
+  .filter(Boolean);
 const OUT = "test-output/e2e";
 const PASSWORD = "purple-otter-lantern-42";
 const START_TIMEOUT_MS = 120_000;
@@ -130,11 +156,12 @@ const openPage = async (context) => {
   return { page, problems };
 };
 
-/** @param {{ viewport?: { width: number, height: number }, colorScheme?: "light" | "dark", isMobile?: boolean }} [opts] */
+/** @param {{ viewport?: { width: number, height: number }, colorScheme?: "light" | "dark", isMobile?: boolean, javaScriptEnabled?: boolean }} [opts] */
 const newContext = async (opts = {}) => {
   assert.ok(browser);
   const context = await browser.newContext({
     baseURL: BASE,
+    javaScriptEnabled: opts.javaScriptEnabled ?? true,
     viewport: opts.viewport ?? { width: 1280, height: 900 },
     colorScheme: opts.colorScheme ?? "light",
     isMobile: opts.isMobile ?? false,
@@ -153,7 +180,9 @@ const newContext = async (opts = {}) => {
  * @param {(context: import("playwright-core").BrowserContext) => Promise<void>} body
  */
 const scenario = (name, options, body) =>
-  test(name, async () => {
+  test(name, {
+    skip: ONLY.length > 0 && !ONLY.some((w) => name.toLowerCase().includes(w)) ? "not selected" : false,
+  }, async () => {
     const context = await newContext(options);
     try {
       await body(context);
@@ -185,13 +214,20 @@ const shot = async (page, name) => {
   await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true, animations: "disabled" });
 };
 
+/** What fits in the window, for pages too long for a full-page picture. @param {import("playwright-core").Page} page @param {string} name */
+const shotTop = async (page, name) => {
+  await page.bringToFront();
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(OUT, `${name}.png`), animations: "disabled" });
+};
+
 const uniqueEmail = (label) =>
   `${label}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@example.com`;
 
 /** Signs up through the form. @param {import("playwright-core").Page} page */
 const signUp = async (page, label = "e2e") => {
   const email = uniqueEmail(label);
-  await page.goto("/#/signup");
+  await page.goto("/signup");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByLabel(/18 years/).check();
@@ -259,10 +295,14 @@ const buyNumber = async (page, serviceName = "Telegram") => {
     await onScreen(page.locator(".buy-button")),
     "the Buy button is off screen after picking a country",
   );
+  // …and it does not sit over the countries.
+  const list = await page.locator(".buy-side .option-list").boundingBox();
+  const orderBox = await page.locator(".order-card").boundingBox();
+  assert.ok(list && orderBox && orderBox.y >= list.y + list.height, "the order covers the country list");
   await page.locator(".buy-button").click();
-  await page.waitForURL(/#\/activations\/act_/);
+  await page.waitForURL(/\/numbers\/act_/);
   await page.locator(".act-card .phone-number").waitFor();
-  const id = decodeURIComponent(new URL(page.url()).hash.replace("#/activations/", ""));
+  const id = decodeURIComponent(new URL(page.url()).pathname.replace("/numbers/", ""));
   const { body } = await apiGet(page, `/api/v1/activations/${id}`);
   return body;
 };
@@ -304,7 +344,208 @@ const assertNoHorizontalScroll = async (page, screen) => {
   assert.ok(overflow <= 0, `${screen} scrolls sideways by ${overflow}px at phone width`);
 };
 
+/**
+ * Runs axe-core (WCAG 2.x A and AA rules) on what the page shows now; fails with every violation,
+ * its nodes and how to fix it.
+ * @param {import("playwright-core").Page} page
+ * @param {string} screen
+ */
+const assertAccessible = async (page, screen) => {
+  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(`${AXE}\n;void 0`);
+  // Colours are judged at rest, not halfway through a fade-in.
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => a.effect?.getTiming().iterations !== Number.POSITIVE_INFINITY)
+        .map((a) => a.finished.catch(() => {})),
+    ),
+  );
+  const violations = await page.evaluate(async () => {
+    const result = await /** @type {any} */ (window).axe.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+    });
+    return result.violations.map((/** @type {any} */ v) => ({
+      id: v.id,
+      help: v.help,
+      nodes: v.nodes.slice(0, 5).map((/** @type {any} */ n) => `${n.target.join(" ")}: ${n.failureSummary}`),
+    }));
+  });
+  assert.deepEqual(violations, [], `${screen}: ${JSON.stringify(violations, null, 2)}`);
+};
+
+/**
+ * The code an authenticator app would show now (RFC 6238: HMAC-SHA1, 30 s, 6 digits), computed
+ * independently of the service's own implementation.
+ * @param {string} base32 the set-up key
+ */
+const totpCode = (base32, at = Date.now()) => {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  const bits = [...base32.replace(/\s/g, "")]
+    .map((c) => alphabet.indexOf(c).toString(2).padStart(5, "0"))
+    .join("");
+  const key = Buffer.from(bits.match(/.{8}/g)?.map((b) => Number.parseInt(b, 2)) ?? []);
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 30_000)));
+  const mac = createHmac("sha1", key).update(counter).digest();
+  const offset = (mac.at(-1) ?? 0) & 15;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, "0");
+};
+
 // ── scenarios ────────────────────────────────────────────────────────────────────────────────────
+
+scenario(
+  "a visitor reads every price at / and /prices without JavaScript, and unknown paths are a 404 page",
+  { javaScriptEnabled: false },
+  async (context) => {
+    const { page, problems } = await openPage(context);
+    const catalog = await (await fetch(`${BASE}/api/v1/catalog`)).json();
+    const landing = await page.goto("/");
+    assert.equal(landing?.status(), 200);
+    assert.match(landing?.headers()["content-security-policy"] ?? "", /default-src 'self'/);
+    await page.getByRole("heading", { level: 1, name: /Receive SMS verification codes/ }).waitFor();
+    const rows = page.locator("table.price-table tbody tr");
+    assert.equal(await rows.count(), catalog.prices.length, "the landing does not list every offer");
+    // Sign-up and log-in are one click away.
+    assert.equal(
+      await page.getByRole("link", { name: "Create a free account" }).getAttribute("href"),
+      "/signup",
+    );
+    assert.equal(
+      await page.getByRole("banner").getByRole("link", { name: "Log in" }).getAttribute("href"),
+      "/login",
+    );
+    await shotTop(page, "00-landing-no-js");
+
+    // The plain form searches and sorts on the server.
+    await page.getByLabel("Search services and countries").fill("telegram");
+    await page.getByLabel("Sort by").selectOption("price");
+    await page.getByRole("button", { name: "Search" }).click();
+    await page.waitForURL(/\?q=telegram&sort=price/);
+    const visible = page.locator("table.price-table tbody tr:not([hidden])");
+    const telegram = catalog.prices.filter((p) => p.service === "tg");
+    assert.equal(await visible.count(), telegram.length);
+    const prices = await visible.evaluateAll((trs) => trs.map((tr) => Number(tr.dataset.price)));
+    assert.deepEqual(
+      prices,
+      prices.toSorted((x, y) => x - y),
+      "not sorted by price",
+    );
+    assert.match((await visible.first().textContent()) ?? "", /Telegram/);
+
+    const pricesPage = await page.goto("/prices");
+    assert.equal(pricesPage?.status(), 200);
+    await page.getByRole("heading", { level: 1, name: "Prices" }).waitFor();
+    assert.equal(await rows.count(), catalog.prices.length);
+    await shotTop(page, "00b-prices-no-js");
+
+    const missing = await page.goto("/no/such/page");
+    assert.equal(missing?.status(), 404);
+    assert.match(missing?.headers()["content-type"] ?? "", /text\/html/);
+    await page.getByRole("heading", { level: 1, name: "Page not found" }).waitFor();
+    await page.getByRole("link", { name: "See the prices" }).waitFor();
+    await shot(page, "00c-not-found");
+    // JSON stays JSON under the APIs.
+    for (const path of ["/api/v1/nope", "/webhooks/nope", "/stubs/nope", "/admin/nope"]) {
+      const res = await fetch(`${BASE}${path}`);
+      assert.ok(
+        res.status === 404 || (path.startsWith("/admin") && res.status === 401),
+        `${path}: ${res.status}`,
+      );
+      assert.match(res.headers.get("content-type") ?? "", /application\/json/, path);
+    }
+    // Static files skip the Worker: public/_headers gives them the same policy.
+    const script = await fetch(`${BASE}/js/app.js`);
+    assert.match(script.headers.get("content-security-policy") ?? "", /default-src 'self'/);
+    assert.deepEqual(problems, []);
+  },
+);
+
+/**
+ * Loads `path` in a fresh page and counts what it took: requests, bytes on the wire (headers and
+ * bodies) and the time until `ready`. Printed, not asserted: a shared machine's timing varies.
+ * @param {import("playwright-core").BrowserContext} context
+ * @param {string} path
+ * @param {(page: import("playwright-core").Page) => Promise<unknown>} ready what "shown" means here
+ */
+const firstLoad = async (context, path, ready) => {
+  const page = await context.newPage();
+  /** @type {Promise<number>[]} */
+  const sizes = [];
+  /** @type {string[]} */
+  const paths = [];
+  page.on("requestfinished", (request) => {
+    paths.push(new URL(request.url()).pathname);
+    sizes.push(request.sizes().then((s) => s.responseBodySize + s.responseHeadersSize));
+  });
+  const started = Date.now();
+  await page.goto(path);
+  await ready(page);
+  const shownMs = Date.now() - started;
+  await page.waitForLoadState("networkidle");
+  const bytes = (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
+  console.log(
+    `first load of ${path}: ${sizes.length} requests, ${(bytes / 1024).toFixed(1)} KB, shown after ${shownMs} ms`,
+  );
+  await page.close();
+  return { requests: sizes.length, bytes, paths };
+};
+
+scenario(
+  "the landing's search knows other names, and old #/ links land on real paths",
+  {},
+  async (context) => {
+    await firstLoad(context, "/", (p) => p.locator("table.price-table tbody tr").first().waitFor());
+    const { page, problems } = await openPage(context);
+    await page.goto("/");
+    const search = page.getByLabel("Search services and countries");
+    const visible = page.locator("table.price-table tbody tr:not([hidden])");
+    for (const [typed, want] of [
+      ["britain", /United Kingdom/],
+      ["gmail", /Google/],
+      ["россия", /Russia/],
+      ["deutschland", /Germany/],
+    ]) {
+      await search.fill(typed);
+      // Filtering runs on each keystroke, synchronously.
+      const texts = await visible.allTextContents();
+      assert.ok(texts.length > 0, `nothing found for ${typed}`);
+      assert.ok(
+        texts.every((t) => want.test(t)),
+        `"${typed}" found rows without ${want}`,
+      );
+    }
+    // Sorting by a column header, then by stock from the menu, happens in place.
+    await search.fill("");
+    await page.getByRole("columnheader", { name: "Price" }).getByRole("link").click();
+    const prices = await visible.evaluateAll((trs) => trs.map((tr) => Number(tr.dataset.price)));
+    assert.deepEqual(
+      prices,
+      prices.toSorted((x, y) => x - y),
+    );
+    assert.equal(
+      await page.getByRole("columnheader", { name: "Price" }).getAttribute("aria-sort"),
+      "ascending",
+    );
+    assert.match(page.url(), /sort=price/);
+    await page.getByLabel("Sort by").selectOption("stock");
+    const stock = await visible.evaluateAll((trs) => trs.map((tr) => Number(tr.dataset.stock)));
+    assert.deepEqual(
+      stock,
+      stock.toSorted((x, y) => y - x),
+    );
+    await shotTop(page, "00d-landing-sorted");
+
+    // Old links of the hash-routed dashboard.
+    await page.goto("/#/signup");
+    await page.waitForURL(/\/signup$/);
+    await page.getByRole("heading", { name: "Create your account" }).waitFor();
+    await page.goto("/#/buy?service=tg");
+    await page.waitForURL(/\/login\?next=%2Fbuy%3Fservice%3Dtg$/);
+    await page.getByRole("heading", { name: "Log in" }).waitFor();
+    assert.deepEqual(problems, []);
+  },
+);
 
 scenario(
   "sign up, top up, buy, see the code arrive live in two tabs, finish: charged exactly once",
@@ -312,8 +553,7 @@ scenario(
   async (context) => {
     const { page, problems } = await openPage(context);
 
-    const response = await page.goto("/");
-    // Static files skip the Worker: public/_headers must give them the same policy.
+    const response = await page.goto("/login");
     assert.match(response?.headers()["content-security-policy"] ?? "", /default-src 'self'/);
     await page.getByRole("heading", { name: "Log in" }).waitFor();
     await shot(page, "01-login");
@@ -323,6 +563,12 @@ scenario(
 
     const email = await signUp(page);
     await page.getByText("Please verify your email").waitFor();
+    // Only the first screen's code loads with it: the other views come when first shown.
+    const dashboard = await firstLoad(context, "/", (p) => p.getByText("No active numbers").waitFor());
+    const otherScreens = dashboard.paths.filter((p) =>
+      /\/js\/views\/(buy|history|billing|keys|security|settings|auth|legal)\.js$/.test(p),
+    );
+    assert.deepEqual(otherScreens, [], "the dashboard loaded the code of other screens");
     await page.getByText("No active numbers").waitFor();
     await shot(page, "03-home-empty");
 
@@ -349,7 +595,9 @@ scenario(
 
     // The second tab watches the same activation over its own WebSocket.
     const second = await openPage(context);
+    // An old hash link still leads to the number.
     await second.page.goto(`/#/activations/${activation.id}`);
+    await second.page.waitForURL(new RegExp(`/numbers/${activation.id}$`));
     await second.page.locator(".live-live").waitFor();
 
     // Marks this document: if the page reloaded to show the code, the mark would be gone.
@@ -393,7 +641,38 @@ scenario(
     );
 
     await nav(page, "Balance");
-    await page.getByText("Charged for a code").waitFor();
+    await page.getByText("reserved for a number, then charged for a code").waitFor();
+    // The number's hold and charge are one line: its service, country and net amount, and the
+    // balance after it.
+    const line = page.locator(`.txn-row[data-reference="${activation.id}"]`);
+    assert.equal(await line.count(), 1);
+    assert.match((await line.textContent()) ?? "", /Telegram · /);
+    assert.match(
+      (await line.locator(".row-amount").first().textContent()) ?? "",
+      literally(`−$${(activation.price / 100).toFixed(2)}`),
+    );
+    assert.match(
+      (await line.locator(".balance-after").textContent()) ?? "",
+      literally(`$${((1000 - activation.price) / 100).toFixed(2)}`),
+    );
+    await page.getByLabel("Show").selectOption("topups");
+    assert.equal(await page.locator(".txn-row").count(), 1);
+    await page.getByLabel("Show").selectOption("");
+    const [txnCsv] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Download CSV" }).click(),
+    ]);
+    const txnFile = join(OUT, "transactions.csv");
+    await txnCsv.saveAs(txnFile);
+    const txnLines = readFileSync(txnFile, "utf8").trim().split("\r\n");
+    assert.equal(txnLines[0], "id,at,kind,amount,reserved_change,balance_after,currency,reference");
+    assert.equal(txnLines.length, 4, "top-up, hold and charge");
+    assert.match(
+      txnLines[1] ?? "",
+      new RegExp(
+        `,post,0\\.00,-[\\d.]+,${((1000 - activation.price) / 100).toFixed(2)},USD,${activation.id}$`,
+      ),
+    );
     await shot(page, "08-billing");
     // A bad amount is explained at the field; "$5" is an amount; the new top-up shows in the list.
     const amount = page.getByLabel(/^Amount/);
@@ -410,6 +689,22 @@ scenario(
 
     await nav(page, "History");
     await page.locator(".act-row", { hasText: "551177" }).waitFor();
+    assert.deepEqual((await page.locator(".rows-head span").allTextContents()).filter(Boolean), [
+      "Number",
+      "Code",
+      "Status",
+      "Charged",
+    ]);
+    const [historyCsv] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Download CSV" }).click(),
+    ]);
+    const historyFile = join(OUT, "history.csv");
+    await historyCsv.saveAs(historyFile);
+    const historyLines = readFileSync(historyFile, "utf8").trim().split("\r\n");
+    assert.equal(historyLines.length, 2);
+    assert.match(historyLines[1] ?? "", literally(`${activation.id},`));
+    assert.match(historyLines[1] ?? "", /,finished,551177,/);
     await shot(page, "09-history");
     const countries = await page.getByLabel("Country").locator("option").allTextContents();
     assert.deepEqual(
@@ -457,6 +752,8 @@ scenario(
     await page.getByRole("button", { name: "Revoke" }).click();
     await page.getByRole("button", { name: "Confirm revoke" }).click();
     await page.getByText("No API keys yet").waitFor();
+    // The revoked key's secret is gone from the page with it.
+    assert.equal(await page.locator(".secret").count(), 0);
     await page.waitForFunction(() => document.activeElement?.id === "keys-title");
 
     await nav(page, "Security");
@@ -486,8 +783,7 @@ scenario(
     }
     assert.match((await page.getByRole("contentinfo").textContent()) ?? "", literally(config.supportEmail));
 
-    await page.goto("/#/settings");
-    await page.getByRole("button", { name: "Log out" }).click();
+    await page.getByRole("button", { name: "Log out", exact: true }).click();
     await page.getByRole("heading", { name: "Log in" }).waitFor();
     assert.equal((await apiGet(page, "/api/v1/me")).status, 401);
 
@@ -535,7 +831,7 @@ scenario("cancelling a number with no code gives the whole price back", {}, asyn
 
   // A second tab learns of the cancel only from the live stream; its header balance follows.
   const second = await openPage(context);
-  await second.page.goto("/#/");
+  await second.page.goto("/");
   await second.page.locator(".act-card .live-live").waitFor();
   await second.page.locator(".balance-chip", { hasText: "$" }).waitFor();
   assert.notEqual(await second.page.locator(".balance-chip").textContent(), "$5.00");
@@ -559,61 +855,323 @@ scenario("cancelling a number with no code gives the whole price back", {}, asyn
   assert.deepEqual([...problems, ...second.problems], []);
 });
 
-scenario("the card catches up on what it missed while its connection was down", {}, async (context) => {
-  const { page, problems } = await openPage(context);
-  await signUp(page, "replay");
-  await demoTopUp(page, "5.00");
-  const activation = await buyNumber(page);
-  await page.locator(".live-live").waitFor();
+scenario(
+  "the card catches up on what it missed while its connection was down, and polls meanwhile",
+  {},
+  async (context) => {
+    const { page, problems } = await openPage(context);
+    await signUp(page, "replay");
+    await demoTopUp(page, "5.00");
+    const activation = await buyNumber(page);
+    await page.locator(".live-live").waitFor();
 
-  // Every connection goes through this route: while `down`, the "server" hangs up at once.
-  let down = false;
-  /** @type {string[]} */
-  const urls = [];
-  /** @type {import("playwright-core").WebSocketRoute[]} */
-  const open = [];
-  await page.routeWebSocket(/\/live/, (ws) => {
-    urls.push(ws.url());
-    if (down) {
-      ws.close();
-      return;
+    // Every connection goes through this route: while `down`, the "server" hangs up at once.
+    let down = false;
+    /** @type {string[]} */
+    const urls = [];
+    /** @type {import("playwright-core").WebSocketRoute[]} */
+    const open = [];
+    await page.routeWebSocket(/\/live/, (ws) => {
+      urls.push(ws.url());
+      if (down) {
+        ws.close();
+        return;
+      }
+      ws.connectToServer();
+      open.push(ws);
+    });
+    await page.reload();
+    await page.locator(".live-live").waitFor();
+
+    /** @param {string} text */
+    const sendSms = async (text) => {
+      const sent = await page.evaluate(
+        ({ id, text }) =>
+          fetch(`/simulator/activations/${id}/sms`, {
+            method: "POST",
+            headers: { "Content-Type": "application/json" },
+            body: JSON.stringify({ text }),
+          }).then((r) => r.status),
+        { id: activation.id, text },
+      );
+      assert.ok(sent < 300, `the simulator answered ${sent}`);
+    };
+
+    // First with no connection at all (the socket and the polling fallback both cut): the SMS waits
+    // for the socket, which replays it after the seq the page had.
+    const poll = "**/api/v1/activations/*/wait?*";
+    await page.route(poll, (route) => route.abort());
+    down = true;
+    for (const ws of open.splice(0)) await ws.close();
+    await page.locator(".live-reconnecting").waitFor();
+    await sendSms("Your Telegram code is 775511");
+    await page.waitForTimeout(1500);
+    assert.equal(await page.locator(".code-value").count(), 0);
+    down = false;
+    await page.locator(".code-value", { hasText: "775511" }).waitFor({ timeout: 30_000 });
+    const last = new URL(urls.at(-1) ?? "");
+    assert.equal(last.searchParams.get("after"), String(activation.lastSeq));
+    assert.ok(urls.length >= 3, "the page reconnected more than once while the connection was down");
+    await page.unroute(poll);
+
+    // Then only the socket cut: the card says so plainly and polls, so the next SMS shows while the
+    // socket is still down.
+    await page.locator(".live-live").waitFor();
+    await page.getByRole("button", { name: "Another SMS" }).click();
+    await page.getByText("Waiting for another SMS…").waitFor();
+    // The earlier code stays in sight while waiting for the next.
+    await page.locator(".code-previous", { hasText: "775511" }).waitFor();
+    down = true;
+    for (const ws of open.splice(0)) await ws.close();
+    await page.locator(".live-reconnecting", { hasText: "Connection lost" }).waitFor();
+    await shot(page, "23-connection-lost");
+    await sendSms("Telegram code: 220033");
+    await page.locator(".code-value", { hasText: "220033" }).waitFor();
+    assert.equal(
+      await page.locator(".live-reconnecting").count(),
+      1,
+      "the socket came back: nothing was tested",
+    );
+    down = false;
+    await page.locator(".live-live").waitFor({ timeout: 30_000 });
+    assert.deepEqual(problems, []);
+  },
+);
+
+scenario(
+  "with three live numbers in the compact table, a code reaches the tab title, the favicon and a notification",
+  {},
+  async (context) => {
+    // Records the notifications the page shows (the browser's own, with permission granted).
+    await context.grantPermissions(["notifications"], { origin: BASE });
+    await context.addInitScript(() => {
+      const Real = window.Notification;
+      /** @type {string[]} */
+      const shown = [];
+      Object.assign(window, { e2eNotifications: shown });
+      window.Notification = class extends Real {
+        /** @param {string} title @param {NotificationOptions} [options] */
+        constructor(title, options) {
+          super(title, options);
+          shown.push(title);
+        }
+      };
+    });
+    const { page, problems } = await openPage(context);
+    await signUp(page, "attention");
+    await demoTopUp(page, "10.00");
+
+    // Sound and notification are off until asked for; the choice is remembered.
+    await nav(page, "Settings");
+    await page.getByLabel("Show a browser notification").check();
+    await page.getByLabel("Play a short sound").check();
+    await page.reload();
+    assert.equal(await page.getByLabel("Show a browser notification").isChecked(), true);
+    assert.equal(await page.getByLabel("Play a short sound").isChecked(), true);
+
+    const bought = [];
+    for (const service of ["Telegram", "WhatsApp", "Google"]) bought.push(await buyNumber(page, service));
+    await nav(page, "Dashboard");
+    await page.getByRole("button", { name: "Table" }).click();
+    const rows = page.locator(".act-table tbody tr");
+    await rows.nth(2).waitFor();
+    assert.equal(await rows.count(), 3);
+    assert.deepEqual(await page.locator(".act-table thead th").allTextContents(), [
+      "Service",
+      "Country",
+      "Number",
+      "Status",
+      "Code",
+      "Time left",
+      "Actions",
+    ]);
+    await shot(page, "24-table-view");
+
+    // The customer is in another tab when the code comes.
+    const other = await openPage(context);
+    await other.page.goto("/prices");
+    await other.page.bringToFront();
+    const wa = bought[1];
+    await other.page.evaluate(
+      ({ id }) =>
+        fetch(`/simulator/activations/${id}/sms`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ text: "Your WhatsApp code: 318-204" }),
+        }),
+      wa,
+    );
+    await page.locator(".act-table-row", { hasText: "318204" }).waitFor();
+    await page.waitForFunction(() => document.title === "318204 · WhatsApp · SMSPROF");
+    assert.match(
+      (await page.locator('link[rel="icon"]').getAttribute("href")) ?? "",
+      /^data:image\/svg\+xml/,
+    );
+    assert.deepEqual(await page.evaluate(() => /** @type {any} */ (window).e2eNotifications), [
+      "WhatsApp code: 318204",
+    ]);
+
+    // The choice of view is remembered for the account.
+    await page.reload();
+    await page.locator(".act-table tbody tr").nth(2).waitFor();
+    assert.equal(await page.getByRole("button", { name: "Table" }).getAttribute("aria-pressed"), "true");
+
+    // Cancelled with no code, the number is replaced by one of the same service and country in one click.
+    const tg = bought[0];
+    await page
+      .locator(".act-table-row", { hasText: "Telegram" })
+      .getByRole("button", { name: /^Cancel/ })
+      .click();
+    await page.locator(".act-table-row", { hasText: "Telegram" }).locator(".status-cancelled").waitFor();
+    await page.goto(`/numbers/${tg.id}`);
+    await page.getByRole("button", { name: "Replace number" }).click();
+    await page.waitForURL((url) => url.pathname.startsWith("/numbers/") && !url.pathname.endsWith(tg.id));
+    await page.locator(".act-card .phone-number").waitFor();
+    const id = decodeURIComponent(new URL(page.url()).pathname.replace("/numbers/", ""));
+    const replacement = (await apiGet(page, `/api/v1/activations/${id}`)).body;
+    assert.equal(replacement.service, tg.service);
+    assert.equal(replacement.country, tg.country);
+    assert.equal(replacement.status, "waiting");
+    // The number reads in groups, and copies with or without the country code.
+    assert.match((await page.locator(".act-card .phone-number").textContent()) ?? "", /^\+\d{1,3} \d{3} /);
+    await page.getByRole("button", { name: /^Copy without \+\d+: number without the country code$/ }).click();
+    const national = await page.evaluate(() => navigator.clipboard.readText());
+    assert.ok(replacement.phone.endsWith(national) && replacement.phone.length > national.length + 1);
+    assert.equal(
+      await page.getByRole("button", { name: "Copied the number without the country code" }).count(),
+      1,
+    );
+    assert.deepEqual([...problems, ...other.problems], []);
+  },
+);
+
+scenario(
+  "buying faster: other names find services, favourites come first, a top-up leads back to the order, buy again",
+  {},
+  async (context) => {
+    const { page, problems } = await openPage(context);
+    await signUp(page, "faster");
+    await nav(page, "Buy");
+    const services = page.locator(".option-wrap:has(.service-option):not([hidden])");
+    await services.first().waitFor();
+    // Popular first.
+    assert.match((await services.first().textContent()) ?? "", /Telegram/);
+    const search = page.getByPlaceholder(/Search services/);
+    for (const [typed, want] of [
+      ["gmail", "Google"],
+      ["twitter", "Twitter / X"],
+    ]) {
+      await search.fill(typed);
+      assert.deepEqual(await services.locator(".option-name").allTextContents(), [want], typed);
     }
-    ws.connectToServer();
-    open.push(ws);
-  });
-  await page.reload();
-  await page.locator(".live-live").waitFor();
+    await search.fill("");
 
-  down = true;
-  for (const ws of open) await ws.close();
-  await page.locator(".live-reconnecting").waitFor();
-  // The SMS arrives while the page has no connection at all.
-  const sent = await page.evaluate(
-    ({ id }) =>
-      fetch(`/simulator/activations/${id}/sms`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ text: "Your Telegram code is 775511" }),
-      }).then((r) => r.status),
-    activation,
-  );
-  assert.ok(sent < 300, `the simulator answered ${sent}`);
-  await page.waitForTimeout(1500);
-  assert.equal(await page.locator(".code-value").count(), 0);
-  down = false;
-  await page.locator(".code-value", { hasText: "775511" }).waitFor({ timeout: 30_000 });
-  const last = new URL(urls.at(-1) ?? "");
-  assert.equal(last.searchParams.get("after"), String(activation.lastSeq));
-  assert.ok(urls.length >= 3, "the page reconnected more than once while the connection was down");
-  assert.deepEqual(problems, []);
-});
+    // A starred service is first, here and on any other device (it is stored with the account).
+    await page.getByRole("button", { name: "Favourite: WhatsApp" }).click();
+    await page.getByRole("button", { name: "Favourite: WhatsApp", pressed: true }).waitFor();
+    assert.deepEqual((await apiGet(page, "/api/v1/me/favourites")).body, { services: ["wa"], countries: [] });
+    await page.reload();
+    await services.first().waitFor();
+    assert.match((await services.first().textContent()) ?? "", /WhatsApp/);
+
+    // Countries sort by stock; a starred country comes first.
+    await page.locator(".service-option", { hasText: "WhatsApp" }).click();
+    await page.getByLabel("Sort", { exact: true }).selectOption("stock");
+    const stock = await page
+      .locator(".country-option:not(.is-out) .option-meta")
+      .evaluateAll((els) => els.map((el) => Number.parseInt(el.textContent ?? "", 10)));
+    assert.deepEqual(
+      stock,
+      stock.toSorted((a, b) => b - a),
+      "countries not sorted by stock",
+    );
+    const lastName =
+      (await page.locator(".country-option:not(.is-out) .option-name").last().textContent()) ?? "";
+    await page.getByRole("button", { name: `Favourite: ${lastName}` }).click();
+    await page.getByRole("button", { name: `Favourite: ${lastName}`, pressed: true }).waitFor();
+    await page.reload();
+    await page.locator(".country-option").first().waitFor();
+    assert.equal(await page.locator(".country-option .option-name").first().textContent(), lastName);
+    await shot(page, "25-buy-favourites");
+
+    // No balance: the order leads to a top-up, and the top-up back to the order.
+    await page.locator(".country-option").first().click();
+    const wanted = new URL(page.url());
+    await page.locator(".order-card").getByRole("link", { name: "Top up" }).click();
+    await page.waitForURL(/\/balance\?next=/);
+    await page.getByText("go straight back to your order").waitFor();
+    await demoTopUp(page, "5.00");
+    await page.waitForURL((url) => url.pathname === "/buy" && url.search === wanted.search);
+    await page.locator(".buy-button").click();
+    await page.waitForURL(/\/numbers\/act_/);
+    const id = decodeURIComponent(new URL(page.url()).pathname.replace("/numbers/", ""));
+    const bought = (await apiGet(page, `/api/v1/activations/${id}`)).body;
+    assert.equal(bought.service, "wa");
+
+    // Bought once, it is one click away on the Buy screen.
+    await nav(page, "Buy");
+    await page.getByRole("link", { name: /WhatsApp · .* buy again/ }).click();
+    await page.locator(".buy-button").waitFor();
+    assert.equal(new URL(page.url()).searchParams.get("country"), String(bought.country));
+    assert.equal(await page.locator(".service-option input:checked").getAttribute("value"), "wa");
+    assert.deepEqual(problems, []);
+  },
+);
+
+for (const [label, options] of /** @type {const} */ ([
+  ["desktop, light", {}],
+  ["desktop, dark", { colorScheme: "dark" }],
+  ["phone, light", { viewport: { width: 390, height: 844 }, isMobile: true }],
+  ["phone, dark", { viewport: { width: 390, height: 844 }, isMobile: true, colorScheme: "dark" }],
+])) {
+  scenario(`axe-core finds no WCAG A/AA violation on any screen (${label})`, options, async (context) => {
+    const { page, problems } = await openPage(context);
+    for (const [path, ready] of [
+      ["/", "table.price-table"],
+      ["/prices", "table.price-table"],
+      ["/no/such/page", "h1"],
+      ["/login", "form"],
+      ["/signup", "form"],
+    ]) {
+      await page.goto(path);
+      await page.locator(ready).first().waitFor();
+      await assertAccessible(page, path);
+    }
+    await signUp(page, "axe");
+    await demoTopUp(page, "10.00");
+    const bought = await buyNumber(page);
+    await simulateSms(page, "Your Telegram code is 404040");
+    await page.locator(".code-value", { hasText: "404040" }).waitFor();
+    await assertAccessible(page, "/numbers/<id>");
+    for (const [path, ready] of [
+      ["/", ".act-card"],
+      [`/buy?service=${bought.service}&country=${bought.country}`, ".buy-button"],
+      ["/history", ".act-row"],
+      ["/balance", ".txn-row"],
+      ["/keys", "form"],
+      ["/security", ".sec-row"],
+      ["/settings", ".device-row"],
+    ]) {
+      await page.goto(path);
+      await page.locator(ready).first().waitFor();
+      await page.waitForLoadState("networkidle");
+      await assertAccessible(page, path);
+    }
+    // The compact table too.
+    await page.goto("/");
+    await page.getByRole("button", { name: "Table" }).click();
+    await page.locator(".act-table-row").waitFor();
+    await assertAccessible(page, "/ (table)");
+    assert.deepEqual(problems, []);
+  });
+}
 
 scenario(
   "at phone width, in dark mode, every main screen fits and works",
   { viewport: { width: 390, height: 844 }, colorScheme: "dark", isMobile: true },
   async (context) => {
     const { page, problems } = await openPage(context);
-    await page.goto("/#/signup");
+    await page.goto("/signup");
     await page.getByRole("heading", { name: "Create your account" }).waitFor();
     await assertNoHorizontalScroll(page, "signup");
     await shot(page, "phone-01-signup");
@@ -632,7 +1190,7 @@ scenario(
     await assertNoHorizontalScroll(page, "activation");
     await shot(page, "phone-04-activation");
 
-    await page.goto("/#/");
+    await page.goto("/");
     await page.locator(".act-card").waitFor();
     await assertNoHorizontalScroll(page, "home with a number");
     // A returning customer sees the number and its code before the top-up form.
@@ -642,7 +1200,7 @@ scenario(
     await shot(page, "phone-05-home-active");
 
     // A link to an offer shows the countries (heading clear of the sticky header) and the order.
-    await page.goto(`/#/buy?service=${bought.service}&country=${bought.country}`);
+    await page.goto(`/buy?service=${bought.service}&country=${bought.country}`);
     await page.locator(".buy-button").waitFor();
     assert.ok(await onScreen(page.locator(".buy-button")), "the Buy button is off screen on a deep link");
     assert.ok(
@@ -656,11 +1214,11 @@ scenario(
     await page.screenshot({ path: join(OUT, "phone-03b-buy-deep-link.png"), animations: "disabled" });
     for (const [path, heading, name] of [
       ["/history", "History", "phone-06-history"],
-      ["/billing", "Balance & transactions", "phone-07-billing"],
+      ["/balance", "Balance & transactions", "phone-07-billing"],
       ["/keys", "API keys", "phone-08-keys"],
       ["/privacy", "Privacy Policy", "phone-09-privacy"],
     ]) {
-      await page.goto(`/#${path}`);
+      await page.goto(path);
       await page.getByRole("heading", { name: heading, level: 1 }).waitFor();
       await page.waitForLoadState("networkidle");
       await assertNoHorizontalScroll(page, path);
@@ -675,14 +1233,14 @@ scenario(
   {},
   async (context) => {
     const { page, problems } = await openPage(context);
-    await page.goto("/#/signup");
+    await page.goto("/signup");
     await page.getByRole("heading", { name: "Create your account" }).waitFor();
 
     await page.keyboard.press("Tab");
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Skip to content");
     await page.keyboard.press("Enter");
     assert.equal(await page.evaluate(() => document.activeElement?.id), "main");
-    assert.match(page.url(), /#\/signup$/);
+    assert.match(page.url(), /\/signup$/);
     await page.keyboard.press("Tab");
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("name")), "email");
     const ring = await page.evaluate(
@@ -706,7 +1264,7 @@ scenario(
     await page.getByRole("heading", { name: "Dashboard" }).waitFor();
 
     // A wrong password shows the API's own message, plainly.
-    await page.getByRole("button", { name: "Log out" }).click();
+    await page.getByRole("button", { name: "Log out", exact: true }).click();
     await page.getByLabel("Email").fill(uniqueEmail("nobody"));
     await page.getByLabel("Password").fill("not-the-password");
     await page.getByRole("button", { name: "Log in" }).click();
@@ -742,6 +1300,35 @@ scenario("a customer downloads their data and deletes their account from Setting
   await page.locator(".sec-row.is-warning", { hasText: "Failed password change" }).waitFor();
   await nav(page, "Settings");
 
+  // Another device signs in; this one sees it in the list and signs it out.
+  const laptop = await newContext();
+  try {
+    const other = await laptop.newPage();
+    await other.goto("/login");
+    await other.getByLabel("Email").fill(email);
+    await other.getByLabel("Password").fill(PASSWORD);
+    await other.getByRole("button", { name: "Log in" }).click();
+    await other.getByRole("heading", { name: "Dashboard" }).waitFor();
+    await page.reload();
+    const devices = page.locator(".device-row");
+    await devices.nth(1).waitFor();
+    assert.equal(await devices.count(), 2);
+    assert.equal(await page.locator(".device-row .tag", { hasText: "this device" }).count(), 1);
+    await page
+      .locator(".device-row:not(:has(.tag))")
+      .getByRole("button", { name: /^Sign out this device/ })
+      .click();
+    await page
+      .getByText(/^Signed out /)
+      .first()
+      .waitFor();
+    await page.locator(".device-row").nth(1).waitFor({ state: "detached" });
+    assert.equal((await apiGet(other, "/api/v1/me")).status, 401);
+    await shot(page, "12c-settings-devices");
+  } finally {
+    await laptop.close();
+  }
+
   const [download] = await Promise.all([
     page.waitForEvent("download"),
     page.getByRole("link", { name: "Download my data" }).click(),
@@ -766,6 +1353,57 @@ scenario("a customer downloads their data and deletes their account from Setting
 });
 
 scenario(
+  "two-factor sign-in: set up with an app's code, then sign in with a code or a recovery code",
+  {},
+  async (context) => {
+    const { page, problems } = await openPage(context);
+    const email = await signUp(page, "totp");
+    await nav(page, "Settings");
+    await page.getByRole("button", { name: "Set up two-factor sign-in" }).click();
+    const secret = ((await page.locator(".totp-secret").textContent()) ?? "").replace(/\s/g, "");
+    assert.match(secret, /^[A-Z2-7]{32}$/);
+    // The previous step's code, so the sign-in below can use the current one.
+    await page.getByLabel("Code from the app").fill(totpCode(secret, Date.now() - 30_000));
+    await page.getByRole("button", { name: "Turn on" }).click();
+    await page.getByText("Two-factor sign-in is on.").waitFor();
+    const codes = await page.locator(".recovery-codes li").allTextContents();
+    assert.equal(codes.length, 10);
+    await shot(page, "26-totp-recovery-codes");
+    await page.getByRole("button", { name: "I have saved them" }).click();
+    await page.getByText("10 recovery codes left").waitFor();
+
+    const signIn = async (/** @type {string} */ second) => {
+      await page.getByRole("button", { name: "Log out", exact: true }).click();
+      await page.getByLabel("Email").fill(email);
+      await page.getByLabel("Password").fill(PASSWORD);
+      await page.getByRole("button", { name: "Log in" }).click();
+      // The password was right: now the code.
+      const field = page.getByLabel("Authentication code");
+      await field.waitFor();
+      assert.equal((await focusedElement(page)).name, "code");
+      await field.fill(second);
+      await page.getByRole("button", { name: "Log in" }).click();
+      await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+    };
+    await signIn(totpCode(secret));
+    await shot(page, "27-totp-signed-in");
+    await signIn(codes[0] ?? "");
+    await nav(page, "Settings");
+    await page.getByText("9 recovery codes left").waitFor();
+    // A spent recovery code does not work twice.
+    await page.getByRole("button", { name: "Log out", exact: true }).click();
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.getByLabel("Authentication code").fill(codes[0] ?? "");
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.locator("[data-field=code] .field-error", { hasText: "used already" }).waitFor();
+    assert.equal((await apiGet(page, "/api/v1/me")).status, 401);
+    assert.deepEqual(problems, []);
+  },
+);
+
+scenario(
   "the links from the emails verify the address and reset a forgotten password",
   {},
   async (context) => {
@@ -780,7 +1418,7 @@ scenario(
     await page.getByRole("heading", { name: "Dashboard" }).waitFor();
     assert.equal(await page.getByText("Please verify your email").count(), 0);
 
-    await page.getByRole("button", { name: "Log out" }).click();
+    await page.getByRole("button", { name: "Log out", exact: true }).click();
     await page.getByRole("link", { name: "Forgot your password?" }).click();
     await page.getByRole("heading", { name: "Forgot your password?" }).waitFor();
     await page.getByLabel("Email").fill(email);
@@ -796,7 +1434,7 @@ scenario(
     await shot(page, "22-reset");
     // The same link again: it is spent, and the page says so with the way to a fresh one.
     const resetLink = await emailLink(email, "reset-password");
-    await page.goto("/#/");
+    await page.goto("/");
     await page.goto(resetLink);
     await page.getByLabel("New password").fill("third-otter-lantern-55");
     await page.getByRole("button", { name: "Set new password" }).click();
@@ -804,7 +1442,7 @@ scenario(
     await shot(page, "22b-reset-link-spent");
 
     // Signing in to a screen that does not load the balance itself still shows it in the header.
-    await page.goto("/#/login?next=%2Fsecurity");
+    await page.goto("/login?next=%2Fsecurity");
     await page.getByLabel("Email").fill(email);
     await page.getByLabel("Password").fill(newPassword);
     await page.getByRole("button", { name: "Log in" }).click();

@@ -10,7 +10,7 @@ export const activationView = async ({ main, params, signal }) => {
   const body = h("div", { class: "act-page" }, spinner("Loading the number…"));
   mount(
     main,
-    pageHeader("Your number", null, h("a", { class: "btn btn-secondary", href: "#/buy" }, "Buy another")),
+    pageHeader("Your number", null, h("a", { class: "btn btn-secondary", href: "/buy" }, "Buy another")),
     body,
   );
   try {
@@ -22,12 +22,12 @@ export const activationView = async ({ main, params, signal }) => {
     mount(
       body,
       activationCard(activation, { catalog, signal }),
-      h("p", null, h("a", { href: "#/" }, "← All active numbers")),
+      h("p", null, h("a", { href: "/" }, "← All active numbers")),
     );
   } catch (err) {
     if (signal.aborted) return;
     const errors = errorBox();
     errors.show(err);
-    mount(body, errors, h("p", null, h("a", { href: "#/history" }, "See your history")));
+    mount(body, errors, h("p", null, h("a", { href: "/history" }, "See your history")));
   }
 };

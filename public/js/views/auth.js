@@ -52,15 +52,41 @@ export const loginView = ({ main, query }) => {
       h("button", { type: "submit", class: "btn btn-primary btn-block" }, "Log in"),
     )
   );
-  onSubmit(form, "Logging in…", async (values) => {
-    await api.post(
-      "/api/v1/auth/login",
-      { email: values.email, password: values.password },
-      { quiet401: true },
-    );
-    await loadMe();
-    navigate(nextPath(query));
+  // The second step of an account with two-factor sign-in: shown when the server asks for it.
+  const second = field({
+    label: "Authentication code",
+    name: "code",
+    autocomplete: "one-time-code",
+    inputmode: "text",
+    hint: "The 6-digit code from your authenticator app, or one of your recovery codes.",
   });
+  second.hidden = true;
+  form.querySelector("button[type=submit]")?.before(second);
+  const secondInput = /** @type {HTMLInputElement} */ (second.querySelector("input"));
+  onSubmit(
+    form,
+    "Logging in…",
+    async (values) => {
+      const typed = String(values.code ?? "").replace(/\s/g, "");
+      /** @type {Record<string, unknown>} */
+      const body = { email: values.email, password: values.password };
+      if (typed) Object.assign(body, /^\d{6}$/.test(typed) ? { totpCode: typed } : { recoveryCode: typed });
+      try {
+        await api.post("/api/v1/auth/login", body, { quiet401: true });
+      } catch (err) {
+        if (err instanceof ApiError && err.code === "TOTP_REQUIRED" && second.hidden) {
+          second.hidden = false;
+          secondInput.required = true;
+          secondInput.focus();
+          return;
+        }
+        throw err;
+      }
+      await loadMe();
+      navigate(nextPath(query));
+    },
+    { fieldFor: { TOTP_INVALID: "code", RECOVERY_CODE_INVALID: "code", TOTP_REQUIRED: "code" } },
+  );
   mount(
     main,
     authPage(
@@ -79,8 +105,8 @@ export const loginView = ({ main, query }) => {
       h(
         "p",
         { class: "auth-links" },
-        h("a", { href: "#/forgot" }, "Forgot your password?"),
-        h("span", null, "New here? ", h("a", { href: "#/signup" }, "Create an account")),
+        h("a", { href: "/forgot" }, "Forgot your password?"),
+        h("span", null, "New here? ", h("a", { href: "/signup" }, "Create an account")),
       ),
     ),
   );
@@ -139,7 +165,7 @@ export const signupView = ({ main }) => {
       h(
         "p",
         { class: "auth-links" },
-        h("span", null, "Already have an account? ", h("a", { href: "#/login" }, "Log in")),
+        h("span", null, "Already have an account? ", h("a", { href: "/login" }, "Log in")),
       ),
     ),
   );
@@ -172,7 +198,7 @@ export const forgotView = ({ main }) => {
       "Enter your email and we will send you a link to choose a new one.",
       done,
       form,
-      h("p", { class: "auth-links" }, h("a", { href: "#/login" }, "Back to log in")),
+      h("p", { class: "auth-links" }, h("a", { href: "/login" }, "Back to log in")),
     ),
   );
 };
@@ -200,13 +226,13 @@ export const resetView = ({ main, query }) => {
     "div",
     { class: "alert alert-success", role: "status", hidden: true },
     "Your password has been changed and every other session was signed out. ",
-    h("a", { href: "#/login" }, "Log in with your new password"),
+    h("a", { href: "/login" }, "Log in with your new password"),
   );
   const expired = h(
     "div",
     { class: "alert alert-error", role: "alert", tabindex: "-1", hidden: true },
     "This link has expired or was already used: reset links work once and only for a short time. ",
-    h("a", { href: "#/forgot" }, "Request a new reset email"),
+    h("a", { href: "/forgot" }, "Request a new reset email"),
   );
   onSubmit(form, "Saving…", async (values) => {
     try {
@@ -257,7 +283,7 @@ export const verifyEmailView = async ({ main, query, signal }) => {
         "Thank you — your email address is confirmed.",
         h(
           "a",
-          { class: "btn btn-primary btn-block", href: session.me ? "#/" : "#/login" },
+          { class: "btn btn-primary btn-block", href: session.me ? "/" : "/login" },
           session.me ? "Go to the dashboard" : "Log in",
         ),
       ),
@@ -272,7 +298,7 @@ export const verifyEmailView = async ({ main, query, signal }) => {
         errors,
         h(
           "a",
-          { class: "btn btn-secondary btn-block", href: session.me ? "#/settings" : "#/login" },
+          { class: "btn btn-secondary btn-block", href: session.me ? "/settings" : "/login" },
           "Continue",
         ),
       ),

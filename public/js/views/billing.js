@@ -1,8 +1,11 @@
 // Balance, top-ups (and the return from Stripe Checkout), and the ledger as the customer sees it.
 import { api, query } from "../api.js";
-import { h, mount } from "../dom.js";
-import { dateTime, ledgerLabel, money, signedMoney } from "../format.js";
-import { refreshBalance } from "../session.js";
+import { getCatalog } from "../catalog.js";
+import { allPages, downloadCsv } from "../csv.js";
+import { h, mount, nextId } from "../dom.js";
+import { dateTime, ledgerLabel, money, phoneParts, signedMoney } from "../format.js";
+import { navigate } from "../router.js";
+import { refreshBalance, session } from "../session.js";
 import { topUpForm } from "../topup.js";
 import { emptyState, errorBox, pageHeader, spinner, whileBusy } from "../ui.js";
 import { balanceFigures } from "./home.js";
@@ -81,6 +84,9 @@ const checkoutOutcome = (sessionId, signal) => {
 
 /** @param {import("../router.js").ViewContext} ctx */
 export const billingView = ({ main, signal, query: params }) => {
+  // Sent here from an order short of money: back to it once the credit is in.
+  const rawNext = params.get("next") ?? "";
+  const next = rawNext.startsWith("/") && !rawNext.startsWith("//") ? rawNext : "";
   const checkout = params.get("checkout");
   const sessionId = params.get("session_id");
   const notice =
@@ -102,34 +108,173 @@ export const billingView = ({ main, signal, query: params }) => {
   );
   /** @type {string | null} */
   let cursor = null;
+  /** Every entry loaded so far, newest first; the list is drawn from it, grouped. @type {Txn[]} */
+  let entries = [];
+  /** The numbers the entries name, to show service, country and number. @type {Map<string, any>} */
+  const numbers = new Map();
+  const filterId = nextId("txn-kind");
+  const kindFilter = /** @type {HTMLSelectElement} */ (
+    h(
+      "select",
+      { id: filterId, name: "kind" },
+      [
+        ["", "Everything"],
+        ["numbers", "Numbers"],
+        ["topups", "Top-ups"],
+        ["other", "Refunds and adjustments"],
+      ].map(([value, text]) => h("option", { value }, text)),
+    )
+  );
+
+  /**
+   * The available balance right after each entry, walking back from today's: the entries are the
+   * only thing that changes it.
+   * @param {Txn[]} newestFirst
+   */
+  const runningBalances = (newestFirst) => {
+    /** @type {Map<string, number>} */
+    const after = new Map();
+    let balance = session.balance?.available ?? 0;
+    for (const t of newestFirst) {
+      after.set(t.id, balance);
+      balance -= t.amount;
+    }
+    return after;
+  };
+
+  /**
+   * One line per number (its hold, charge or release together), one per other entry; newest first.
+   * @param {Txn[]} newestFirst
+   */
+  const groups = (newestFirst) => {
+    /** @type {Map<string, Txn[]>} */
+    const byNumber = new Map();
+    /** @type {Txn[][]} */
+    const out = [];
+    for (const t of newestFirst) {
+      if (!t.reference.startsWith("act_")) {
+        out.push([t]);
+        continue;
+      }
+      const group = byNumber.get(t.reference);
+      if (group) group.push(t);
+      else {
+        const fresh = [t];
+        byNumber.set(t.reference, fresh);
+        out.push(fresh);
+      }
+    }
+    return out;
+  };
+
+  /** @param {Txn[]} group */
+  const kindOf = (group) => {
+    const t = /** @type {Txn} */ (group[0]);
+    if (t.reference.startsWith("act_")) return "numbers";
+    return t.kind === "top_up" ? "topups" : "other";
+  };
 
   /** @param {Txn} t */
-  const row = (t) =>
+  const entryLine = (t) =>
     h(
       "li",
-      { class: "row txn-row" },
+      { class: "entry" },
+      h("span", null, `${ledgerLabel(t.kind)} · ${dateTime(t.createdAt)}`),
+      h("span", { class: "muted small" }, ` ${explain(t)}`),
+      h("span", { class: "row-amount" }, t.amount === 0 ? "±0" : signedMoney(t.amount, t.currency)),
+    );
+
+  /** @param {Txn[]} group @param {Map<string, number>} after */
+  const groupRow = (group, after) => {
+    const newest = /** @type {Txn} */ (group[0]);
+    const net = group.reduce((sum, t) => sum + t.amount, 0);
+    const number = numbers.get(newest.reference);
+    const catalog = catalogNow;
+    const isNumber = newest.reference.startsWith("act_");
+    const title =
+      isNumber && number && catalog
+        ? `${catalog.serviceName(number.service)} · ${catalog.country(number.country)?.name ?? number.country}`
+        : isNumber
+          ? orderFailed(newest)
+            ? "Order not completed"
+            : "Number"
+          : ledgerLabel(newest.kind);
+    const words = [...group].reverse().map((t) => ledgerLabel(t.kind).toLowerCase());
+    return h(
+      "li",
+      { class: "row txn-row", dataset: { reference: newest.reference } },
       h(
         "div",
         { class: "row-main" },
-        h("span", { class: "row-title" }, ledgerLabel(t.kind)),
-        h("span", { class: "muted small" }, explain(t)),
+        h("span", { class: "row-title" }, title),
         h(
           "span",
           { class: "muted small" },
-          `${dateTime(t.createdAt)} · `,
-          orderFailed(t)
-            ? "order not completed"
-            : t.reference.startsWith("act_")
-              ? h("a", { href: `#/activations/${t.reference}`, translate: "no" }, "see the number")
-              : h("span", { translate: "no" }, t.reference),
+          isNumber && number
+            ? [
+                h(
+                  "a",
+                  { href: `/numbers/${newest.reference}`, translate: "no" },
+                  phoneParts(number.phone, catalog?.country(number.country)?.iso).grouped,
+                ),
+                ` · ${dateTime(newest.createdAt)}`,
+              ]
+            : [`${dateTime(newest.createdAt)} · `, h("span", { translate: "no" }, newest.reference)],
         ),
+        group.length > 1 || isNumber
+          ? h(
+              "details",
+              { class: "txn-entries" },
+              h("summary", { class: "small" }, words.join(", then ")),
+              h("ol", { class: "entry-list" }, [...group].reverse().map(entryLine)),
+            )
+          : h("span", { class: "muted small" }, explain(newest)),
       ),
       h(
         "span",
-        { class: `row-amount ${t.amount > 0 ? "plus" : t.amount < 0 ? "minus" : "muted"}` },
-        t.amount === 0 ? "±0" : signedMoney(t.amount, t.currency),
+        { class: "txn-figures" },
+        h(
+          "span",
+          { class: `row-amount ${net > 0 ? "plus" : net < 0 ? "minus" : "muted"}` },
+          net === 0 ? "±0" : signedMoney(net, newest.currency),
+        ),
+        h(
+          "span",
+          { class: "muted small balance-after" },
+          `balance ${money(after.get(newest.id) ?? 0, newest.currency)}`,
+        ),
       ),
     );
+  };
+
+  /** @type {import("../catalog.js").Catalog | null} */
+  let catalogNow = null;
+  const draw = () => {
+    const after = runningBalances(entries);
+    const want = kindFilter.value;
+    const shown = groups(entries).filter((g) => !want || kindOf(g) === want);
+    list.replaceChildren(...shown.map((g) => groupRow(g, after)));
+    mount(
+      status,
+      entries.length === 0
+        ? emptyState("No transactions yet. Top up to get started.")
+        : shown.length === 0
+          ? emptyState("No transactions of this kind among those loaded.")
+          : null,
+    );
+  };
+  kindFilter.addEventListener("change", draw);
+
+  /** Fetches the numbers the entries name that are not known yet. @param {Txn[]} items */
+  const learnNumbers = async (items) => {
+    const ids = [...new Set(items.map((t) => t.reference))].filter(
+      (r) => r.startsWith("act_") && !numbers.has(r),
+    );
+    const found = await Promise.all(
+      ids.map((id) => api.get(`/api/v1/activations/${encodeURIComponent(id)}`, { signal }).catch(() => null)),
+    );
+    for (const [i, a] of found.entries()) numbers.set(/** @type {string} */ (ids[i]), a);
+  };
 
   // A reload after a top-up can overtake a "Load more": only the newest first page may reset the list.
   let generation = 0;
@@ -137,16 +282,16 @@ export const billingView = ({ main, signal, query: params }) => {
   const load = async (first) => {
     if (first) cursor = null;
     const mine = first ? ++generation : generation;
-    const page = await api.get(`/api/v1/billing/transactions${query({ cursor })}`, { signal });
+    const [page, catalog] = await Promise.all([
+      api.get(`/api/v1/billing/transactions${query({ cursor })}`, { signal }),
+      getCatalog(),
+      first ? refreshBalance() : null,
+    ]);
+    await learnNumbers(page.items);
     if (signal.aborted || mine !== generation) return;
-    if (first) {
-      mount(
-        status,
-        page.items.length === 0 ? emptyState("No transactions yet. Top up to get started.") : null,
-      );
-      list.replaceChildren();
-    }
-    list.append(...page.items.map(row));
+    catalogNow = catalog;
+    entries = first ? page.items : [...entries, ...page.items];
+    draw();
     cursor = page.nextCursor;
     more.hidden = !cursor;
   };
@@ -160,6 +305,37 @@ export const billingView = ({ main, signal, query: params }) => {
     whileBusy(more, "Loading…", () => load(false)).catch((err) => errors.show(err)),
   );
 
+  const csv = /** @type {HTMLButtonElement} */ (
+    h("button", { type: "button", class: "btn btn-secondary btn-small" }, "Download CSV")
+  );
+  csv.addEventListener("click", async () => {
+    errors.clear();
+    try {
+      const all = await whileBusy(csv, "Preparing…", async () => {
+        await refreshBalance();
+        return allPages((at) =>
+          api.get(`/api/v1/billing/transactions${query({ cursor: at, limit: 100 })}`, { signal }),
+        );
+      });
+      const after = runningBalances(all);
+      downloadCsv("transactions.csv", [
+        ["id", "at", "kind", "amount", "reserved_change", "balance_after", "currency", "reference"],
+        ...all.map((/** @type {Txn} */ t) => [
+          t.id,
+          t.createdAt,
+          t.kind,
+          (t.amount / 100).toFixed(2),
+          ((t.heldDelta ?? 0) / 100).toFixed(2),
+          ((after.get(t.id) ?? 0) / 100).toFixed(2),
+          t.currency,
+          t.reference,
+        ]),
+      ]);
+    } catch (err) {
+      errors.show(err);
+    }
+  });
+
   mount(
     main,
     pageHeader("Balance & transactions"),
@@ -172,7 +348,14 @@ export const billingView = ({ main, signal, query: params }) => {
         "div",
         { class: "balance-topup" },
         h("h2", { class: "label" }, "Top up"),
-        topUpForm({ onCredited: reload }),
+        next
+          ? h(
+              "p",
+              { class: "alert alert-info", role: "status" },
+              "Add credit and you go straight back to your order.",
+            )
+          : null,
+        topUpForm({ onCredited: () => (next ? navigate(next) : reload()) }),
       ),
     ),
     h(
@@ -184,12 +367,17 @@ export const billingView = ({ main, signal, query: params }) => {
         { class: "hint" },
         "Buying a number reserves its price; the reservation is charged when a code arrives, or released if none does.",
       ),
+      h(
+        "div",
+        { class: "list-tools" },
+        h("div", { class: "field inline-field" }, h("label", { for: filterId }, "Show"), kindFilter),
+        csv,
+      ),
       errors,
       status,
       list,
       h("div", { class: "more" }, more),
     ),
   );
-  refreshBalance().catch(() => {});
   reload();
 };

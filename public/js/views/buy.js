@@ -1,18 +1,17 @@
-// Buying a number: find the service, pick a country by price and stock, buy.
-import { ApiError, api } from "../api.js";
+// Buying a number: find the service (search knows other names; starred and popular ones first),
+// pick a country by price, stock or success rate, buy. Recent purchases are one click from again.
+import { ApiError, api, request } from "../api.js";
 import { OTHER_SERVICE, reloadCatalog, sortServices } from "../catalog.js";
 import { h, mount, nextId } from "../dom.js";
 import { money } from "../format.js";
-import { navigate } from "../router.js";
+import { here, navigate } from "../router.js";
+import { countryWords, fold, matches, serviceWords } from "../search.js";
 import { refreshBalance, session } from "../session.js";
 import { countryBadge, emptyState, errorBox, pageHeader, serviceBadge, spinner, whileBusy } from "../ui.js";
 
 /** @typedef {import("../router.js").ViewContext} ViewContext */
 /** @typedef {import("../catalog.js").Catalog} Catalog */
 /** @typedef {import("../catalog.js").Price} Price */
-
-/** @param {string} text */
-const normalise = (text) => text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().trim();
 
 /**
  * A search box that hides the options whose text does not match.
@@ -27,10 +26,9 @@ const searchBox = (label, placeholder, options, none) => {
     h("input", { id, type: "search", placeholder, autocomplete: "off", spellcheck: "false" })
   );
   input.addEventListener("input", () => {
-    const q = normalise(input.value);
     let shown = 0;
     for (const el of options()) {
-      el.hidden = q !== "" && !normalise(el.dataset.search ?? "").includes(q);
+      el.hidden = !matches(el.dataset.search ?? "", input.value);
       if (!el.hidden) shown++;
     }
     none.hidden = shown > 0;
@@ -57,8 +55,17 @@ export const buyView = async ({ main, signal, query }) => {
   mount(main, pageHeader("Buy a number", "Pick the service you need a code for, then a country."), body);
   /** @type {Catalog} */
   let catalog;
+  /** @type {{ services: string[], countries: number[] }} */
+  let starred;
+  /** @type {{ items: any[] }} */
+  let recent;
   try {
-    catalog = await reloadCatalog();
+    // Asked together: the screen waits for one round trip, not three.
+    [catalog, starred, recent] = await Promise.all([
+      reloadCatalog(),
+      api.get("/api/v1/me/favourites", { signal }),
+      api.get("/api/v1/activations?scope=all&limit=20", { signal }).catch(() => ({ items: [] })),
+    ]);
   } catch (err) {
     if (signal.aborted) return;
     const errors = errorBox();
@@ -72,11 +79,42 @@ export const buyView = async ({ main, signal, query }) => {
   let country = Number(query.get("country") ?? Number.NaN);
   const summary = serviceSummary(catalog.prices);
 
+  /**
+   * A star that adds a service or a country to the account's favourites (shown first, on every
+   * device), or takes it off.
+   * @param {"service" | "country"} kind
+   * @param {string} ref
+   * @param {string} name
+   */
+  const starButton = (kind, ref, name) => {
+    const isStarred = () =>
+      kind === "service" ? starred.services.includes(ref) : starred.countries.includes(Number(ref));
+    const button = /** @type {HTMLButtonElement} */ (h("button", { type: "button", class: "star" }));
+    const draw = () => {
+      const on = isStarred();
+      button.textContent = on ? "★" : "☆";
+      button.setAttribute("aria-pressed", String(on));
+      button.setAttribute("aria-label", `Favourite: ${name}`);
+    };
+    button.addEventListener("click", async () => {
+      const path = `/api/v1/me/favourites/${kind}/${encodeURIComponent(ref)}`;
+      try {
+        starred = isStarred() ? await request("DELETE", path) : await request("PUT", path);
+        draw();
+      } catch (err) {
+        errors.show(err);
+      }
+    });
+    draw();
+    return button;
+  };
+
   const rememberChoice = () => {
     const q = new URLSearchParams();
     if (service) q.set("service", service);
     if (Number.isFinite(country)) q.set("country", String(country));
-    history.replaceState(null, "", `#/buy${q.size ? `?${q}` : ""}`);
+    if (sortSelect.value !== "price") q.set("sort", sortSelect.value);
+    history.replaceState(null, "", `/buy${q.size ? `?${q}` : ""}`);
   };
 
   // ── services ──
@@ -85,7 +123,7 @@ export const buyView = async ({ main, signal, query }) => {
     { class: "muted", hidden: true },
     `No service matches. Try “${catalog.serviceName(OTHER_SERVICE)}” for anything not listed.`,
   );
-  const services = sortServices(catalog.services);
+  const services = sortServices(catalog.services, starred.services);
   const serviceOptions = services.map((s) => {
     const info = summary.get(s.code);
     const input = h("input", { type: "radio", name: "service", value: s.code, checked: s.code === service });
@@ -97,16 +135,21 @@ export const buyView = async ({ main, signal, query }) => {
       showCountries("smooth");
     });
     return h(
-      "label",
-      { class: "option service-option", dataset: { search: `${s.name} ${s.code}` } },
-      input,
-      serviceBadge(s.code, s.name),
-      h("span", { class: "option-name" }, s.name),
+      "div",
+      { class: "option-wrap", dataset: { search: fold(`${s.name} ${s.code} ${serviceWords(s.code)}`) } },
       h(
-        "span",
-        { class: "option-meta" },
-        info?.from != null ? `from ${money(info.from, info.currency)}` : "out of stock",
+        "label",
+        { class: "option service-option" },
+        input,
+        serviceBadge(s.code, s.name),
+        h("span", { class: "option-name" }, s.name),
+        h(
+          "span",
+          { class: "option-meta" },
+          info?.from != null ? `from ${money(info.from, info.currency)}` : "out of stock",
+        ),
       ),
+      starButton("service", s.code, s.name),
     );
   });
   const servicePicker = h(
@@ -120,19 +163,57 @@ export const buyView = async ({ main, signal, query }) => {
 
   // ── countries ──
   const countryPanel = h("div", { class: "country-panel" });
+  const withRate = catalog.prices.some((p) => typeof p.successRate === "number");
+  const sortId = nextId("country-sort");
+  const sortSelect = /** @type {HTMLSelectElement} */ (
+    h(
+      "select",
+      { id: sortId, name: "sort" },
+      [
+        ["price", "Cheapest first"],
+        ["stock", "Most in stock"],
+        ...(withRate ? [["success", "Best success rate"]] : []),
+        ["name", "Name"],
+      ].map(([value, text]) =>
+        h("option", { value, selected: value === (query.get("sort") ?? "price") }, text),
+      ),
+    )
+  );
+  sortSelect.addEventListener("change", () => {
+    rememberChoice();
+    renderCountries();
+  });
+  /** @type {Record<string, (a: { price: Price, name: string }, b: { price: Price, name: string }) => number>} */
+  const countryOrder = {
+    price: (a, b) => a.price.price - b.price.price,
+    stock: (a, b) => b.price.stock - a.price.stock,
+    success: (a, b) => (b.price.successRate ?? -1) - (a.price.successRate ?? -1),
+    name: (a, b) => a.name.localeCompare(b.name),
+  };
   const renderCountries = () => {
+    const order = countryOrder[sortSelect.value] ?? countryOrder.price;
     const rows = catalog.prices
       .filter((p) => p.service === service)
-      .map((p) => ({ price: p, country: catalog.country(p.country) }))
-      .sort((a, b) => Number(b.price.stock > 0) - Number(a.price.stock > 0) || a.price.price - b.price.price);
+      .map((p) => {
+        const c = catalog.country(p.country);
+        return { price: p, country: c, name: c?.name ?? `Country ${p.country}` };
+      })
+      // In stock first, starred first, then the chosen order, then by name.
+      .sort(
+        (a, b) =>
+          Number(b.price.stock > 0) - Number(a.price.stock > 0) ||
+          Number(starred.countries.includes(b.price.country)) -
+            Number(starred.countries.includes(a.price.country)) ||
+          order(a, b) ||
+          a.name.localeCompare(b.name),
+      );
     if (!service) {
       mount(countryPanel, emptyState("Choose a service to see countries, prices and stock."));
       renderOrder();
       return;
     }
     const none = h("p", { class: "muted", hidden: true }, "No country matches.");
-    const options = rows.map(({ price, country: c }) => {
-      const name = c?.name ?? `Country ${price.country}`;
+    const options = rows.map(({ price, country: c, name }) => {
       const input = h("input", {
         type: "radio",
         name: "country",
@@ -145,17 +226,28 @@ export const buyView = async ({ main, signal, query }) => {
         rememberChoice();
         renderOrder();
       });
+      const rate = price.successRate;
       return h(
-        "label",
+        "div",
         {
-          class: `option country-option${price.stock <= 0 ? " is-out" : ""}`,
-          dataset: { search: `${name} ${c?.iso ?? ""}` },
+          class: "option-wrap",
+          dataset: { search: fold(`${name} ${c?.iso ?? ""} ${countryWords(c?.iso ?? "")}`) },
         },
-        input,
-        countryBadge(c?.iso ?? "??"),
-        h("span", { class: "option-name" }, name),
-        h("span", { class: "option-price" }, money(price.price, price.currency)),
-        h("span", { class: "option-meta" }, price.stock > 0 ? `${price.stock} in stock` : "out of stock"),
+        h(
+          "label",
+          { class: `option country-option${price.stock <= 0 ? " is-out" : ""}` },
+          input,
+          countryBadge(c?.iso ?? "??"),
+          h("span", { class: "option-name" }, name),
+          h("span", { class: "option-price" }, money(price.price, price.currency)),
+          h(
+            "span",
+            { class: "option-meta" },
+            price.stock > 0 ? `${price.stock} in stock` : "out of stock",
+            typeof rate === "number" ? ` · ${Math.round(rate)} % success` : "",
+          ),
+        ),
+        starButton("country", String(price.country), name),
       );
     });
     mount(
@@ -163,7 +255,12 @@ export const buyView = async ({ main, signal, query }) => {
       rows.length === 0
         ? emptyState("No country offers this service right now.")
         : [
-            searchBox("Search countries", "Search countries", () => options, none),
+            h(
+              "div",
+              { class: "country-tools" },
+              searchBox("Search countries", "Search countries", () => options, none),
+              h("div", { class: "field inline-field" }, h("label", { for: sortId }, "Sort"), sortSelect),
+            ),
             h("div", { class: "option-list" }, options),
             none,
           ],
@@ -219,7 +316,7 @@ export const buyView = async ({ main, signal, query }) => {
           ),
         );
         refreshBalance().catch(() => {});
-        navigate(`/activations/${activation.id}`);
+        navigate(`/numbers/${activation.id}`);
       } catch (err) {
         // The price or the stock changed since the page loaded: show the new ones with the message.
         if (err instanceof ApiError && (err.code === "WRONG_MAX_PRICE" || err.code === "NO_NUMBERS")) {
@@ -249,7 +346,15 @@ export const buyView = async ({ main, signal, query }) => {
               { class: "alert alert-info shortfall" },
               `Your balance is ${money(balance.available, balance.currency)}: you need ${money(shortfall, balance.currency)} more for this number.`,
             ),
-            h("a", { class: "btn btn-primary btn-large btn-block", href: "#/billing" }, "Top up"),
+            // The top-up brings the customer back to this very order.
+            h(
+              "a",
+              {
+                class: "btn btn-primary btn-large btn-block",
+                href: `/balance?next=${encodeURIComponent(here())}`,
+              },
+              "Top up",
+            ),
           ]
         : button,
     );
@@ -271,6 +376,7 @@ export const buyView = async ({ main, signal, query }) => {
       ),
     ),
   );
+  body.before(recentPurchases(recent.items, catalog));
   renderCountries();
   // A link to a service lands on its countries, as picking it would.
   if (service) showCountries("auto");
@@ -280,5 +386,40 @@ export const buyView = async ({ main, signal, query }) => {
   refreshBalance().then(
     (fresh) => signal.aborted || fresh.available === shownBalance || renderOrder(),
     () => {},
+  );
+};
+
+/**
+ * The last few different offers bought, each one click from being chosen again.
+ * @param {any[]} items activations, newest first
+ * @param {Catalog} catalog
+ */
+const recentPurchases = (items, catalog) => {
+  /** @type {Map<string, { service: string, country: number }>} */
+  const offers = new Map();
+  for (const a of items) {
+    const key = `${a.service}:${a.country}`;
+    if (!offers.has(key)) offers.set(key, { service: a.service, country: a.country });
+  }
+  const links = [...offers.values()].slice(0, 4).flatMap(({ service, country }) => {
+    const price = catalog.prices.find((p) => p.service === service && p.country === country);
+    if (!price || price.stock <= 0) return [];
+    const name = `${catalog.serviceName(service)} · ${catalog.country(country)?.name ?? country}`;
+    return [
+      h(
+        "a",
+        { class: "chip recent", href: `/buy?service=${service}&country=${country}` },
+        h("span", null, name),
+        h("span", { class: "muted" }, ` ${money(price.price, price.currency)}`),
+        h("span", { class: "visually-hidden" }, " — buy again"),
+      ),
+    ];
+  });
+  if (links.length === 0) return h("span", { hidden: true });
+  return h(
+    "section",
+    { class: "recent-purchases", "aria-labelledby": "recent-title" },
+    h("h2", { id: "recent-title", class: "label" }, "Buy again"),
+    h("div", { class: "chips" }, links),
   );
 };

@@ -1,6 +1,7 @@
 // Every number bought, newest first, filterable by service, country and status.
 import { api, query } from "../api.js";
 import { getCatalog, sortCountries, sortServices } from "../catalog.js";
+import { allPages, downloadCsv } from "../csv.js";
 import { h, mount, nextId } from "../dom.js";
 import { dateTime, money, statusLabel } from "../format.js";
 import { emptyState, errorBox, pageHeader, serviceBadge, spinner, whileBusy } from "../ui.js";
@@ -87,7 +88,7 @@ export const historyView = async ({ main, signal, query: params }) => {
     ),
   );
   const applyFilters = () => {
-    history.replaceState(null, "", `#/history${query(filters)}`);
+    history.replaceState(null, "", `/history${query(filters)}`);
     load();
   };
   form.addEventListener("change", (event) => {
@@ -124,8 +125,14 @@ export const historyView = async ({ main, signal, query: params }) => {
       h(
         "div",
         { class: "row-main" },
-        h("a", { href: `#/activations/${a.id}`, class: "row-title" }, `${name} · ${c?.name ?? a.country}`),
+        h("a", { href: `/numbers/${a.id}`, class: "row-title" }, `${name} · ${c?.name ?? a.country}`),
         h("span", { class: "muted small", translate: "no" }, `${a.phone} · ${dateTime(a.createdAt)}`),
+        h(
+          "a",
+          { class: "small buy-again", href: `/buy?service=${a.service}&country=${a.country}` },
+          "Buy again",
+          h("span", { class: "visually-hidden" }, `: ${name}, ${c?.name ?? a.country}`),
+        ),
       ),
       h("span", { class: "row-code", translate: "no" }, a.code ?? "—"),
       h("span", { class: `status status-${a.status}` }, statusLabel(a.status)),
@@ -137,14 +144,54 @@ export const historyView = async ({ main, signal, query: params }) => {
     );
   };
 
-  const fetchPage = () =>
-    api.get(`/api/v1/activations${query({ scope: "all", ...filters, cursor })}`, { signal });
+  /** @param {string | null} at */
+  const fetchPageAt = (at) =>
+    api.get(`/api/v1/activations${query({ scope: "all", ...filters, cursor: at })}`, { signal });
+  const fetchPage = () => fetchPageAt(cursor);
+
+  // What the list shows, with the current filters, as a file for a spreadsheet.
+  const csv = /** @type {HTMLButtonElement} */ (
+    h("button", { type: "button", class: "btn btn-secondary btn-small" }, "Download CSV")
+  );
+  csv.addEventListener("click", async () => {
+    errors.clear();
+    try {
+      const items = await whileBusy(csv, "Preparing…", () => allPages(fetchPageAt));
+      downloadCsv("history.csv", [
+        ["id", "bought_at", "service", "country", "phone", "status", "code", "price", "currency", "charged"],
+        ...items.map((/** @type {Activation} */ a) => [
+          a.id,
+          a.createdAt,
+          catalog.serviceName(a.service),
+          catalog.country(a.country)?.name ?? a.country,
+          a.phone,
+          a.status,
+          a.code ?? "",
+          (a.price / 100).toFixed(2),
+          a.currency,
+          a.charged ? "yes" : "no",
+        ]),
+      ]);
+    } catch (err) {
+      errors.show(err);
+    }
+  });
+  // Column names for the rows below; the rows' own text says the same to a screen reader.
+  const head = h(
+    "div",
+    { class: "row rows-head act-cols", "aria-hidden": "true" },
+    h("span"),
+    h("span", null, "Number"),
+    h("span", null, "Code"),
+    h("span", null, "Status"),
+    h("span", { class: "row-amount" }, "Charged"),
+  );
 
   const nothingFound = () => {
     if (!filters.service && !filters.country && !filters.status) {
       return emptyState(
         "Nothing here yet.",
-        h("a", { class: "btn btn-secondary", href: "#/buy" }, "Buy a number"),
+        h("a", { class: "btn btn-secondary", href: "/buy" }, "Buy a number"),
       );
     }
     const clear = h("button", { type: "button", class: "btn btn-secondary" }, "Clear filters");
@@ -164,6 +211,7 @@ export const historyView = async ({ main, signal, query: params }) => {
       if (signal.aborted || mine !== generation) return;
       mount(status, page.items.length === 0 ? nothingFound() : null);
       list.replaceChildren(...page.items.map(row));
+      head.hidden = page.items.length === 0;
       cursor = page.nextCursor;
       more.hidden = !cursor;
     } catch (err) {
@@ -185,6 +233,14 @@ export const historyView = async ({ main, signal, query: params }) => {
     }
   });
 
-  mount(results, form, errors, status, list, h("div", { class: "more" }, more));
+  mount(
+    results,
+    form,
+    h("div", { class: "list-tools" }, csv),
+    errors,
+    status,
+    h("div", { class: "rows-table" }, head, list),
+    h("div", { class: "more" }, more),
+  );
   load();
 };

@@ -1,10 +1,12 @@
 // Home: every number that is still live (first, so a returning customer sees the code at once), the
 // balance and a top-up.
 import { activationCard } from "../activation-card.js";
+import { activationTable } from "../activation-row.js";
 import { api } from "../api.js";
 import { getCatalog } from "../catalog.js";
 import { h, mount } from "../dom.js";
 import { money } from "../format.js";
+import { getPrefs, setPrefs } from "../prefs.js";
 import { onSessionChange, refreshBalance, session } from "../session.js";
 import { topUpForm } from "../topup.js";
 import { emptyState, errorBox, pageHeader, spinner, toast, whileBusy } from "../ui.js";
@@ -65,16 +67,12 @@ export const balanceFigures = (signal) => {
 /** @param {ViewContext} ctx */
 export const homeView = async ({ main, signal }) => {
   const list = h("div", { class: "act-list" }, spinner("Loading your numbers…"));
+  const heading = h("h2", { id: "active-title", class: "section-title" }, "Active numbers");
   mount(
     main,
-    pageHeader("Dashboard", null, h("a", { class: "btn btn-primary", href: "#/buy" }, "Buy a number")),
+    pageHeader("Dashboard", null, h("a", { class: "btn btn-primary", href: "/buy" }, "Buy a number")),
     verifyNotice(),
-    h(
-      "section",
-      { class: "active-numbers", "aria-labelledby": "active-title" },
-      h("h2", { id: "active-title", class: "section-title" }, "Active numbers"),
-      list,
-    ),
+    h("section", { class: "active-numbers", "aria-labelledby": "active-title" }, heading, list),
     h(
       "section",
       { class: "card balance-card", "aria-label": "Balance" },
@@ -89,15 +87,50 @@ export const homeView = async ({ main, signal }) => {
       api.get("/api/v1/activations?scope=active", { signal }),
     ]);
     if (signal.aborted) return;
-    mount(
-      list,
-      page.items.length === 0
-        ? emptyState(
-            "No active numbers. Buy one and the code will appear here the moment the SMS arrives.",
-            h("a", { class: "btn btn-secondary", href: "#/buy" }, "Buy a number"),
-          )
-        : page.items.map((/** @type {any} */ a) => activationCard(a, { catalog, signal, link: true })),
+    if (page.items.length === 0) {
+      // The header's button is the one way to buy: a second, differently styled one only confused.
+      mount(
+        list,
+        emptyState("No active numbers. Buy one and the code will appear here the moment the SMS arrives."),
+      );
+      return;
+    }
+    /** @type {AbortController | null} */
+    let shown = null;
+    /** @param {"cards" | "table"} view */
+    const show = (view) => {
+      // Each view opens its own live connections; the one it replaces closes its own.
+      shown?.abort();
+      const controller = new AbortController();
+      shown = controller;
+      const viewSignal = AbortSignal.any([signal, controller.signal]);
+      for (const button of toggle.querySelectorAll("button")) {
+        button.setAttribute("aria-pressed", String(button.dataset.view === view));
+      }
+      mount(
+        list,
+        view === "table"
+          ? activationTable(page.items, { catalog, signal: viewSignal })
+          : page.items.map((/** @type {any} */ a) =>
+              activationCard(a, { catalog, signal: viewSignal, link: true }),
+            ),
+      );
+    };
+    const toggle = h(
+      "div",
+      { class: "view-toggle", role: "group", "aria-label": "Show numbers as" },
+      h("button", { type: "button", class: "btn btn-small btn-ghost", dataset: { view: "cards" } }, "Cards"),
+      h("button", { type: "button", class: "btn btn-small btn-ghost", dataset: { view: "table" } }, "Table"),
     );
+    toggle.addEventListener("click", (event) => {
+      const button = /** @type {HTMLElement} */ (event.target).closest?.("button");
+      const view = button?.dataset.view === "table" ? "table" : "cards";
+      if (!button) return;
+      setPrefs({ view });
+      show(view);
+    });
+    heading.after(toggle);
+    show(getPrefs().view);
   } catch (err) {
     if (signal.aborted) return;
     const errors = errorBox();

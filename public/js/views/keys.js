@@ -36,8 +36,11 @@ export const keysView = ({ main, signal }) => {
     )
   );
 
-  /** @param {{ key: string, name: string }} created */
+  /** Which key the secret on screen belongs to: revoking that key takes its secret off the page. */
+  let shownKeyId = "";
+  /** @param {{ key: string, name: string, id?: string }} created */
   const showKey = (created) => {
+    shownKeyId = created.id ?? "";
     mount(
       fresh,
       h(
@@ -86,6 +89,11 @@ export const keysView = ({ main, signal }) => {
       try {
         await whileBusy(revoke, "Revoking…", () => api.del(`/api/v1/keys/${encodeURIComponent(key.id)}`));
         toast(`Revoked “${key.name}”.`);
+        if (key.id === shownKeyId) {
+          shownKeyId = "";
+          fresh.replaceChildren();
+          fresh.hidden = true;
+        }
         await load();
         // The row and its button are gone: land on the list they were in.
         document.getElementById("keys-title")?.focus();

@@ -1,10 +1,22 @@
 // Account settings: who you are, the email check, a new password, signing out everywhere.
 import { api } from "../api.js";
-import { h, mount } from "../dom.js";
-import { dateTime, money } from "../format.js";
+import { askNotificationPermission } from "../attention.js";
+import { h, mount, nextId } from "../dom.js";
+import { dateTime, device, money } from "../format.js";
+import { getPrefs, setPrefs } from "../prefs.js";
 import { navigate } from "../router.js";
 import { refreshBalance, session, setMe } from "../session.js";
-import { checkbox, errorBox, field, onSubmit, pageHeader, toast, whileBusy } from "../ui.js";
+import {
+  checkbox,
+  copyButton,
+  errorBox,
+  field,
+  onSubmit,
+  pageHeader,
+  spinner,
+  toast,
+  whileBusy,
+} from "../ui.js";
 import { verifyNotice } from "./home.js";
 import { emailChangeCard, restrictionCard } from "./privacy-settings.js";
 
@@ -94,15 +106,18 @@ export const settingsView = async ({ main, signal }) => {
         h("dd", null, dateTime(me.createdAt)),
       ),
     ),
+    alertSettings(),
+    twoFactorSettings(),
     h("section", { class: "card" }, h("h2", { class: "label" }, "Change password"), passwordForm),
     h(
       "section",
       { class: "card" },
-      h("h2", { class: "label" }, "Sessions"),
+      h("h2", { class: "label" }, "Signed-in devices"),
+      deviceList(errors),
       h(
         "p",
         null,
-        "Signed in on a device you no longer use? This signs out every session, including this one.",
+        "Signed in on a device you no longer use? Sign it out above, or sign out every session, including this one.",
       ),
       everywhere,
       errors,
@@ -175,4 +190,262 @@ const deleteAccount = () => {
     ),
     form,
   );
+};
+
+/** How a new code gets the customer's attention: the title and the badge always, these two on request. */
+const alertSettings = () => {
+  const prefs = getPrefs();
+  const soundId = nextId("pref-sound");
+  const notifyId = nextId("pref-notify");
+  const sound = /** @type {HTMLInputElement} */ (
+    h("input", { type: "checkbox", id: soundId, name: "sound" })
+  );
+  const notify = /** @type {HTMLInputElement} */ (
+    h("input", { type: "checkbox", id: notifyId, name: "notify" })
+  );
+  sound.checked = prefs.sound;
+  notify.checked = prefs.notify && "Notification" in window && Notification.permission === "granted";
+  const note = h("p", { class: "hint", role: "status" });
+  sound.addEventListener("change", () => setPrefs({ sound: sound.checked }));
+  notify.addEventListener("change", async () => {
+    note.textContent = "";
+    if (!notify.checked) {
+      setPrefs({ notify: false });
+      return;
+    }
+    // The browser asks only now, when the customer has said they want notifications.
+    const allowed = await askNotificationPermission();
+    notify.checked = allowed;
+    setPrefs({ notify: allowed });
+    if (!allowed)
+      note.textContent = "Your browser blocks notifications for this site; allow them in its site settings.";
+  });
+  return h(
+    "section",
+    { class: "card" },
+    h("h2", { class: "label" }, "When a code arrives"),
+    h(
+      "p",
+      null,
+      "The tab's title shows the code and its icon gets a red dot, even when you are in another tab.",
+    ),
+    h("div", { class: "check" }, sound, h("label", { for: soundId }, "Play a short sound")),
+    h("div", { class: "check" }, notify, h("label", { for: notifyId }, "Show a browser notification")),
+    note,
+  );
+};
+
+/**
+ * The account's live sessions, each with "Sign out this device"; the current one says so.
+ * @param {ReturnType<typeof errorBox>} errors
+ */
+const deviceList = (errors) => {
+  const list = h("ul", { class: "rows device-list" }, h("li", { class: "row" }, spinner()));
+  const load = async () => {
+    try {
+      const { sessions } = await api.get("/api/v1/me/sessions");
+      mount(list, sessions.map(deviceRow));
+    } catch (err) {
+      list.replaceChildren();
+      errors.show(err);
+    }
+  };
+  /** @param {{ id: string, createdAt: string, ip: string | null, userAgent: string | null, current: boolean }} s */
+  const deviceRow = (s) => {
+    const name = device(s.userAgent);
+    const out = /** @type {HTMLButtonElement} */ (
+      h(
+        "button",
+        {
+          type: "button",
+          class: "btn btn-small btn-secondary",
+          "aria-label": `Sign out this device: ${name}, signed in ${dateTime(s.createdAt)}`,
+        },
+        "Sign out this device",
+      )
+    );
+    out.addEventListener("click", async () => {
+      errors.clear();
+      try {
+        await whileBusy(out, "Signing out…", () =>
+          api.del(`/api/v1/me/sessions/${encodeURIComponent(s.id)}`),
+        );
+        if (s.current) {
+          setMe(null);
+          navigate("/login");
+          return;
+        }
+        toast(`Signed out ${name}.`);
+        await load();
+        list.focus();
+      } catch (err) {
+        errors.show(err);
+      }
+    });
+    return h(
+      "li",
+      { class: "row device-row" },
+      h(
+        "div",
+        { class: "row-main" },
+        h(
+          "span",
+          { class: "row-title" },
+          name,
+          s.current ? [" ", h("span", { class: "tag tag-ok" }, "this device")] : null,
+        ),
+        h("span", { class: "muted small" }, `Signed in ${dateTime(s.createdAt)}${s.ip ? ` · ${s.ip}` : ""}`),
+      ),
+      out,
+    );
+  };
+  list.setAttribute("tabindex", "-1");
+  load();
+  return list;
+};
+
+/** Two-factor sign-in: set up with an authenticator app (secret shown once), recovery codes, off. */
+const twoFactorSettings = () => {
+  const body = h("div", { class: "stack" }, spinner());
+  const errors = errorBox();
+  const draw = async () => {
+    errors.clear();
+    try {
+      const status = await api.get("/api/v1/me/totp");
+      mount(body, status.enabled ? onView(status.recoveryCodesLeft) : offView());
+    } catch (err) {
+      body.replaceChildren();
+      errors.show(err);
+    }
+  };
+  const offView = () => {
+    const start = /** @type {HTMLButtonElement} */ (
+      h("button", { type: "button", class: "btn btn-secondary" }, "Set up two-factor sign-in")
+    );
+    start.addEventListener("click", async () => {
+      errors.clear();
+      try {
+        const setup = await whileBusy(start, "Preparing…", () => api.post("/api/v1/me/totp/setup"));
+        mount(body, setupView(setup));
+      } catch (err) {
+        errors.show(err);
+      }
+    });
+    return [
+      h(
+        "p",
+        null,
+        "Off. With it on, signing in also asks for a code from an authenticator app on your phone.",
+      ),
+      start,
+    ];
+  };
+  /** @param {{ secret: string, otpauthUri: string }} setup */
+  const setupView = (setup) => {
+    const form = /** @type {HTMLFormElement} */ (
+      h(
+        "form",
+        { class: "stack narrow" },
+        field({
+          label: "Code from the app",
+          name: "code",
+          autocomplete: "one-time-code",
+          inputmode: "numeric",
+          required: true,
+        }),
+        h("button", { type: "submit", class: "btn btn-primary" }, "Turn on"),
+      )
+    );
+    onSubmit(
+      form,
+      "Checking…",
+      async (values) => {
+        const { recoveryCodes } = await api.post("/api/v1/me/totp/enable", {
+          code: String(values.code).replace(/\s/g, ""),
+        });
+        mount(body, codesView(recoveryCodes));
+      },
+      { fieldFor: { TOTP_INVALID: "code" } },
+    );
+    return [
+      h(
+        "p",
+        null,
+        "Add this key to your authenticator app (or open the link on your phone), then enter the code it shows.",
+      ),
+      h(
+        "div",
+        { class: "secret-row" },
+        h(
+          "code",
+          { class: "secret totp-secret", translate: "no" },
+          setup.secret.replace(/(.{4})/g, "$1 ").trim(),
+        ),
+        copyButton(() => setup.secret, "setup key"),
+      ),
+      h("p", null, h("a", { href: setup.otpauthUri }, "Open in an authenticator app")),
+      form,
+    ];
+  };
+  /** @param {string[]} codes */
+  const codesView = (codes) => {
+    const done = h("button", { type: "button", class: "btn btn-primary" }, "I have saved them");
+    done.addEventListener("click", draw);
+    return [
+      h("p", { class: "alert alert-success", role: "status" }, "Two-factor sign-in is on."),
+      h(
+        "p",
+        null,
+        "Keep these recovery codes somewhere safe: each signs you in once if you lose your phone. They are shown only now.",
+      ),
+      h(
+        "ol",
+        { class: "recovery-codes", translate: "no" },
+        codes.map((c) => h("li", null, h("code", null, c))),
+      ),
+      copyButton(() => codes.join("\n"), "recovery codes", "Copy the codes"),
+      done,
+    ];
+  };
+  /** @param {number} left */
+  const onView = (left) => {
+    const form = /** @type {HTMLFormElement} */ (
+      h(
+        "form",
+        { class: "stack narrow" },
+        field({
+          label: "Code from the app, or a recovery code",
+          name: "code",
+          autocomplete: "one-time-code",
+          required: true,
+        }),
+        h("button", { type: "submit", class: "btn btn-danger" }, "Turn off two-factor sign-in"),
+      )
+    );
+    onSubmit(
+      form,
+      "Turning off…",
+      async (values) => {
+        const typed = String(values.code).replace(/\s/g, "");
+        await api.post(
+          "/api/v1/me/totp/disable",
+          /^\d{6}$/.test(typed) ? { code: typed } : { recoveryCode: typed },
+        );
+        toast("Two-factor sign-in is off.");
+        await draw();
+      },
+      { fieldFor: { TOTP_INVALID: "code", RECOVERY_CODE_INVALID: "code" } },
+    );
+    return [
+      h(
+        "p",
+        null,
+        h("span", { class: "tag tag-ok" }, "on"),
+        ` Signing in asks for a code from your app. ${left} recovery codes left.`,
+      ),
+      form,
+    ];
+  };
+  draw();
+  return h("section", { class: "card" }, h("h2", { class: "label" }, "Two-factor sign-in"), body, errors);
 };
