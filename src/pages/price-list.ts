@@ -5,6 +5,8 @@
 import { html } from "hono/html";
 import { listCountries, listPrices, listServices } from "../activations/catalog";
 import type { Db } from "../db/client";
+import { now } from "../lib/time";
+import { routeKey, routeOutcomes, successRate } from "../providers/success";
 
 export const SORTS = ["service", "country", "price", "stock", "success"] as const;
 export type Sort = (typeof SORTS)[number];
@@ -24,16 +26,18 @@ export type PriceRow = {
 };
 
 export const loadPriceRows = async (db: Db): Promise<PriceRow[]> => {
-  const [services, countries, prices] = await Promise.all([
+  const [services, countries, prices, outcomes] = await Promise.all([
     listServices(db),
     listCountries(db),
     listPrices(db),
+    routeOutcomes(db, now()),
   ]);
   const serviceName = new Map(services.map((s) => [s.code, s.name]));
   const country = new Map(countries.map((c) => [c.id, c]));
   return prices.map((p) => {
     const k = country.get(p.country);
-    const rate = (p as { successRate?: number | null }).successRate;
+    // The route that prices the pair, as the catalog API shows it (codes received / rentals ended).
+    const rate = successRate(outcomes.get(routeKey(p.provider, p.service, p.country)));
     return {
       service: p.service,
       serviceName: serviceName.get(p.service) ?? p.service,

@@ -51,6 +51,11 @@ beforeAll(async () => {
   expect((await sim("/api/stock", { service: IG, country: NL, stock: 0 })).status).toBe(200);
   await hero.stock(IG, NL, 30, 10);
   await five.stock(IG, NL, 45, 10);
+  // Only hero and five compete here: the fake SIM bank's stock is shared by every test file of the
+  // pool (its state lives in the outbound service), so the own-SIM entries are switched off first.
+  for (const name of ["phones", "simbank"]) {
+    expect((await switchTo(name, "disable", "only hero and five compete in this file")).status).toBe(200);
+  }
   await syncCatalogNow();
 }, 60_000);
 
