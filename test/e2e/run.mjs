@@ -1374,6 +1374,8 @@ scenario(
 
     const signIn = async (/** @type {string} */ second) => {
       await page.getByRole("button", { name: "Log out", exact: true }).click();
+      // Settings has password fields of its own: wait until it is gone.
+      await page.locator("[name=currentPassword]").waitFor({ state: "detached" });
       await page.getByLabel("Email").fill(email);
       await page.getByLabel("Password").fill(PASSWORD);
       await page.getByRole("button", { name: "Log in" }).click();
@@ -1392,6 +1394,7 @@ scenario(
     await page.getByText("9 recovery codes left").waitFor();
     // A spent recovery code does not work twice.
     await page.getByRole("button", { name: "Log out", exact: true }).click();
+    await page.locator("[name=currentPassword]").waitFor({ state: "detached" });
     await page.getByLabel("Email").fill(email);
     await page.getByLabel("Password").fill(PASSWORD);
     await page.getByRole("button", { name: "Log in" }).click();
