@@ -781,7 +781,8 @@ scenario(
       await shot(page, file);
       await page.goBack();
     }
-    assert.match((await page.getByRole("contentinfo").textContent()) ?? "", literally(config.supportEmail));
+    // Back from the server's pages the app draws its footer again: wait for it rather than read it at once.
+    await page.getByRole("contentinfo").filter({ hasText: config.supportEmail }).waitFor();
 
     await page.getByRole("button", { name: "Log out", exact: true }).click();
     await page.getByRole("heading", { name: "Log in" }).waitFor();
