@@ -260,7 +260,7 @@ const demoTopUp = async (page, amount) => {
  * @param {import("playwright-core").Locator} locator
  */
 const onScreen = async (locator) => {
-  for (let attempt = 0; attempt < 10; attempt++) {
+  for (let attempt = 0; attempt < 20; attempt++) {
     const visible = await locator.evaluate((el) => {
       const box = el.getBoundingClientRect();
       const header = document.querySelector(".topbar")?.getBoundingClientRect().bottom ?? 0;

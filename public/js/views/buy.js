@@ -225,6 +225,7 @@ export const buyView = async ({ main, signal, query }) => {
         country = price.country;
         rememberChoice();
         renderOrder();
+        showOrder();
       });
       const rate = price.successRate;
       return h(
@@ -282,6 +283,12 @@ export const buyView = async ({ main, signal, query }) => {
 
   // ── order ──
   const order = h("div", { class: "order" });
+  /** On a phone the Buy button is below the countries: once one is picked, bring it into view. */
+  const showOrder = () => {
+    if (!matchMedia("(max-width: 860px)").matches) return;
+    const still = matchMedia("(prefers-reduced-motion: reduce)").matches;
+    order.scrollIntoView({ behavior: still ? "auto" : "smooth", block: "nearest" });
+  };
   const errors = errorBox();
   const renderOrder = () => {
     errors.clear();
