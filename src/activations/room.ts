@@ -35,7 +35,7 @@ export type NewActivation = Omit<ActivationFacts, "status" | "code" | "lastSeq" 
   providerRef: string;
 };
 
-type ProviderOp = "cancel" | "finish" | "requestAnotherSms";
+type ProviderOp = "cancel" | "finish" | "requestAnotherSms" | "refunded";
 
 type RoomRecord = NewActivation & {
   status: ActivationStatus;
@@ -289,6 +289,17 @@ export class ActivationRoom extends DurableObject<Env> {
       events = this.eventsAfter(after);
     }
     return { activation: this.view(this.mustLoad()), events, timedOut: events.length === 0 };
+  }
+
+  /**
+   * An operator gave the charge back: an upstream that settles per sale is told (the SMSHUB agent's
+   * FINISH_ACTIVATION 5), repeated from the alarm until it answers. Safe to call again.
+   */
+  async refunded(): Promise<void> {
+    const rec = this.load();
+    if (!rec || rec.providerOps.some((o) => o.op === "refunded")) return;
+    this.update({ providerOps: [...rec.providerOps, { op: "refunded", attempts: 0 }] });
+    await this.settle();
   }
 
   /** The customer deleted their account: erase this room's copy of SMS texts and codes now. */
@@ -638,7 +649,8 @@ export class ActivationRoom extends DurableObject<Env> {
   private async runProviderOp(op: ProviderOp): Promise<void> {
     const { provider, providerRef } = this.mustLoad();
     try {
-      await getProvider(this.env, provider)[op](providerRef);
+      // `refunded` is optional: most upstreams bill per activation and have nothing to be told.
+      await getProvider(this.env, provider)[op]?.(providerRef);
     } catch (error) {
       // A refusal (the number already ended upstream) will not change by asking again.
       const refused = error instanceof ProviderError && error.code === "REJECTED";

@@ -235,6 +235,8 @@ activationsAdmin.openapi(
         q`EXISTS (SELECT 1 FROM ledger_entries WHERE id = ${entryId})`,
       ),
     ]);
+    // The upstream hears of it after the money moved (asked again on a repeated refund, harmlessly).
+    await roomOf(c.env, id).refunded();
     return c.json({ ...result, userId: row.userId }, 200);
   },
 );

@@ -26,6 +26,7 @@ import {
   releaseSim,
   rentalOf,
   type SimRules,
+  silentDevicesAlert,
   simOfDevice,
   simRules,
   touchDevice,
@@ -197,6 +198,11 @@ export class AndroidSmsGatewayProvider implements Provider {
     const at = Date.now();
     await alertSilentDevices(this.db, this.rules, this.name, at);
     return gatewayOffers(this.db, this.rules, this.name, this.cost, at);
+  }
+
+  /** Phones that went silent: the operator must look at them (charger, network, the app). */
+  async alert(): Promise<string | null> {
+    return silentDevicesAlert(this.db, this.rules, this.name, Date.now());
   }
 
   /** Own SIMs cost us no upstream wallet. */

@@ -436,6 +436,25 @@ export const touchDevice = async (
 };
 
 /**
+ * The operator's standing alert for an entry's phones: every device holding registered SIMs that has
+ * not reported within the threshold, shown on the entry's provider status until it reports again.
+ */
+export const silentDevicesAlert = async (db: Db, rules: SimRules, provider: string, at: number) => {
+  const silent = await all<{ device_id: string; sims: number }>(
+    db,
+    q`SELECT s.device_id, COUNT(*) AS sims FROM own_sims s
+      LEFT JOIN own_sim_devices d ON d.provider = s.provider AND d.device_id = s.device_id
+      WHERE s.provider = ${provider} AND s.device_id IS NOT NULL
+        AND (d.last_seen_at IS NULL OR d.last_seen_at < ${at - rules.silentMs})
+      GROUP BY s.device_id ORDER BY s.device_id`,
+  );
+  if (silent.length === 0) return null;
+  const minutes = Math.round(rules.silentMs / MINUTE_MS);
+  const names = silent.map((d) => `${d.device_id} (${d.sims} SIM${d.sims === 1 ? "" : "s"})`).join(", ");
+  return `${silent.length} phone${silent.length === 1 ? " has" : "s have"} not reported for ${minutes} min, so their SIMs are not offered: ${names}`;
+};
+
+/**
  * Devices of the entry that holds registered SIMs and has not reported within the threshold: logged
  * once per silence as an operator alert (`own_sim_device_silent`). Their SIMs are already out of the
  * offers and claims by the same threshold.

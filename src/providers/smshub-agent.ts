@@ -262,6 +262,11 @@ export class SmshubAgentProvider implements Provider {
     await this.finishAtAgent(providerRef, FINISH_STATUS.sold);
   }
 
+  /** A refund takes the sale back at the agent too (its books follow ours). */
+  async refunded(providerRef: string): Promise<void> {
+    await this.finishAtAgent(providerRef, FINISH_STATUS.refunded);
+  }
+
   /** The agent pushes every SMS to the number while the activation is open: nothing to ask. */
   async requestAnotherSms(): Promise<void> {}
 

@@ -1,6 +1,6 @@
 // The providers' part of the cron: refresh each upstream's offers and our wallet there, rebuild the
-// prices from them, record each upstream's state in provider_status (a low or failing upstream is an
-// alert and a `provider_alert` log line), and let the simulated upstream send what it was holding
+// prices from them, record each upstream's state in provider_status (a low or failing upstream, or own
+// SIMs' phones gone silent, is an alert and a `provider_alert` log line), and let the simulated upstream send what it was holding
 // back (late_sms mode, failed webhooks). A failure is logged and left to the next run; it must not
 // stop the other upstreams or the other sweeps.
 import { syncCatalog } from "../activations/catalog";
@@ -21,9 +21,12 @@ const alertOf = (error: unknown): string =>
 
 const syncStatus = async (env: Env, db: Db, entry: ProviderEntry, offersError: unknown): Promise<void> => {
   let balance: number | null = null;
+  let standing: string | null = null;
   let error: unknown = offersError;
   try {
-    balance = await getProvider(env, entry.name).balance();
+    const provider = getProvider(env, entry.name);
+    balance = await provider.balance();
+    standing = (await provider.alert?.()) ?? null;
   } catch (err) {
     error ??= err;
   }
@@ -31,9 +34,10 @@ const syncStatus = async (env: Env, db: Db, entry: ProviderEntry, offersError: u
   const alert =
     error !== undefined
       ? alertOf(error)
-      : balance !== null && balance < low
-        ? `our wallet at this upstream is low: ${toDecimalString(balance)} ${env.CURRENCY}, below ${toDecimalString(low)}`
-        : null;
+      : (standing ??
+        (balance !== null && balance < low
+          ? `our wallet at this upstream is low: ${toDecimalString(balance)} ${env.CURRENCY}, below ${toDecimalString(low)}`
+          : null));
   await recordSync(db, {
     name: entry.name,
     enabled: entry.enabled,

@@ -72,6 +72,8 @@ export interface Provider {
   cancel(providerRef: string): Promise<void>;
   finish(providerRef: string): Promise<void>;
   requestAnotherSms(providerRef: string): Promise<void>;
+  /** An operator refunded a sold activation's charge (own SIMs' hub protocol reports it). */
+  refunded?(providerRef: string): Promise<void>;
   /** Verifies the request's authenticity and returns the SMS it carries (may be several). */
   parseWebhook(request: Request, url: URL): Promise<InboundSms[]>;
   /** The upstream's view of an activation: the poll of 5sim, the safety net of webhook upstreams. */
@@ -80,6 +82,8 @@ export interface Provider {
   offers(): Promise<CatalogOffer[]>;
   /** Our wallet at the upstream, in CURRENCY minor units; null where the upstream has none. */
   balance(): Promise<number | null>;
+  /** What an operator must act on that is not a failing call (own SIMs: phones gone silent). */
+  alert?(): Promise<string | null>;
   /**
    * The answer a webhook delivery gets once stored, where the upstream's protocol prescribes one
    * (the SMSHUB agent re-sends until it reads {"status":"SUCCESS"}); otherwise our JSON outcome.

@@ -3,6 +3,7 @@
 import { env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { runScheduledSweeps } from "../../src/ops/sweeps";
+import { sweepProviders } from "../../src/providers/sweep";
 import { customer, get, ordered } from "../activations/helpers";
 import { admin } from "../admin/helpers";
 import {
@@ -154,6 +155,14 @@ describe("webhook authentication", () => {
   });
 });
 
+/** The phones entry as operators see it in GET /admin/api/v1/providers. */
+const gatewayStatus = async () => {
+  const body = (await (await admin("/providers")).json()) as {
+    items: Array<{ name: string; alert: string | null }>;
+  };
+  return body.items.find((p) => p.name === GATEWAY);
+};
+
 describe("redeliveries", () => {
   it("the app's retries of one SMS (new X-Timestamp, new event id) are one SMS", async () => {
     const { device } = await onlinePhone(1);
@@ -280,10 +289,15 @@ describe("device health", () => {
       items: Array<Record<string, unknown>>;
     };
     expect(list.items.find((s) => s.phone === numbers[0])?.device).toMatchObject({ healthy: false });
-    // The next ping brings it back.
+    // The operator sees it where every upstream's trouble shows: the entry's status (ops providers list).
+    await sweepProviders(env, Date.now());
+    expect((await gatewayStatus())?.alert).toContain(`${device.deviceId} (1 SIM)`);
+    // The next ping brings it back, and the alert goes with the next sync.
     await deliver(await device.ping());
     await sync();
     expect(await offerOf("ig", 16)).toMatchObject({ stock: 1 });
+    await sweepProviders(env, Date.now());
+    expect((await gatewayStatus())?.alert).toBeNull();
   });
 
   it("a SIM whose phone never pinged is not offered", async () => {

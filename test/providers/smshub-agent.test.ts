@@ -4,6 +4,7 @@
 import { env, runDurableObjectAlarm } from "cloudflare:test";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { act, customer, get, makeCancelable, ordered, room } from "../activations/helpers";
+import { adminJson } from "../admin/helpers";
 import { FAKE_AGENT_KEY } from "../fakes/smshub-agent";
 import { call } from "../support";
 import { sim } from "./helpers";
@@ -119,6 +120,22 @@ describe("the hub's requests", () => {
     const next = await ordered((await customer()).auth, "mt", 56);
     expect(next.phone).not.toBe(view.phone);
     expect((await ourRequests("GET_NUMBER")).at(-1)?.exceptionPhoneSet).toEqual([view.phone.slice(1)]);
+  });
+
+  it("an operator's refund of the sale tells the agent FINISH_ACTIVATION 5", async () => {
+    await sync();
+    const { auth } = await customer();
+    const view = await ordered(auth, "mt", 56);
+    await push(await smsTo(Number(view.phone.slice(1)), "Steam code: 51842"));
+    expect((await act(auth, view.id, "finish")).status).toBe(200);
+    const refund = await adminJson("POST", `/activations/${view.id}/refund`, {
+      reason: "the code did not work",
+    });
+    expect(refund.status, await refund.clone().text()).toBe(200);
+    expect((await ourActivations())[0]?.finishes).toEqual([3, 5]);
+    // Refunding again moves no money and is harmless at the agent (its finish is idempotent).
+    const again = await adminJson("POST", `/activations/${view.id}/refund`, { reason: "asked twice" });
+    expect(((await again.json()) as { applied: boolean }).applied).toBe(false);
   });
 
   it("a cancel tells the agent 4 and is repeated from the alarm until the agent answers SUCCESS", async () => {
