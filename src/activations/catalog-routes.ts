@@ -3,8 +3,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { AppError } from "../lib/errors";
 import { createRouter, errorResponse, jsonContent } from "../lib/openapi";
-import { now } from "../lib/time";
-import { routeKey, routeOutcomes, SUCCESS_WINDOW_MS, successRate } from "../providers/success";
+import { SUCCESS_WINDOW_MS } from "../providers/success";
 import { type CountryName, listCountries, listPrices, listServices } from "./catalog";
 
 export const catalogRoutes = createRouter();
@@ -38,7 +37,7 @@ const CatalogSchema = z
           .nullable()
           .openapi({
             example: 0.92,
-            description: `share of rentals that received a code over the last ${SUCCESS_WINDOW_MS / 86_400_000} days, on the route this price comes from; null until measured`,
+            description: `share of rentals that received a code over the last ${SUCCESS_WINDOW_MS / 86_400_000} days, on the route this price comes from, as of the last price update (every cron run); null until measured`,
           }),
       }),
     ),
@@ -75,11 +74,10 @@ const countryName = (c: { name: string; nameRu: string | null; nameZh: string | 
 catalogRoutes.openapi(route, async (c) => {
   const { service, country, lang } = c.req.valid("query");
   const db = c.get("db");
-  const [allServices, allCountries, prices, outcomes] = await Promise.all([
+  const [allServices, allCountries, prices] = await Promise.all([
     listServices(db),
     listCountries(db),
     listPrices(db, { service, country }),
-    routeOutcomes(db, now(), { service, country }),
   ]);
   const services = allServices.filter((s) => service === undefined || s.code === service);
   const countries = allCountries.filter((k) => country === undefined || k.id === country);
@@ -97,11 +95,8 @@ catalogRoutes.openapi(route, async (c) => {
     {
       services,
       countries: countries.map((k) => ({ id: k.id, iso: k.iso, name: countryName(k, lang) })),
-      // The upstream's name stays ours: customers see how well the route serves, not whose it is.
-      prices: prices.map(({ provider, ...p }) => ({
-        ...p,
-        successRate: successRate(outcomes.get(routeKey(provider, p.service, p.country))),
-      })),
+      // The upstream's name is not listed: customers see how well the route serves, not whose it is.
+      prices,
     },
     200,
   );

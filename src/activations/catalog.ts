@@ -25,13 +25,15 @@ export const priceFor = (cost: number, defaultMarkup: number, rule?: PriceRule |
   return sellPrice(cost, rule?.markupPercent ?? defaultMarkup);
 };
 
-// D1 binds at most 100 parameters per statement; a prices row has 8, a provider_offers row 6.
-const ROWS_PER_UPSERT = 12;
+// D1 binds at most 100 parameters per statement: as many rows per upsert as their columns allow.
+const MAX_BOUND_PARAMETERS = 100;
 
-const chunks = <T>(rows: T[]): T[][] =>
-  Array.from({ length: Math.ceil(rows.length / ROWS_PER_UPSERT) }, (_, i) =>
-    rows.slice(i * ROWS_PER_UPSERT, (i + 1) * ROWS_PER_UPSERT),
+const chunks = <T extends object>(rows: T[]): T[][] => {
+  const perChunk = Math.max(1, Math.floor(MAX_BOUND_PARAMETERS / Object.keys(rows[0] ?? {}).length));
+  return Array.from({ length: Math.ceil(rows.length / perChunk) }, (_, i) =>
+    rows.slice(i * perChunk, (i + 1) * perChunk),
   );
+};
 
 /** The offer of a service in a country; null when not sold, also while an operator disabled either. */
 export const getOffer = async (db: Db, service: string, country: number): Promise<Offer | null> => {
@@ -195,6 +197,7 @@ export const rebuildPrices = async (env: Env, db: Db): Promise<number> => {
       price: best ? priceWithRule(best, rules.get(key)) : 0,
       currency: env.CURRENCY,
       stock: inStock.reduce((n, r) => n + r.stock, 0),
+      successRate: best?.successRate ?? null,
       updatedAt: syncedAt,
     };
   });
@@ -210,6 +213,7 @@ export const rebuildPrices = async (env: Env, db: Db): Promise<number> => {
           price: sql`excluded.price`,
           currency: sql`excluded.currency`,
           stock: sql`excluded.stock`,
+          successRate: sql`excluded.success_rate`,
           updatedAt: sql`excluded.updated_at`,
         },
       }),
@@ -277,7 +281,7 @@ export const listPrices = (db: Db, filter: { service?: string; country?: number 
       price: prices.price,
       currency: prices.currency,
       stock: prices.stock,
-      provider: prices.provider,
+      successRate: prices.successRate,
     })
     .from(prices)
     .innerJoin(services, eq(services.code, prices.service))

@@ -1,7 +1,16 @@
 // The one description of D1. Every table the service keeps; migrations are generated from this file
 // with `npm run db:generate`. Times are UTC milliseconds; money is integer minor units.
 import { sql } from "drizzle-orm";
-import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import {
+  check,
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
 
 // ── accounts ────────────────────────────────────────────────────────────────────────────────────
 
@@ -338,6 +347,9 @@ export const prices = sqliteTable(
     price: integer("price").notNull(), // what we charge, minor units
     currency: text("currency").notNull(),
     stock: integer("stock").notNull().default(0),
+    // The pricing route's success rate (0–1) at the last rebuild; null until it is measured. Kept
+    // here so the public price list and the catalog read one row, not a week of activations.
+    successRate: real("success_rate"),
     updatedAt: integer("updated_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.service, t.country] })],

@@ -5,8 +5,6 @@
 import { html } from "hono/html";
 import { listCountries, listPrices, listServices } from "../activations/catalog";
 import type { Db } from "../db/client";
-import { now } from "../lib/time";
-import { routeKey, routeOutcomes, successRate } from "../providers/success";
 
 export const SORTS = ["service", "country", "price", "stock", "success"] as const;
 export type Sort = (typeof SORTS)[number];
@@ -21,23 +19,20 @@ export type PriceRow = {
   price: number;
   currency: string;
   stock: number;
-  /** 0–100, when the catalog reports one (the providers' routing fills it). */
+  /** 0–1, once the route is measured (the rate routing uses, as of the last price rebuild). */
   successRate: number | null;
 };
 
 export const loadPriceRows = async (db: Db): Promise<PriceRow[]> => {
-  const [services, countries, prices, outcomes] = await Promise.all([
+  const [services, countries, prices] = await Promise.all([
     listServices(db),
     listCountries(db),
     listPrices(db),
-    routeOutcomes(db, now()),
   ]);
   const serviceName = new Map(services.map((s) => [s.code, s.name]));
   const country = new Map(countries.map((c) => [c.id, c]));
   return prices.map((p) => {
     const k = country.get(p.country);
-    // The route that prices the pair, as the catalog API shows it (codes received / rentals ended).
-    const rate = successRate(outcomes.get(routeKey(p.provider, p.service, p.country)));
     return {
       service: p.service,
       serviceName: serviceName.get(p.service) ?? p.service,
@@ -48,7 +43,8 @@ export const loadPriceRows = async (db: Db): Promise<PriceRow[]> => {
       price: p.price,
       currency: p.currency,
       stock: p.stock,
-      successRate: typeof rate === "number" ? rate : null,
+      // The route that prices the pair, as the catalog API shows it (codes received / rentals ended).
+      successRate: p.successRate,
     };
   });
 };
@@ -151,7 +147,7 @@ export const priceList = (
               <td><span class="country-badge">${r.iso}</span> ${r.countryName}</td>
               <td class="num">${formatMoney(r.price, r.currency)}</td>
               <td class="num">${r.stock > 0 ? r.stock.toLocaleString("en-US") : html`<span class="muted">Out of stock</span>`}</td>
-              ${withRate ? html`<td class="num">${r.successRate === null ? "—" : `${Math.round(r.successRate)} %`}</td>` : ""}
+              ${withRate ? html`<td class="num">${r.successRate === null ? "—" : `${Math.round(r.successRate * 100)} %`}</td>` : ""}
               <td class="buy-cell">${
                 r.stock > 0
                   ? html`<a class="btn btn-small btn-secondary" href="/buy?service=${r.service}&amp;country=${r.country}" aria-label="Buy ${r.serviceName}, ${r.countryName}">Buy</a>`

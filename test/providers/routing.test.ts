@@ -114,21 +114,23 @@ describe("success rate in the catalog", () => {
     };
     expect(await rate()).toBeNull();
     const now = Date.now();
-    // Five ended rentals on hero's route, four of which received a code.
+    // Five ended rentals on hero's route, four of which received a code; five on five's, two with a
+    // code (measured too, so hero's route stays the one behind the price).
     const { userId } = await customer();
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 10; i++) {
       await env.DB.prepare(
         `INSERT INTO activations (id, numeric_id, user_id, service, country, phone, provider, provider_ref, price, currency,
           hold_id, status, last_seq, created_at, expires_at, updated_at, ended_at)
-         VALUES (?, ?, ?, 'tg', ?, '+31600000000', 'hero', ?, 39, 'USD', 'unused', ?, 3, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, 'tg', ?, '+31600000000', ?, ?, 39, 'USD', 'unused', ?, 3, ?, ?, ?, ?)`,
       )
         .bind(
           `act_rate${i}`,
           900_000_000 + i,
           userId,
           NL,
+          i < 5 ? "hero" : "five",
           `rate-${i}`,
-          i < 4 ? "finished" : "cancelled",
+          i < 4 || i === 5 || i === 6 ? "finished" : "cancelled",
           now,
           now,
           now,
@@ -136,6 +138,9 @@ describe("success rate in the catalog", () => {
         )
         .run();
     }
+    // Shown from the next price rebuild (the cron's sync): the catalog reads one row per price.
+    expect(await rate()).toBeNull();
+    await syncCatalogNow();
     expect(await rate()).toBe(0.8);
   });
 });

@@ -245,7 +245,7 @@ export const buyView = async ({ main, signal, query }) => {
             "span",
             { class: "option-meta" },
             price.stock > 0 ? `${price.stock} in stock` : "out of stock",
-            typeof rate === "number" ? ` · ${Math.round(rate)} % success` : "",
+            typeof rate === "number" ? ` · ${Math.round(rate * 100)} % success` : "",
           ),
         ),
         starButton("country", String(price.country), name),

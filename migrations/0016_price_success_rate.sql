@@ -1,0 +1,1 @@
+ALTER TABLE `prices` ADD `success_rate` real;
