@@ -27,7 +27,7 @@ import { newId } from "../lib/ids";
 import { createRouter, errorResponse, jsonBody, jsonContent } from "../lib/openapi";
 import { iso, isoOrNull, now } from "../lib/time";
 import { eraseAccountData } from "../privacy/erase";
-import { actorOf, asStatement, auditInsert, auditStatement } from "./audit";
+import { actorOf, asStatement, auditStatement } from "./audit";
 
 export const usersAdmin = createRouter();
 
@@ -441,17 +441,20 @@ usersAdmin.openapi(
     const db = c.get("db");
     const user = await resolveUser(db, c.req.valid("param").user);
     const { reason, forfeitBalance } = c.req.valid("json");
-    const { erasedAt } = await eraseAccountData(c.env, db, user.id, { forfeitBalance }, [
-      auditInsert(db, {
-        ...actorOf(c),
-        action: "user.erase",
-        target: user.id,
-        // Not the email: the audit log must not keep what the erasure removes.
-        before: { available: user.available, erased: false },
-        after: { available: 0, erased: true },
-        reason,
-      }),
-    ]);
+    const { erasedAt } = await eraseAccountData(c.env, db, user.id, { forfeitBalance }, (erased) =>
+      auditStatement(
+        {
+          ...actorOf(c),
+          action: "user.erase",
+          target: user.id,
+          // Not the email: the audit log must not keep what the erasure removes.
+          before: { available: user.available, erased: false },
+          after: { available: 0, erased: true },
+          reason,
+        },
+        erased,
+      ),
+    );
     return c.json({ userId: user.id, erasedAt: iso(erasedAt) }, 200);
   },
 );

@@ -14,7 +14,8 @@ export type FaultPoint =
   | "settle.afterWrite"
   | "settle.afterHold"
   | "settle.afterProvider"
-  | "erase.afterChecks";
+  | "erase.afterChecks"
+  | "erase.afterBatch";
 
 type Action = () => void | Promise<void>;
 

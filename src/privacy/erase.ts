@@ -4,12 +4,12 @@
 // must keep (ledger entries, activation records without SMS content) stays, tied to an id that no
 // longer leads to a person. What goes is read from the data map.
 import { and, eq, inArray, isNull } from "drizzle-orm";
-import type { BatchItem } from "drizzle-orm/batch";
 import { checkPasswordAttempt } from "../accounts/account";
 import { endStreams } from "../accounts/end-streams";
 import type { RequestMeta } from "../accounts/request-meta";
 import { LIVE_STATUSES } from "../activations/view";
 import { debit } from "../billing/ledger";
+import { type Fragment, q } from "../billing/statements";
 import type { Db } from "../db/client";
 import { activations, erasureJobs, users } from "../db/schema";
 import type { Env } from "../env";
@@ -54,15 +54,15 @@ export const eraseAccount = async (
 
 /**
  * The erasure itself, once the caller is known to be allowed (the customer re-entered the password,
- * or an operator asked). `afterwards` is written once the erasure has committed (the operator's
- * audit row), never for an erasure that was refused.
+ * or an operator asked). `audit` (the operator's row) is written in the erasure's own batch, on the
+ * condition that it erased: never for an erasure that was refused, never missing for one that was.
  */
 export const eraseAccountData = async (
   env: Env,
   db: Db,
   userId: string,
   input: { forfeitBalance: boolean },
-  afterwards: BatchItem<"sqlite">[] = [],
+  audit?: (erased: Fragment) => Fragment,
 ) => {
   const user = await db.select().from(users).where(eq(users.id, userId)).get();
   if (!user || user.deletedAt != null) throw notFound("Account");
@@ -116,17 +116,17 @@ export const eraseAccountData = async (
       "UPDATE users SET email = ?, password_hash = '!', email_verified_at = NULL, deleted_at = ? WHERE id = ?",
       [`erased+${userId}@invalid`, erasedAt, userId],
     ),
-    client
-      .prepare(
-        "INSERT INTO erasure_jobs (user_id, requested_at, rooms_pending, attempts) SELECT ?, ?, ?, 0 WHERE EXISTS (SELECT 1 FROM users WHERE id = ? AND deleted_at = ?)",
-      )
-      .bind(userId, erasedAt, JSON.stringify(rooms), userId, erasedAt),
   ];
+  const erasing = statements.length - 1; // the users row: did this batch erase it?
+  const erased = q`EXISTS (SELECT 1 FROM users WHERE id = ${userId} AND deleted_at = ${erasedAt})`;
+  const queued = q`INSERT INTO erasure_jobs (user_id, requested_at, rooms_pending, attempts)
+    SELECT ${userId}, ${erasedAt}, ${JSON.stringify(rooms)}, 0 WHERE ${erased}`;
+  for (const f of audit ? [queued, audit(erased)] : [queued])
+    statements.push(client.prepare(f.text).bind(...f.params));
   const results = await client.batch(statements);
   // An order placed a hold or a number went live since the checks above: nothing was erased.
-  if ((results.at(-2)?.meta.changes ?? 0) === 0) throw activeRefusal();
-  const [first, ...rest] = afterwards;
-  if (first) await db.batch([first, ...rest]);
+  if ((results[erasing]?.meta.changes ?? 0) === 0) throw activeRefusal();
+  await faultPoint("erase.afterBatch");
 
   await finishErasure(env, db, userId);
   await endStreams(env, db, { userId });

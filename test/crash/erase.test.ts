@@ -7,7 +7,8 @@ import { placeHold } from "../../src/billing/ledger";
 import { createDb } from "../../src/db/client";
 import { armFault } from "../../src/lib/faults";
 import { browser, signUp } from "../accounts/helpers";
-import { call } from "../support";
+import { adminJson } from "../admin/helpers";
+import { call, createUserWithKey } from "../support";
 import { seedCatalogForTests } from "../support-catalog";
 import { activationsOf, journalOf } from "./helpers";
 
@@ -39,6 +40,22 @@ const stateOf = (userId: string) =>
   env.DB.prepare("SELECT held, deleted_at FROM users WHERE id = ?")
     .bind(userId)
     .first<{ held: number; deleted_at: number | null }>();
+
+describe("an operator's erasure interrupted right after it committed", () => {
+  it("still has its audit row: the row is written in the erasure's own batch", async () => {
+    const { userId } = await createUserWithKey({ available: 0 });
+    armFault("erase.afterBatch");
+    const res = await adminJson("POST", `/users/${userId}/erase`, { reason: "GDPR request" });
+    expect(res.status).toBe(500);
+    expect((await stateOf(userId))?.deleted_at).toBeGreaterThan(0);
+    const audit = await env.DB.prepare(
+      "SELECT action FROM operator_audit WHERE target = ? AND action = 'user.erase'",
+    )
+      .bind(userId)
+      .all();
+    expect(audit.results).toHaveLength(1);
+  });
+});
 
 describe("erasing an account while it orders", () => {
   it("an order completed after the erasure's checks makes the erasure fail, not leave a live number", async () => {
