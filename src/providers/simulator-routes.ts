@@ -15,7 +15,7 @@ import { timingSafeEqual } from "../lib/crypto";
 import { AppError, errorBody } from "../lib/errors";
 import { log } from "../lib/log";
 import { createRouter, errorResponse, jsonBody, jsonContent } from "../lib/openapi";
-import { providerEntries } from ".";
+import { enabledEntries } from "./enabled";
 import { simulateOwnSms } from "./simulator/own-sms";
 import { simulatorCredential } from "./simulator/signature";
 import {
@@ -99,8 +99,11 @@ simulatorRoutes.openapi(
     },
   }),
   async (c) => {
-    // The dashboard offers "simulate an SMS" when the simulator is one of the upstreams orders use.
-    const entry = providerEntries(c.env).find((e) => e.kind === "simulator" && e.enabled);
+    // The dashboard offers "simulate an SMS" when the simulator is one of the upstreams orders use now
+    // (configuration and the operators' switch).
+    const entry = [...(await enabledEntries(c.env, c.get("db"))).values()].find(
+      (e) => e.kind === "simulator",
+    );
     return c.json(
       {
         enabled: true,

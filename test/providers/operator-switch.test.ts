@@ -106,6 +106,15 @@ describe("an operator disables and enables an upstream", () => {
     });
   });
 
+  it("switched off, the simulator no longer tells the dashboard it is an upstream to simulate SMS for", async () => {
+    const status = async () => (await sim("/api/status")).body as { isProvider: boolean };
+    expect(await status()).toMatchObject({ isProvider: true });
+    expect((await switchTo("simulator", "disable")).status).toBe(200);
+    expect(await status()).toMatchObject({ isProvider: false });
+    expect((await switchTo("simulator", "enable")).status).toBe(200);
+    expect(await status()).toMatchObject({ isProvider: true });
+  });
+
   it("audits every switch, before → after with the reason, and repeats harmlessly", async () => {
     expect((await switchTo("daisy", "disable", "their numbers are recycled")).status).toBe(200);
     expect((await switchTo("daisy", "disable", "again")).status).toBe(200);
