@@ -59,6 +59,9 @@ export default defineConfig(async () => {
       // Order-heavy tests (ten orders to reach a cap) outgrow 5 s on a loaded 2-core machine when
       // every file runs at once; this bounds a hung test, it is not a timed assertion.
       testTimeout: 20_000,
+      // One runtime per vitest worker for all the files it runs, not one per file (about 4.5 s of
+      // startup each); test/setup.ts gives every file a freshly migrated D1 all the same.
+      isolate: false,
       setupFiles: ["./test/setup.ts"],
       include: ["test/**/*.test.ts"],
       exclude: ["test/e2e/**"],
