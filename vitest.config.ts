@@ -62,6 +62,9 @@ export default defineConfig(async () => {
       // One runtime per vitest worker for all the files it runs, not one per file (about 4.5 s of
       // startup each); test/setup.ts gives every file a freshly migrated D1 all the same.
       isolate: false,
+      // Vitest's default is one worker fewer than the cores: on two cores, one runtime doing every
+      // file in turn. Two keep both cores busy (each file still runs alone in its runtime).
+      maxWorkers: 2,
       setupFiles: ["./test/setup.ts"],
       include: ["test/**/*.test.ts"],
       exclude: ["test/e2e/**"],
