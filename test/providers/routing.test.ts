@@ -114,29 +114,39 @@ describe("success rate in the catalog", () => {
     };
     expect(await rate()).toBeNull();
     const now = Date.now();
-    // Five ended rentals on hero's route, four of which received a code; five on five's, two with a
-    // code (measured too, so hero's route stays the one behind the price).
+    // Five ended rentals on hero's route, four of which received a code; five on every other route
+    // offering it here, two with a code (measured too, so hero's route stays the one behind the price,
+    // whatever other entries the pool's shared fakes stock).
     const { userId } = await customer();
-    for (let i = 0; i < 10; i++) {
-      await env.DB.prepare(
-        `INSERT INTO activations (id, numeric_id, user_id, service, country, phone, provider, provider_ref, price, currency,
-          hold_id, status, last_seq, created_at, expires_at, updated_at, ended_at)
-         VALUES (?, ?, ?, 'tg', ?, '+31600000000', ?, ?, 39, 'USD', 'unused', ?, 3, ?, ?, ?, ?)`,
-      )
-        .bind(
-          `act_rate${i}`,
-          900_000_000 + i,
-          userId,
-          NL,
-          i < 5 ? "hero" : "five",
-          `rate-${i}`,
-          i < 4 || i === 5 || i === 6 ? "finished" : "cancelled",
-          now,
-          now,
-          now,
-          now,
+    const others = await env.DB.prepare(
+      "SELECT DISTINCT provider FROM provider_offers WHERE service = 'tg' AND country = ? AND provider != 'hero'",
+    )
+      .bind(NL)
+      .all<{ provider: string }>();
+    const routes = ["hero", ...others.results.map((r) => r.provider)];
+    let n = 0;
+    for (const provider of routes) {
+      for (let i = 0; i < 5; i++, n++) {
+        await env.DB.prepare(
+          `INSERT INTO activations (id, numeric_id, user_id, service, country, phone, provider, provider_ref, price, currency,
+            hold_id, status, last_seq, created_at, expires_at, updated_at, ended_at)
+           VALUES (?, ?, ?, 'tg', ?, '+31600000000', ?, ?, 39, 'USD', 'unused', ?, 3, ?, ?, ?, ?)`,
         )
-        .run();
+          .bind(
+            `act_rate${n}`,
+            900_000_000 + n,
+            userId,
+            NL,
+            provider,
+            `rate-${n}`,
+            i < (provider === "hero" ? 4 : 2) ? "finished" : "cancelled",
+            now,
+            now,
+            now,
+            now,
+          )
+          .run();
+      }
     }
     // Shown from the next price rebuild (the cron's sync): the catalog reads one row per price.
     expect(await rate()).toBeNull();
