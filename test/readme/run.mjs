@@ -9,12 +9,21 @@
 // With SMSPROF and ADMIN_TOKEN already set, it runs against that server instead of starting one.
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { after, before, test } from "node:test";
-import { instrument, matches, tourBlocks } from "./tours.mjs";
+import { anchors, instrument, matches, relativeLinks, tourBlocks } from "./tours.mjs";
 
 const OUT = "test-output/readme";
 const START_TIMEOUT_MS = 180_000;
@@ -133,6 +142,27 @@ test("the README marks tours to run", () => {
   for (const name of ["customers", "scripts", "handler-api", "operators"]) {
     assert.ok(tours.has(name), `no block marked tour=${name}`);
   }
+});
+
+test("the README's and docs' relative links lead to a file, and an anchor to a heading there", () => {
+  const documents = [
+    "README.md",
+    ...readdirSync("docs")
+      .filter((f) => f.endsWith(".md"))
+      .map((f) => `docs/${f}`),
+  ];
+  const broken = [];
+  for (const doc of documents) {
+    const text = readFileSync(doc, "utf8");
+    for (const { target, anchor, line } of relativeLinks(text)) {
+      const path = target ? join(dirname(doc), target) : doc;
+      if (!existsSync(path)) broken.push(`${doc}:${line} → ${target} (no such file)`);
+      else if (anchor && path.endsWith(".md") && !anchors(readFileSync(path, "utf8")).has(anchor)) {
+        broken.push(`${doc}:${line} → ${target}#${anchor} (no such heading)`);
+      }
+    }
+  }
+  assert.deepEqual(broken, []);
 });
 
 test("the checker catches a failing command, a wrong answer and a lost variable", () => {

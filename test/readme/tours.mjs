@@ -47,3 +47,39 @@ export const matches = (expected, actual) => {
     .join("[\\s\\S]*?");
   return new RegExp(`^${pattern}$`).test(actual.trim());
 };
+
+/** A heading's anchor as GitHub makes it: lowercase, punctuation dropped, spaces to dashes. */
+export const anchorOf = (heading) =>
+  heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N} _-]/gu, "")
+    .replace(/ /g, "-");
+
+/** The relative links of a Markdown text outside code: [{target, anchor, line}]. */
+export const relativeLinks = (markdown) => {
+  const links = [];
+  let inCode = false;
+  markdown.split("\n").forEach((line, i) => {
+    if (line.startsWith("```")) inCode = !inCode;
+    if (inCode) return;
+    for (const [, href] of line.replaceAll(/`[^`]*`/g, "").matchAll(/\]\(([^)\s]+)\)/g)) {
+      if (/^[a-z]+:/i.test(href)) continue;
+      const [target, anchor] = href.split("#");
+      links.push({ target, anchor, line: i + 1 });
+    }
+  });
+  return links;
+};
+
+/** Every anchor the headings of a Markdown text make (outside code). */
+export const anchors = (markdown) => {
+  const found = new Set();
+  let inCode = false;
+  for (const line of markdown.split("\n")) {
+    if (line.startsWith("```")) inCode = !inCode;
+    const heading = !inCode && /^#{1,6} (.+)$/.exec(line);
+    if (heading) found.add(anchorOf(heading[1].replaceAll("`", "")));
+  }
+  return found;
+};
