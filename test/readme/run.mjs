@@ -127,7 +127,7 @@ const runBlock = (code, stateFile) => {
   const r = spawnSync("bash", ["-c", full], {
     encoding: "utf8",
     timeout: BLOCK_TIMEOUT_MS,
-    env: { ...process.env, SMSPROF: BASE, ADMIN_TOKEN, OPS_URL: BASE },
+    env: { ...process.env, SMSPROF: BASE, ADMIN_TOKEN },
   });
   const outputs = (r.stdout ?? "").split(/\n@@STEP \d+\n/).slice(1);
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, steps, outputs };
