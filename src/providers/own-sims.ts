@@ -6,7 +6,7 @@
 // - a SIM sold for a service is not sold there again until SIM_SERVICE_COOLDOWN_DAYS have passed;
 // - an SMS for a SIM nobody rents is kept as metadata only (no text) and logged.
 import { and, eq, isNotNull, sql } from "drizzle-orm";
-import { parsePhoneNumberFromString } from "libphonenumber-js/min";
+import { type MetadataJson, parsePhoneNumberFromString } from "libphonenumber-js/core";
 import type { auditInsert } from "../admin/audit";
 import { type Fragment, q, runBatch } from "../billing/statements";
 import type { Db } from "../db/client";
@@ -15,6 +15,8 @@ import { type Env, int } from "../env";
 import { AppError } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { log } from "../lib/log";
+// Our catalog's countries only (scripts/phone-metadata.mjs): the full set is 20 KB of the bundle.
+import phoneMetadata from "./phone-metadata.json";
 import type { CatalogOffer } from "./types";
 
 const DAY_MS = 86_400_000;
@@ -106,7 +108,7 @@ const spentAfter = (rules: SimRules, at: number) => (rules.cooldownMs === null ?
  * catalog.
  */
 export const countryOfPhone = async (db: Db, phone: string): Promise<number | null> => {
-  const parsed = parsePhoneNumberFromString(phone);
+  const parsed = parsePhoneNumberFromString(phone, phoneMetadata as MetadataJson);
   if (!parsed?.isValid() || !parsed.country) return null;
   const row = await first<{ id: number }>(db, q`SELECT id FROM countries WHERE iso = ${parsed.country}`);
   return row?.id ?? null;

@@ -41,28 +41,10 @@ import {
   WebhookAuthError,
 } from "./types";
 import { minorToUpstream, upstreamFetch } from "./upstream-http";
+import { FIVESIM_COUNTRY } from "./upstream-names";
 
-/** Appendix 1 (smshub.org/countries): the protocol's word for each country of our catalog. */
-export const SMSHUB_COUNTRY: Record<number, string> = {
-  0: "russia",
-  1: "ukraine",
-  2: "kazakhstan",
-  4: "philippines",
-  6: "indonesia",
-  7: "malaysia",
-  10: "vietnam",
-  15: "poland",
-  16: "england",
-  22: "india",
-  36: "canada",
-  43: "germany",
-  48: "netherlands",
-  56: "spain",
-  73: "brazil",
-  78: "france",
-  86: "italy",
-  187: "usa",
-};
+/** Appendix 1 (smshub.org/countries): the protocol's words for our countries are 5sim's. */
+const SMSHUB_COUNTRY = FIVESIM_COUNTRY;
 const COUNTRY_ID = new Map(Object.entries(SMSHUB_COUNTRY).map(([id, word]) => [word, Number(id)]));
 
 /** Appendix 6: ISO 4217 numeric codes of the currencies the protocol knows. */

@@ -2,7 +2,10 @@
 // upstreams use for the same things. One table per upstream family; a code missing here is simply
 // not offered through that upstream.
 
-/** 5sim names countries and products in words (https://5sim.net/docs, "countries" and "products"). */
+/**
+ * 5sim names countries and products in words (https://5sim.net/docs, "countries" and "products");
+ * the SMSHUB agent protocol's Appendix 1 uses the same words for these countries.
+ */
 export const FIVESIM_COUNTRY: Record<number, string> = {
   0: "russia",
   1: "ukraine",
