@@ -1,6 +1,7 @@
 // Signing up, signing in, and the two email links (verify, reset password).
 import { ApiError, api } from "../api.js";
 import { h, mount } from "../dom.js";
+import { t } from "../lang.js";
 import { navigate } from "../router.js";
 import { loadMe, session } from "../session.js";
 import { checkbox, errorBox, field, onSubmit, spinner } from "../ui.js";
@@ -41,31 +42,31 @@ export const loginView = ({ main, query }) => {
     h(
       "form",
       { class: "stack", novalidate: false },
-      field({ label: "Email", name: "email", type: "email", autocomplete: "email", required: true }),
+      field({ label: t("auth.email"), name: "email", type: "email", autocomplete: "email", required: true }),
       field({
-        label: "Password",
+        label: t("auth.password"),
         name: "password",
         type: "password",
         autocomplete: "current-password",
         required: true,
       }),
-      h("button", { type: "submit", class: "btn btn-primary btn-block" }, "Log in"),
+      h("button", { type: "submit", class: "btn btn-primary btn-block" }, t("session.login")),
     )
   );
   // The second step of an account with two-factor sign-in: shown when the server asks for it.
   const second = field({
-    label: "Authentication code",
+    label: t("auth.code"),
     name: "code",
     autocomplete: "one-time-code",
     inputmode: "text",
-    hint: "The 6-digit code from your authenticator app, or one of your recovery codes.",
+    hint: t("auth.codeHint"),
   });
   second.hidden = true;
   form.querySelector("button[type=submit]")?.before(second);
   const secondInput = /** @type {HTMLInputElement} */ (second.querySelector("input"));
   onSubmit(
     form,
-    "Logging in…",
+    t("auth.loggingIn"),
     async (values) => {
       const typed = String(values.code ?? "").replace(/\s/g, "");
       /** @type {Record<string, unknown>} */
@@ -90,8 +91,8 @@ export const loginView = ({ main, query }) => {
   mount(
     main,
     authPage(
-      "Log in",
-      "Receive SMS verification codes on temporary numbers, live in your browser.",
+      t("title.login"),
+      t("auth.loginLead"),
       query.get("reason") === "expired"
         ? h("p", { class: "alert alert-info" }, "Your session ended. Log in again to continue.")
         : query.get("reason") === "deleted"
@@ -105,8 +106,8 @@ export const loginView = ({ main, query }) => {
       h(
         "p",
         { class: "auth-links" },
-        h("a", { href: "/forgot" }, "Forgot your password?"),
-        h("span", null, "New here? ", h("a", { href: "/signup" }, "Create an account")),
+        h("a", { href: "/forgot" }, t("auth.forgot")),
+        h("span", null, `${t("auth.newHere")} `, h("a", { href: "/signup" }, t("auth.createAccount"))),
       ),
     ),
   );
