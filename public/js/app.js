@@ -173,7 +173,6 @@ const renderSessionArea = (path) => {
       path === "/signup"
         ? null
         : h("a", { class: "btn btn-small btn-primary", href: "/signup" }, t("session.signup")),
-      langSwitch(),
     );
     return;
   }
@@ -186,7 +185,7 @@ const renderSessionArea = (path) => {
       navigate("/login");
     }
   });
-  mount(area, h("a", { class: "balance-chip", href: "/balance" }), logout, langSwitch());
+  mount(area, h("a", { class: "balance-chip", href: "/balance" }), logout);
 };
 
 const renderFooter = () => {
@@ -210,6 +209,7 @@ const renderFooter = () => {
         h("a", { href: "/docs" }, t("footer.docs")),
       ),
       h("p", { class: "muted small" }, t("footer.cookies")),
+      langSwitch(),
     ),
   );
 };

@@ -56,7 +56,6 @@ export const renderPage = (env: Env, page: PageOptions) => {
         <div class="session">
           <a class="btn btn-small btn-ghost" href="/login">${t("session.login")}</a>
           <a class="btn btn-small btn-primary" href="/signup">${t("session.signup")}</a>
-          ${langSwitch(page)}
         </div>
       </div>
     </header>
@@ -70,6 +69,7 @@ export const renderPage = (env: Env, page: PageOptions) => {
           <a href="/terms">${t("footer.terms")}</a>
           <a href="/docs">${t("footer.docs")}</a>
         </nav>
+        ${langSwitch(page)}
       </div>
     </footer>
   </body>
