@@ -1503,6 +1503,8 @@ scenario(
     }
     await page.getByRole("heading", { name: "Активные номера" }).waitFor();
     await page.getByText("Доступный баланс").waitFor();
+    await page.getByLabel("Сумма (USD)").waitFor();
+    await page.getByRole("button", { name: "Добавить демо-баланс" }).waitFor();
     // Money in the Russian format, from the same integer minor units.
     await page.locator(".balance-chip", { hasText: /^5,00\s\$$/ }).waitFor();
     assert.match(await page.title(), /^Панель · /);
