@@ -144,7 +144,11 @@ export const signupView = ({ main }) => {
         ],
       }),
       h("button", { type: "submit", class: "btn btn-primary btn-block" }, "Create account"),
-      h("p", { class: "hint" }, "We use one essential cookie to keep you signed in, and nothing else."),
+      h(
+        "p",
+        { class: "hint" },
+        "We use one essential cookie to keep you signed in, and one for your language if you choose one; nothing else.",
+      ),
     )
   );
   onSubmit(form, "Creating account…", async (values) => {

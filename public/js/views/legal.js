@@ -117,7 +117,9 @@ export const privacyView = ({ main }) => {
           null,
           "We use one essential cookie, ",
           h("code", null, "__Host-smsprof_session"),
-          ", to keep you signed in. It is HttpOnly (scripts cannot read it), sent only over secure connections, and removed when you log out. There are no analytics, advertising or third-party cookies, and the dashboard loads nothing from other websites — which is why there is no cookie banner.",
+          ", to keep you signed in. It is HttpOnly (scripts cannot read it), sent only over secure connections, and removed when you log out. If you pick a language with the switch, a second cookie, ",
+          h("code", null, "lang"),
+          ', remembers it for a year; it holds only "en" or "ru". There are no analytics, advertising or third-party cookies, and the dashboard loads nothing from other websites — which is why there is no cookie banner.',
         ),
       ),
       section(
