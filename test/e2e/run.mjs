@@ -1530,8 +1530,15 @@ scenario(
     await page.getByRole("button", { name: "Выйти", exact: true }).click();
     await page.getByRole("heading", { level: 1, name: "Вход" }).waitFor();
     await page.getByLabel("Почта").waitFor();
+    await page.getByRole("link", { name: "Забыли пароль?" }).click();
+    await page.getByRole("heading", { level: 1, name: "Забыли пароль?" }).waitFor();
+    await page.getByRole("banner").getByRole("link", { name: "Регистрация" }).click();
+    await page.getByRole("heading", { level: 1, name: "Создайте аккаунт" }).waitFor();
+    await page.getByLabel("Мне исполнилось 18 лет.").waitFor();
+    await page.getByRole("button", { name: "Создать аккаунт" }).waitFor();
+    await shot(page, "33-signup-ru");
     await page.getByRole("button", { name: "English" }).click();
-    await page.getByRole("heading", { level: 1, name: "Log in" }).waitFor();
+    await page.getByRole("heading", { level: 1, name: "Create your account" }).waitFor();
     assert.equal(await page.getAttribute("html", "lang"), "en");
     assert.deepEqual(problems, []);
   },

@@ -80,6 +80,23 @@ export const en = {
   "auth.loggingIn": "Logging in…",
   "auth.code": "Authentication code",
   "auth.codeHint": "The 6-digit code from your authenticator app, or one of your recovery codes.",
+  "auth.passwordHint": "At least 10 characters. A few unrelated words make a strong password.",
+  "auth.adult": "I am 18 years of age or older.",
+  "auth.acceptStart": "I accept the ",
+  "auth.acceptAnd": " and the ",
+  "auth.acceptEnd": ".",
+  "auth.create": "Create account",
+  "auth.cookieNote":
+    "We use one essential cookie to keep you signed in, and one for your language if you choose one; nothing else.",
+  "auth.creating": "Creating account…",
+  "auth.signupTitle": "Create your account",
+  "auth.signupLead":
+    "Top up once, then get a number for any service in seconds. You pay only when a code arrives.",
+  "auth.haveAccount": "Already have an account?",
+  "auth.sendReset": "Send reset link",
+  "auth.resetSent":
+    "If an account exists for {email}, a link to choose a new password is on its way. It works once and expires soon.",
+  "auth.forgotLead": "Enter your email and we will send you a link to choose a new one.",
   "topup.unavailable": "Top-ups are not available right now. Please contact support.",
   "topup.card": "Pay with card",
   "topup.demo": "Add demo credit",
