@@ -1,4 +1,9 @@
-// Formatting at the edge: money arrives in integer minor units, times as ISO 8601.
+// Formatting at the edge: money arrives in integer minor units, times as ISO 8601; both are shown
+// in the dashboard's language (Intl with its locale).
+import { en } from "./i18n/en.js";
+import { locale, t } from "./lang.js";
+
+/** @typedef {import("./i18n/index.js").MessageKey} MessageKey */
 
 /** @param {string} currency */
 const fractionDigits = (currency) =>
@@ -9,7 +14,7 @@ const fractionDigits = (currency) =>
  * @param {string} currency
  */
 export const money = (minor, currency) =>
-  new Intl.NumberFormat(undefined, { style: "currency", currency }).format(
+  new Intl.NumberFormat(locale, { style: "currency", currency }).format(
     minor / 10 ** fractionDigits(currency),
   );
 
@@ -35,8 +40,8 @@ export const plainAmount = (minor, currency) => {
   return (minor / 10 ** digits).toFixed(digits);
 };
 
-const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "long" });
+const dateTimeFormat = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
+const dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: "long" });
 
 /** @param {string | null | undefined} iso */
 export const dateTime = (iso) => (iso ? dateTimeFormat.format(new Date(iso)) : "—");
@@ -47,11 +52,11 @@ export const longDate = (day) => {
   return Number.isNaN(d.getTime()) ? day : dateFormat.format(d);
 };
 
-const relative = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+const relative = new Intl.RelativeTimeFormat(locale, { numeric: "auto" });
 
 /** "3 minutes ago". @param {string | null | undefined} iso */
 export const ago = (iso) => {
-  if (!iso) return "never";
+  if (!iso) return t("time.never");
   const seconds = Math.round((new Date(iso).getTime() - Date.now()) / 1000);
   /** @type {[Intl.RelativeTimeFormatUnit, number][]} */
   const units = [
@@ -83,30 +88,13 @@ export const duration = (seconds) => {
   return `${seconds} second${seconds === 1 ? "" : "s"}`;
 };
 
-/** @type {Record<string, string>} */
-const statusLabels = {
-  waiting: "Waiting for SMS",
-  received: "Code received",
-  waiting_retry: "Waiting for another SMS",
-  finished: "Finished",
-  cancelled: "Cancelled",
-  expired: "Expired",
-};
 /** @param {string} status */
-export const statusLabel = (status) => statusLabels[status] ?? status;
+export const statusLabel = (status) =>
+  `status.${status}` in en ? t(/** @type {MessageKey} */ (`status.${status}`)) : status;
 
-/** @type {Record<string, string>} */
-const ledgerLabels = {
-  top_up: "Top-up",
-  hold: "Reserved for a number",
-  post: "Charged for a code",
-  void: "Reservation released",
-  refund: "Card refund",
-  chargeback: "Chargeback",
-  adjustment: "Adjustment",
-};
 /** @param {string} kind */
-export const ledgerLabel = (kind) => ledgerLabels[kind] ?? kind;
+export const ledgerLabel = (kind) =>
+  `ledger.${kind}` in en ? t(/** @type {MessageKey} */ (`ledger.${kind}`)) : kind;
 
 /** @type {Record<string, string>} */
 const securityLabels = {

@@ -156,7 +156,7 @@ const openPage = async (context) => {
   return { page, problems };
 };
 
-/** @param {{ viewport?: { width: number, height: number }, colorScheme?: "light" | "dark", isMobile?: boolean, javaScriptEnabled?: boolean }} [opts] */
+/** @param {{ viewport?: { width: number, height: number }, colorScheme?: "light" | "dark", isMobile?: boolean, javaScriptEnabled?: boolean, locale?: string }} [opts] */
 const newContext = async (opts = {}) => {
   assert.ok(browser);
   const context = await browser.newContext({
@@ -166,6 +166,8 @@ const newContext = async (opts = {}) => {
     colorScheme: opts.colorScheme ?? "light",
     isMobile: opts.isMobile ?? false,
     hasTouch: opts.isMobile ?? false,
+    // The browser's language (navigator.languages and Accept-Language): English unless a test says.
+    locale: opts.locale ?? "en-US",
   });
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: BASE });
   context.setDefaultTimeout(15_000);
@@ -1452,6 +1454,98 @@ scenario(
     await page.getByRole("button", { name: "Log in" }).click();
     await page.getByRole("heading", { name: "Security log" }).waitFor();
     await page.locator(".balance-chip", { hasText: "$0.00" }).waitFor();
+    assert.deepEqual(problems, []);
+  },
+);
+
+scenario(
+  "a Russian reader gets the landing in Russian without JavaScript (Accept-Language)",
+  { javaScriptEnabled: false, locale: "ru-RU" },
+  async (context) => {
+    const { page, problems } = await openPage(context);
+    await page.goto("/");
+    assert.equal(await page.getAttribute("html", "lang"), "ru");
+    await page.getByRole("heading", { level: 1, name: /Получайте SMS с кодами подтверждения/ }).waitFor();
+    await page.getByRole("banner").getByRole("link", { name: "Войти" }).waitFor();
+    await page.getByRole("columnheader", { name: "Сервис" }).waitFor();
+    await page
+      .getByRole("cell", { name: /Великобритания/ })
+      .first()
+      .waitFor();
+    // Money as a Russian reader writes it: "0,39 $".
+    assert.match(
+      (await page.locator("table.price-table td.num").first().textContent()) ?? "",
+      /^\d+,\d{2}\s\$$/,
+    );
+    await shotTop(page, "30-landing-ru-no-js");
+
+    // The switch is a plain link without JavaScript: English, and back on the same page.
+    await page.goto("/prices?q=telegram");
+    await page.getByRole("link", { name: "English" }).click();
+    await page.getByRole("heading", { level: 1, name: "Prices" }).waitFor();
+    assert.equal(new URL(page.url()).pathname + new URL(page.url()).search, "/prices?q=telegram");
+    assert.equal(await page.getAttribute("html", "lang"), "en");
+    assert.deepEqual(problems, []);
+  },
+);
+
+scenario(
+  "the dashboard switches to Russian, keeps it on reload, and the server pages follow",
+  {},
+  async (context) => {
+    const { page, problems } = await openPage(context);
+    await signUp(page, "ru");
+    await demoTopUp(page, "5.00");
+    assert.equal(await page.getAttribute("html", "lang"), "en");
+
+    // The visible switch, in the header: each language named in itself.
+    await page.getByRole("button", { name: "Русский" }).click();
+    await page.getByRole("heading", { level: 1, name: "Панель" }).waitFor();
+    assert.equal(await page.getAttribute("html", "lang"), "ru");
+    assert.equal(await page.getByRole("button", { name: "Русский" }).getAttribute("aria-pressed"), "true");
+    const main = page.getByRole("navigation", { name: "Главное меню" });
+    for (const name of ["Панель", "Купить", "История", "Баланс", "Настройки"]) {
+      await main.getByRole("link", { name, exact: true }).waitFor();
+    }
+    await page.getByRole("heading", { name: "Активные номера" }).waitFor();
+    await page.getByText("Доступный баланс").waitFor();
+    await page.getByLabel("Сумма (USD)").waitFor();
+    await page.getByRole("button", { name: "Добавить демо-баланс" }).waitFor();
+    // Money in the Russian format, from the same integer minor units.
+    await page.locator(".balance-chip", { hasText: /^5,00\s\$$/ }).waitFor();
+    assert.match(await page.title(), /^Панель · /);
+    await shot(page, "31-dashboard-ru");
+
+    // Remembered: a reload, and a screen reached through the navigation, stay Russian.
+    await page.reload();
+    await page.getByRole("heading", { level: 1, name: "Панель" }).waitFor();
+    assert.equal(await page.evaluate(() => localStorage.getItem("smsprof:lang")), "ru");
+    await main.getByRole("link", { name: "История", exact: true }).click();
+    await page.waitForURL(/\/history$/);
+    await page.waitForFunction(() => document.title.startsWith("История · "));
+
+    // The server-rendered pages read the same choice from the cookie, though the browser is English.
+    await page.goto("/prices");
+    await page.getByRole("heading", { level: 1, name: "Цены" }).waitFor();
+    await page.getByLabel("Поиск сервисов и стран").fill("telegram");
+    await page.getByText(/^Предложений: \d+ из \d+$/).waitFor();
+    await shotTop(page, "32-prices-ru");
+
+    // Signed out, the log-in screen is Russian too; back to English with the same switch.
+    await page.goto("/");
+    await page.getByRole("button", { name: "Выйти", exact: true }).click();
+    await page.getByRole("heading", { level: 1, name: "Вход" }).waitFor();
+    await page.getByLabel("Почта").waitFor();
+    await page.getByRole("link", { name: "Забыли пароль?" }).click();
+    await page.getByRole("heading", { level: 1, name: "Забыли пароль?" }).waitFor();
+    await page.getByRole("banner").getByRole("link", { name: "Регистрация" }).click();
+    await page.getByRole("heading", { level: 1, name: "Создайте аккаунт" }).waitFor();
+    await page.getByLabel("Мне исполнилось 18 лет.").waitFor();
+    await page.getByRole("button", { name: "Создать аккаунт" }).waitFor();
+    await shot(page, "33-signup-ru");
+    await page.getByRole("button", { name: "English" }).click();
+    await page.getByRole("heading", { level: 1, name: "Create your account" }).waitFor();
+    assert.equal(await page.getAttribute("html", "lang"), "en");
     assert.deepEqual(problems, []);
   },
 );
