@@ -79,14 +79,11 @@ export const clock = (ms) => {
   return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${s}` : `${m}:${s}`;
 };
 
-/** "2 minutes", "45 seconds". @param {number} seconds */
-export const duration = (seconds) => {
-  if (seconds >= 60 && seconds % 60 === 0) {
-    const m = seconds / 60;
-    return `${m} minute${m === 1 ? "" : "s"}`;
-  }
-  return `${seconds} second${seconds === 1 ? "" : "s"}`;
-};
+/** "2 minutes", "45 seconds" ("2 минуты", "45 секунд"). @param {number} seconds */
+export const duration = (seconds) =>
+  seconds >= 60 && seconds % 60 === 0
+    ? t("time.minutes", { count: seconds / 60 })
+    : t("time.seconds", { count: seconds });
 
 /** @param {string} status */
 export const statusLabel = (status) =>
@@ -96,27 +93,9 @@ export const statusLabel = (status) =>
 export const ledgerLabel = (kind) =>
   `ledger.${kind}` in en ? t(/** @type {MessageKey} */ (`ledger.${kind}`)) : kind;
 
-/** @type {Record<string, string>} */
-const securityLabels = {
-  signup: "Account created",
-  login_ok: "Signed in",
-  login_failed: "Failed sign-in attempt",
-  logout: "Signed out",
-  logout_all: "Signed out everywhere",
-  session_revoked: "A device was signed out",
-  totp_enabled: "Two-factor sign-in turned on",
-  totp_disabled: "Two-factor sign-in turned off",
-  password_changed: "Password changed",
-  password_change_failed: "Failed password change (wrong current password)",
-  password_check_failed: "Wrong password entered to confirm a change",
-  password_reset: "Password reset",
-  password_reset_requested: "Password reset email requested",
-  key_created: "API key created",
-  key_revoked: "API key revoked",
-  email_verified: "Email verified",
-};
 /** @param {string} kind */
-export const securityLabel = (kind) => securityLabels[kind] ?? kind.replaceAll("_", " ");
+export const securityLabel = (kind) =>
+  `security.${kind}` in en ? t(/** @type {MessageKey} */ (`security.${kind}`)) : kind.replaceAll("_", " ");
 
 /** Failures are what someone else trying the account leaves behind. @param {string} kind */
 export const isSecurityFailure = (kind) => kind.endsWith("_failed");
@@ -140,10 +119,10 @@ const systems = [
 
 /** A short, human description of a user agent string. @param {string | null | undefined} ua */
 export const device = (ua) => {
-  if (!ua) return "Unknown device";
+  if (!ua) return t("device.unknown");
   const browser = browsers.find(([re]) => re.test(ua))?.[1];
   const os = systems.find(([re]) => re.test(ua))?.[1];
-  if (browser && os) return `${browser} on ${os}`;
+  if (browser && os) return t("device.on", { browser, os });
   return browser ?? os ?? ua.slice(0, 60);
 };
 

@@ -49,12 +49,29 @@ export const acceptedTags = (header) =>
     .map((x) => x.tag);
 
 /**
- * A message in a language, with `{name}` filled from params.
+ * The plural forms a message lists, "|"-separated, in this order per language (the Intl.PluralRules
+ * categories of whole numbers; Russian "other" is for fractions, which read like "few": 1,5 минуты).
+ * @type {Record<Lang, Intl.LDMLPluralRule[]>}
+ */
+export const PLURAL_FORMS = { en: ["one", "other"], ru: ["one", "few", "many"] };
+/** @type {Record<string, Intl.LDMLPluralRule>} */
+const FALLBACK_FORM = { other: "few" };
+
+/**
+ * A message in a language, with `{name}` filled from params. A message with "|" has plural forms,
+ * chosen by `params.count` (see PLURAL_FORMS).
  * @param {Lang} lang
  * @param {MessageKey} key
  * @param {Record<string, string | number>} [params]
  */
 export const translate = (lang, key, params) => {
-  const text = MESSAGES[lang][key] ?? MESSAGES.en[key] ?? key;
+  let text = MESSAGES[lang][key] ?? MESSAGES.en[key] ?? key;
+  if (text.includes("|")) {
+    const forms = text.split("|");
+    const category = new Intl.PluralRules(lang).select(Number(params?.count ?? 0));
+    const order = PLURAL_FORMS[lang];
+    const at = order.indexOf(order.includes(category) ? category : (FALLBACK_FORM[category] ?? "other"));
+    text = forms[at] ?? forms[forms.length - 1] ?? "";
+  }
   return params ? text.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m)) : text;
 };
