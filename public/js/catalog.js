@@ -1,6 +1,7 @@
 // The catalog (services, countries, prices) changes rarely: load it once per page load and look names
 // up from it wherever an activation shows only codes and ids.
 import { api } from "./api.js";
+import { lang } from "./lang.js";
 
 /**
  * @typedef {{ code: string, name: string }} Service
@@ -16,7 +17,7 @@ let cached = null;
 
 /** @returns {Promise<Catalog>} */
 export const getCatalog = () => {
-  cached ??= api.get("/api/v1/catalog").then(
+  cached ??= api.get(`/api/v1/catalog?lang=${lang}`).then(
     /** @param {{ services: Service[], countries: Country[], prices: Price[] }} data */
     (data) => {
       const services = new Map(data.services.map((s) => [s.code, s]));

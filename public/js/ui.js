@@ -31,7 +31,9 @@ export const messageOf = (err) => {
   if (!(err instanceof Error)) return t("error.generic");
   const code = err instanceof ApiError ? err.code.replace(/^HTTP_\d+$/, "HTTP") : "";
   const key = /** @type {MessageKey} */ (`error.${code}`);
-  return lang !== "en" && key in en ? t(key, { status: err instanceof ApiError ? err.status : "" }) : err.message;
+  return lang !== "en" && key in en
+    ? t(key, { status: err instanceof ApiError ? err.status : "" })
+    : err.message;
 };
 
 /** An alert region that shows an API error message as it is; focusable so a failed action can move focus to it. */
