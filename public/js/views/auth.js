@@ -94,13 +94,9 @@ export const loginView = ({ main, query }) => {
       t("title.login"),
       t("auth.loginLead"),
       query.get("reason") === "expired"
-        ? h("p", { class: "alert alert-info" }, "Your session ended. Log in again to continue.")
+        ? h("p", { class: "alert alert-info" }, t("auth.expired"))
         : query.get("reason") === "deleted"
-          ? h(
-              "p",
-              { class: "alert alert-success", role: "status" },
-              "Your account has been deleted. Thank you for using the service.",
-            )
+          ? h("p", { class: "alert alert-success", role: "status" }, t("auth.deleted"))
           : null,
       form,
       h(
@@ -209,30 +205,32 @@ export const resetView = ({ main, query }) => {
       "form",
       { class: "stack" },
       field({
-        label: "New password",
+        label: t("settings.newPassword"),
         name: "password",
         type: "password",
         autocomplete: "new-password",
         required: true,
         minlength: 10,
-        hint: "At least 10 characters.",
+        hint: t("auth.atLeast10"),
       }),
-      h("button", { type: "submit", class: "btn btn-primary btn-block" }, "Set new password"),
+      h("button", { type: "submit", class: "btn btn-primary btn-block" }, t("auth.setPassword")),
     )
   );
   const done = h(
     "div",
     { class: "alert alert-success", role: "status", hidden: true },
-    "Your password has been changed and every other session was signed out. ",
-    h("a", { href: "/login" }, "Log in with your new password"),
+    t("auth.resetDone"),
+    " ",
+    h("a", { href: "/login" }, t("auth.loginWithNew")),
   );
   const expired = h(
     "div",
     { class: "alert alert-error", role: "alert", tabindex: "-1", hidden: true },
-    "This link has expired or was already used: reset links work once and only for a short time. ",
-    h("a", { href: "/forgot" }, "Request a new reset email"),
+    t("auth.resetExpired"),
+    " ",
+    h("a", { href: "/forgot" }, t("auth.requestNew")),
   );
-  onSubmit(form, "Saving…", async (values) => {
+  onSubmit(form, t("webhooks.saving"), async (values) => {
     try {
       await api.post("/api/v1/auth/reset-password", { token, password: values.password });
     } catch (err) {
@@ -250,15 +248,9 @@ export const resetView = ({ main, query }) => {
   mount(
     main,
     authPage(
-      "Choose a new password",
-      "This link works once.",
-      token
-        ? [form, done, expired]
-        : h(
-            "p",
-            { class: "alert alert-error" },
-            "This link is incomplete. Open the link from the email again.",
-          ),
+      t("auth.chooseNew"),
+      t("auth.worksOnce"),
+      token ? [form, done, expired] : h("p", { class: "alert alert-error" }, t("auth.incomplete")),
     ),
   );
 };
@@ -266,7 +258,7 @@ export const resetView = ({ main, query }) => {
 /** @param {ViewContext} ctx */
 export const verifyEmailView = async ({ main, query, signal }) => {
   const errors = errorBox();
-  mount(main, authPage("Verifying your email", "One moment…", spinner("Checking the link…"), errors));
+  mount(main, authPage(t("auth.verifying"), t("auth.moment"), spinner(t("auth.checkingLink")), errors));
   try {
     await api.post(
       "/api/v1/auth/verify-email",
@@ -277,12 +269,12 @@ export const verifyEmailView = async ({ main, query, signal }) => {
     mount(
       main,
       authPage(
-        "Email verified",
-        "Thank you — your email address is confirmed.",
+        t("security.email_verified"),
+        t("auth.verified"),
         h(
           "a",
           { class: "btn btn-primary btn-block", href: session.me ? "/" : "/login" },
-          session.me ? "Go to the dashboard" : "Log in",
+          session.me ? t("notFound.toDashboard") : t("session.login"),
         ),
       ),
     );
@@ -291,13 +283,13 @@ export const verifyEmailView = async ({ main, query, signal }) => {
     mount(
       main,
       authPage(
-        "This link did not work",
-        "Verification links work once and expire. You can ask for a new one from Settings.",
+        t("auth.linkFailed"),
+        t("auth.linkFailedLead"),
         errors,
         h(
           "a",
           { class: "btn btn-secondary btn-block", href: session.me ? "/settings" : "/login" },
-          "Continue",
+          t("auth.continue"),
         ),
       ),
     );
