@@ -88,4 +88,29 @@ describe("choosing the language of a page", () => {
     expect(res.status).toBe(404);
     expect(res.headers.get("Set-Cookie")).toBeNull();
   });
+
+  it("gives the policy pages a Russian frame and says the binding text is the English original", async () => {
+    for (const [path, title] of [
+      ["/privacy", "Политика конфиденциальности"],
+      ["/terms", "Условия использования"],
+    ]) {
+      const { res, text } = await page(path, { Cookie: "lang=ru" });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("Vary")).toContain("Cookie");
+      expect(text).toContain('<html lang="ru">');
+      expect(text).toContain(`<h1>${title}</h1>`);
+      expect(text).toMatch(/Обновлено <time datetime="2026-03-20">20 марта 2026/);
+      expect(text).toContain("Этот документ действует на английском языке");
+      // The policy itself stays the English original, marked as English for screen readers.
+      expect(text).toContain('<div lang="en">');
+      expect(text).toContain('aria-label="Правовая информация"');
+    }
+    const english = await page("/privacy", { "Accept-Language": "en-GB" });
+    expect(english.text).toContain('<html lang="en">');
+    expect(english.text).toContain("<h1>Privacy Policy</h1>");
+    expect(english.text).toContain("Last updated");
+    expect(english.text).not.toContain("Этот документ");
+    // The language cookie is disclosed where the cookies are.
+    expect(english.text).toContain("<code>lang</code>");
+  });
 });

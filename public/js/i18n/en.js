@@ -249,7 +249,7 @@ export const en = {
   "buy.countryN": "Country {id}",
   "buy.chooseServiceFirst": "Choose a service to see countries, prices and stock.",
   "buy.noCountry": "No country matches.",
-  "buy.inStock": "{count} in stock",
+  "buy.inStock": "{count} in stock|{count} in stock",
   "buy.success": "{rate} % success",
   "buy.noOffers": "No country offers this service right now.",
   "buy.searchCountries": "Search countries",
@@ -574,4 +574,5 @@ export const en = {
   "policy.accepted": "Thank you: the new version is accepted.",
   "attention.title": "{service} code: {code}",
   "attention.body": "Sent to {phone}",
+  "auth.back": "Back to log in",
 };

@@ -576,4 +576,5 @@ export const ru = {
   "policy.accepted": "Спасибо: новая версия принята.",
   "attention.title": "Код {service}: {code}",
   "attention.body": "Отправлен на {phone}",
+  "auth.back": "Назад ко входу",
 };

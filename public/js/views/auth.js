@@ -192,7 +192,7 @@ export const forgotView = ({ main }) => {
       t("auth.forgotLead"),
       done,
       form,
-      h("p", { class: "auth-links" }, h("a", { href: "/login" }, "Back to log in")),
+      h("p", { class: "auth-links" }, h("a", { href: "/login" }, t("auth.back"))),
     ),
   );
 };
