@@ -90,10 +90,11 @@ describe("choosing the language of a page", () => {
   });
 
   it("gives the policy pages a Russian frame and says the binding text is the English original", async () => {
-    for (const [path, title] of [
+    const pages: [string, string][] = [
       ["/privacy", "Политика конфиденциальности"],
       ["/terms", "Условия использования"],
-    ]) {
+    ];
+    for (const [path, title] of pages) {
       const { res, text } = await page(path, { Cookie: "lang=ru" });
       expect(res.status).toBe(200);
       expect(res.headers.get("Vary")).toContain("Cookie");
