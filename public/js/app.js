@@ -175,6 +175,21 @@ const renderHeader = () => {
       b ? t("session.balanceOf", { amount: money(b.available, b.currency) }) : t("session.balance"),
     );
   }
+  fitHeader();
+};
+
+/**
+ * The menu keeps one row beside the brand and the balance while it fits; when it does not (a
+ * narrower window, the longer Russian names) it takes a row of its own instead of sliding under the
+ * balance. Measured, not guessed by width, so any language and font fits. The header's height is
+ * published for what sits below it (sticky panels, scroll margins).
+ */
+const fitHeader = () => {
+  const inner = $(".topbar-inner");
+  const nav = $("[data-nav]");
+  inner.classList.remove("is-stacked");
+  if (!nav.hidden && nav.scrollWidth > nav.clientWidth + 1) inner.classList.add("is-stacked");
+  document.documentElement.style.setProperty("--topbar-height", `${$(".topbar").offsetHeight}px`);
 };
 
 /** @param {string} path */
@@ -359,6 +374,8 @@ const start = async () => {
   $(".skip-link").textContent = t("skip");
   $("[data-nav]").setAttribute("aria-label", t("nav.main"));
   renderFooter();
+  addEventListener("resize", fitHeader);
+  document.fonts?.ready.then(fitHeader);
   onSessionChange(renderHeader);
   onSessionChange(() => void policyPrompt());
   void policyPrompt();
