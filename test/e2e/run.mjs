@@ -1575,7 +1575,8 @@ const ENGLISH_PHRASES = (() => {
 const englishLeftOn = async (page) => {
   const shown = await page.evaluate(() => {
     const parts = [document.title];
-    const skip = ".sms-text, [translate='no'], .simulator";
+    // Marked as another language on purpose (the switch's "English") or not to be translated.
+    const skip = ".sms-text, [translate='no'], .simulator, [lang]:not(html):not([lang='ru'])";
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const el = node.parentElement;
