@@ -161,12 +161,13 @@ export const onSubmit = (form, busyLabel, handler, { fieldFor = {}, errorsAt = "
 };
 
 /**
- * The API's per-field details, each worded in the reader's language when its code has a message
- * (a weak or repeated password); zod's own wording for malformed input stays as the server wrote it.
+ * The API's per-field details. In another language than English, a detail of an error whose code has
+ * a message (a weak or repeated password) is worded with it; zod's wording for malformed input
+ * (VALIDATION_FAILED) and anything unknown stay as the server wrote them.
  * @param {ApiError} err
  */
 const fieldMessages = (err) =>
-  Array.isArray(err.details) && err.code !== "VALIDATION_FAILED"
+  Array.isArray(err.details) && lang !== "en" && `error.${err.code}` in en && err.code !== "VALIDATION_FAILED"
     ? err.details.map((item) => ({ ...item, message: messageOf(err) }))
     : err.details;
 
