@@ -100,6 +100,8 @@ export const priceList = (
   const { t, lang } = opts;
   // The catalog's own Russian names (English where it has none), also for sorting by country.
   const countryName = (r: PriceRow) => (lang === "ru" && r.countryNameRu) || r.countryName;
+  // The catch-all service's name is the catalog's one English phrase: worded in the page's language.
+  const serviceLabel = (r: PriceRow) => (r.service === "ot" ? t("service.other") : r.serviceName);
   const all = lang === "en" ? given : given.map((r) => ({ ...r, countryName: countryName(r) }));
   // The query sits in its own element, so the script can change it as the reader types.
   const [before = "", after = ""] = t("prices.empty", { q: "\u0000" }).split("\u0000");
@@ -152,14 +154,14 @@ export const priceList = (
             (
               r,
             ) => html`<tr${shown.has(r) ? "" : " hidden"} data-service="${r.service}" data-country="${r.country}" data-price="${r.price}" data-stock="${r.stock}" data-success="${r.successRate ?? ""}" data-search="${`${r.serviceName} ${r.service} ${r.countryName} ${r.iso} ${r.countryNameRu ?? ""}`}">
-              <td><span class="svc-name">${r.serviceName}</span></td>
+              <td><span class="svc-name">${serviceLabel(r)}</span></td>
               <td><span class="country-badge">${r.iso}</span> ${countryName(r)}</td>
               <td class="num">${formatMoney(r.price, r.currency, lang)}</td>
               <td class="num">${r.stock > 0 ? r.stock.toLocaleString(LOCALES[lang]) : html`<span class="muted">${t("prices.outOfStock")}</span>`}</td>
               ${withRate ? html`<td class="num">${r.successRate === null ? "—" : `${Math.round(r.successRate)} %`}</td>` : ""}
               <td class="buy-cell">${
                 r.stock > 0
-                  ? html`<a class="btn btn-small btn-secondary" href="/buy?service=${r.service}&amp;country=${r.country}" aria-label="${t("prices.buyLabel", { service: r.serviceName, country: countryName(r) })}">${t("prices.buy")}</a>`
+                  ? html`<a class="btn btn-small btn-secondary" href="/buy?service=${r.service}&amp;country=${r.country}" aria-label="${t("prices.buyLabel", { service: serviceLabel(r), country: countryName(r) })}">${t("prices.buy")}</a>`
                   : ""
               }</td>
             </tr>`,

@@ -575,4 +575,5 @@ export const en = {
   "attention.title": "{service} code: {code}",
   "attention.body": "Sent to {phone}",
   "auth.back": "Back to log in",
+  "service.other": "Any other",
 };

@@ -577,4 +577,5 @@ export const ru = {
   "attention.title": "Код {service}: {code}",
   "attention.body": "Отправлен на {phone}",
   "auth.back": "Назад ко входу",
+  "service.other": "Любой другой",
 };
