@@ -6,6 +6,7 @@ import { announceCode } from "./attention.js";
 import { reloadCatalog } from "./catalog.js";
 import { h, mount, nextId } from "./dom.js";
 import { clock, dateTime, duration, money, phoneParts, statusLabel } from "./format.js";
+import { t } from "./lang.js";
 import { watchActivation } from "./live.js";
 import { navigate } from "./router.js";
 import { refreshBalance, session } from "./session.js";
@@ -68,25 +69,25 @@ export const activationCard = (initial, { catalog, signal, link = false }) => {
     h(
       "button",
       { type: "button", class: "btn btn-secondary act-cancel", "aria-describedby": actionHintId },
-      "Cancel",
+      t("act.cancel"),
     )
   );
   // One line under the buttons that explains them, present in every live state so nothing below moves.
   const actionHint = h("p", { class: "hint", id: actionHintId });
   const retryButton = /** @type {HTMLButtonElement} */ (
-    h("button", { type: "button", class: "btn btn-secondary act-retry" }, "Another SMS")
+    h("button", { type: "button", class: "btn btn-secondary act-retry" }, t("act.retry"))
   );
   const finishButton = /** @type {HTMLButtonElement} */ (
-    h("button", { type: "button", class: "btn btn-primary act-finish" }, "Finish")
+    h("button", { type: "button", class: "btn btn-primary act-finish" }, t("act.finish"))
   );
   // After a cancel or an expiry with no code: the same service and country again, in one click.
   const replaceButton = /** @type {HTMLButtonElement} */ (
-    h("button", { type: "button", class: "btn btn-primary act-replace", hidden: true }, "Replace number")
+    h("button", { type: "button", class: "btn btn-primary act-replace", hidden: true }, t("act.replace"))
   );
   const errors = errorBox();
   const simulator = session.simulatorIsProvider ? simulatorForm(() => a, serviceName, errors) : null;
 
-  const title = `${serviceName} number`;
+  const title = t("act.title", { service: serviceName });
   const cancelWindow = duration(Math.round((Date.parse(a.cancelableAt) - Date.parse(a.createdAt)) / 1000));
   const card = h(
     "article",
@@ -102,7 +103,7 @@ export const activationCard = (initial, { catalog, signal, link = false }) => {
         h(
           "p",
           { class: "muted" },
-          country ? [countryBadge(country.iso), " ", country.name] : `Country ${a.country}`,
+          country ? [countryBadge(country.iso), " ", country.name] : t("buy.countryN", { id: a.country }),
           ` · #${a.numericId}`,
         ),
       ),
@@ -111,17 +112,17 @@ export const activationCard = (initial, { catalog, signal, link = false }) => {
     h(
       "div",
       { class: "phone-block" },
-      h("span", { class: "label" }, "Phone number"),
+      h("span", { class: "label" }, t("act.phone")),
       h(
         "div",
         { class: "phone-row" },
         h("span", { class: "phone-number", translate: "no", "aria-label": phone.full }, phone.grouped),
-        copyButton(() => a.phone, "phone number"),
+        copyButton(() => a.phone, t("act.copyPhone")),
         phone.countryCode
           ? copyButton(
               () => phone.national,
-              "number without the country code",
-              `Copy without ${phone.countryCode}`,
+              t("act.copyNationalWhat"),
+              t("act.copyNational", { code: phone.countryCode }),
             )
           : null,
       ),
@@ -186,7 +187,7 @@ export const activationCard = (initial, { catalog, signal, link = false }) => {
     earlier.hidden = previous.length === 0;
     mount(
       earlier,
-      h("summary", null, `Earlier messages (${previous.length})`),
+      h("summary", null, t("act.earlier", { count: previous.length })),
       h(
         "ol",
         { class: "sms-list" },
@@ -198,26 +199,25 @@ export const activationCard = (initial, { catalog, signal, link = false }) => {
   const tick = () => {
     const now = Date.now();
     const left = Date.parse(a.expiresAt) - now;
-    if (isFinal(a)) expiry.textContent = `Ended · bought ${dateTime(a.createdAt)}`;
-    else expiry.textContent = left > 0 ? `Expires in ${clock(left)}` : "Expiring…";
+    if (isFinal(a)) expiry.textContent = t("act.ended", { when: dateTime(a.createdAt) });
+    else expiry.textContent = left > 0 ? t("act.expiresIn", { clock: clock(left) }) : t("act.expiring");
     expiry.classList.toggle("urgent", !isFinal(a) && left < 60_000);
     const wait = Date.parse(a.cancelableAt) - now;
     if (a.status === "waiting" && wait > 0) {
       // aria-disabled, not disabled: the button stays focusable so keyboard users hear why it waits.
       cancelButton.setAttribute("aria-disabled", "true");
-      cancelButton.textContent = `Cancel in ${clock(wait)}`;
-      actionHint.textContent = `Cancelling opens ${cancelWindow} after purchase, giving the SMS time to arrive; it returns the full price.`;
+      cancelButton.textContent = t("act.cancelIn", { clock: clock(wait) });
+      actionHint.textContent = t("act.hintEarly", { window: cancelWindow });
     } else if (a.status === "waiting") {
       if (cancelButton.getAttribute("aria-busy") !== "true") {
         cancelButton.removeAttribute("aria-disabled");
-        cancelButton.textContent = "Cancel";
+        cancelButton.textContent = t("act.cancel");
       }
-      actionHint.textContent = "No code yet? Cancel and the full price goes back to your balance.";
+      actionHint.textContent = t("act.hintWaiting");
     } else if (a.status === "received") {
-      actionHint.textContent =
-        "Done? Finish to close the number. Need a new code? Ask for another SMS on it.";
+      actionHint.textContent = t("act.hintReceived");
     } else if (a.status === "waiting_retry") {
-      actionHint.textContent = "The next SMS to this number shows up here. Finish when you are done.";
+      actionHint.textContent = t("act.hintRetry");
     }
   };
 
@@ -241,18 +241,17 @@ export const activationCard = (initial, { catalog, signal, link = false }) => {
       // The pressed button is usually gone now (Finish → finished): keep focus on the card's news.
       if (button.hidden) status.focus();
     });
-  act(finishButton, "Finishing…", "finish");
-  act(retryButton, "Asking…", "retry");
-  act(cancelButton, "Cancelling…", "cancel");
+  act(finishButton, t("act.finishing"), "finish");
+  act(retryButton, t("act.asking"), "retry");
+  act(cancelButton, t("act.cancelling"), "cancel");
   replaceButton.addEventListener("click", async () => {
     errors.clear();
     try {
-      const next = await whileBusy(replaceButton, "Ordering…", async () => {
+      const next = await whileBusy(replaceButton, t("act.ordering"), async () => {
         // The price may have moved since this number was bought: pay at most today's price shown.
         const catalog = await reloadCatalog();
         const offer = catalog.prices.find((p) => p.service === a.service && p.country === a.country);
-        if (!offer || offer.stock <= 0)
-          throw new Error(`No ${serviceName} numbers in this country right now.`);
+        if (!offer || offer.stock <= 0) throw new Error(t("act.noneLeft", { service: serviceName }));
         return api.post(
           "/api/v1/activations",
           { service: a.service, country: a.country, maxPrice: offer.price },
@@ -278,11 +277,7 @@ export const activationCard = (initial, { catalog, signal, link = false }) => {
     },
     onState: (state) => {
       liveState.textContent =
-        state === "live"
-          ? "Live"
-          : state === "connecting"
-            ? "Connecting…"
-            : "Connection lost · still checking for the SMS";
+        state === "live" ? t("act.live") : state === "connecting" ? t("act.connecting") : t("act.lost");
       liveState.className = `live-state live-${state}`;
     },
   });
@@ -297,8 +292,8 @@ const waitingContent = (a) => {
     return h(
       "div",
       { class: "code-empty" },
-      h("p", { class: "code-title" }, "No SMS arrived"),
-      a.charged ? null : h("p", { class: "muted" }, "You were not charged for this number."),
+      h("p", { class: "code-title" }, t("act.noSms")),
+      a.charged ? null : h("p", { class: "muted" }, t("act.notCharged")),
     );
   }
   return h(
@@ -311,17 +306,17 @@ const waitingContent = (a) => {
       h(
         "p",
         { class: "code-title" },
-        a.status === "waiting_retry" ? "Waiting for another SMS…" : "Waiting for the SMS…",
+        a.status === "waiting_retry" ? t("act.waitingAnother") : t("act.waiting"),
       ),
-      h("p", { class: "muted" }, "Enter the number in the app now; the code shows up here by itself."),
+      h("p", { class: "muted" }, t("act.waitingHint")),
       previous?.code
         ? h(
             "p",
             { class: "previous-code" },
-            "Previous code: ",
+            t("act.previous"),
             h("span", { class: "code-previous", translate: "no" }, previous.code),
             " ",
-            copyButton(() => previous.code ?? "", "previous code"),
+            copyButton(() => previous.code ?? "", t("act.copyPreviousWhat")),
           )
         : null,
     ),
@@ -343,25 +338,21 @@ const smsContent = (sms, kind) =>
       ? h(
           "div",
           { class: "code-row" },
-          h("span", { class: "label visually-hidden" }, "Code"),
+          h("span", { class: "label visually-hidden" }, t("act.code")),
           h("span", { class: "code-value", translate: "no" }, sms.code),
-          copyButton(() => sms.code ?? "", "code"),
+          copyButton(() => sms.code ?? "", t("act.copyCodeWhat")),
         )
-      : h("p", { class: "code-title" }, "No code found in this message"),
-    h(
-      "p",
-      { class: "sms-text" },
-      sms.text ?? "The text of this message has been deleted after the retention period.",
-    ),
-    h("p", { class: "muted small" }, `Received ${dateTime(sms.receivedAt)}`),
+      : h("p", { class: "code-title" }, t("act.noCode")),
+    h("p", { class: "sms-text" }, sms.text ?? t("act.textDeleted")),
+    h("p", { class: "muted small" }, t("act.received", { when: dateTime(sms.receivedAt) })),
   );
 
 /** @param {Activation} a */
 const priceText = (a) => {
   const price = money(a.price, a.currency);
-  if (a.charged) return `Charged ${price}`;
-  if (isFinal(a)) return `Not charged (${price} released)`;
-  return `${price}, charged only when a code arrives`;
+  if (a.charged) return t("act.charged", { price });
+  if (isFinal(a)) return t("act.released", { price });
+  return t("act.reserved", { price });
 };
 
 /**
@@ -376,23 +367,23 @@ const simulatorForm = (current, serviceName, errors) => {
     `Your ${serviceName} code is ${String(Math.floor(100000 + Math.random() * 900000))}. Don't share it.`;
   const input = /** @type {HTMLInputElement} */ (h("input", { id, name: "text", value: sample() }));
   const button = /** @type {HTMLButtonElement} */ (
-    h("button", { type: "submit", class: "btn btn-ghost" }, "Send SMS")
+    h("button", { type: "submit", class: "btn btn-ghost" }, t("act.sendSms"))
   );
   const form = h(
     "form",
     { class: "simulator" },
-    h("label", { for: id }, "Simulate an SMS ", h("span", { class: "tag" }, "local simulator")),
+    h("label", { for: id }, t("act.simulate"), " ", h("span", { class: "tag" }, t("act.simulator"))),
     h("div", { class: "inline-form" }, input, button),
   );
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     errors.clear();
     try {
-      await whileBusy(button, "Sending…", () =>
+      await whileBusy(button, t("home.sending"), () =>
         // Only to this customer's own live number: the simulator's other controls are the operator's.
         api.post(`/simulator/activations/${encodeURIComponent(current().id)}/sms`, { text: input.value }),
       );
-      toast("SMS sent by the simulator.");
+      toast(t("act.simSent"));
       input.value = sample();
     } catch (err) {
       errors.show(err);

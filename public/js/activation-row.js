@@ -5,6 +5,7 @@ import { api } from "./api.js";
 import { announceCode } from "./attention.js";
 import { h, mount } from "./dom.js";
 import { clock, phoneParts, statusLabel } from "./format.js";
+import { t } from "./lang.js";
 import { watchActivation } from "./live.js";
 import { refreshBalance } from "./session.js";
 import { copyButton, countryBadge, errorBox, serviceBadge, whileBusy } from "./ui.js";
@@ -45,7 +46,7 @@ export const activationRow = (initial, { catalog, signal }) => {
         phone.grouped,
       ),
       " ",
-      copyButton(() => a.phone, `${serviceName} phone number`),
+      copyButton(() => a.phone, t("row.copyPhone", { service: serviceName })),
     ),
     h("td", null, status),
     code,
@@ -79,7 +80,7 @@ export const activationRow = (initial, { catalog, signal }) => {
           ? [
               h("span", { class: "code-value code-small", translate: "no" }, latest),
               " ",
-              copyButton(() => latest, `${serviceName} code`),
+              copyButton(() => latest, t("row.copyCode", { service: serviceName })),
             ]
           : h("span", { class: "muted" }, isFinal(a) ? "—" : "Waiting…"),
       );
@@ -91,9 +92,9 @@ export const activationRow = (initial, { catalog, signal }) => {
             {
               type: "button",
               class: "btn btn-small btn-primary",
-              "aria-label": `Finish ${serviceName} ${phone.grouped}`,
+              "aria-label": t("row.finishName", { service: serviceName, phone: phone.grouped }),
             },
-            "Finish",
+            t("act.finish"),
           )
         );
         act(finish, "…", "finish");
@@ -106,9 +107,9 @@ export const activationRow = (initial, { catalog, signal }) => {
             {
               type: "button",
               class: "btn btn-small btn-secondary",
-              "aria-label": `Cancel ${serviceName} ${phone.grouped}`,
+              "aria-label": t("row.cancelName", { service: serviceName, phone: phone.grouped }),
             },
-            "Cancel",
+            t("act.cancel"),
           )
         );
         act(cancel, "…", "cancel");
@@ -121,7 +122,7 @@ export const activationRow = (initial, { catalog, signal }) => {
 
   const tick = () => {
     const ms = Date.parse(a.expiresAt) - Date.now();
-    left.textContent = isFinal(a) ? "Ended" : ms > 0 ? clock(ms) : "Expiring…";
+    left.textContent = isFinal(a) ? t("row.ended") : ms > 0 ? clock(ms) : t("act.expiring");
     left.classList.toggle("urgent", !isFinal(a) && ms < 60_000);
   };
 
@@ -166,16 +167,22 @@ export const activationTable = (items, opts) =>
     { class: "table-wrap" },
     h(
       "table",
-      { class: "data-table act-table", "aria-label": "Active numbers" },
+      { class: "data-table act-table", "aria-label": t("home.active") },
       h(
         "thead",
         null,
         h(
           "tr",
           null,
-          ["Service", "Country", "Number", "Status", "Code", "Time left", "Actions"].map((label) =>
-            h("th", { scope: "col", class: label === "Time left" ? "num" : null }, label),
-          ),
+          [
+            t("col.service"),
+            t("col.country"),
+            t("col.number"),
+            t("col.status"),
+            t("col.code"),
+            t("col.timeLeft"),
+            t("col.actions"),
+          ].map((label, i) => h("th", { scope: "col", class: i === 5 ? "num" : null }, label)),
         ),
       ),
       h(

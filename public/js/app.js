@@ -3,6 +3,7 @@
 import { api, onUnauthorized } from "./api.js";
 import { $, h, mount } from "./dom.js";
 import { money } from "./format.js";
+import { langSwitch, t } from "./lang.js";
 import { policyPrompt } from "./policy-prompt.js";
 import { currentLocation, here, legacyRedirect, navigate, onNavigate, resolve } from "./router.js";
 import { loadConfig, loadMe, onSessionChange, session, setMe } from "./session.js";
@@ -18,132 +19,137 @@ const lazy = (load, name) => async () => (await load())[name];
 
 /** @type {import("./router.js").Route[]} */
 const routes = [
-  { path: "/", load: lazy(() => import("./views/home.js"), "homeView"), title: "Dashboard", access: "user" },
+  {
+    path: "/",
+    load: lazy(() => import("./views/home.js"), "homeView"),
+    title: t("title.dashboard"),
+    access: "user",
+  },
   {
     path: "/buy",
     load: lazy(() => import("./views/buy.js"), "buyView"),
-    title: "Buy a number",
+    title: t("title.buy"),
     access: "user",
   },
   {
     path: "/numbers/:id",
     load: lazy(() => import("./views/activation.js"), "activationView"),
-    title: "Your number",
+    title: t("title.number"),
     access: "user",
   },
   {
     path: "/history",
     load: lazy(() => import("./views/history.js"), "historyView"),
-    title: "History",
+    title: t("title.history"),
     access: "user",
   },
   {
     path: "/balance",
     load: lazy(() => import("./views/billing.js"), "billingView"),
-    title: "Balance",
+    title: t("title.balance"),
     access: "user",
   },
   {
     path: "/keys",
     load: lazy(() => import("./views/keys.js"), "keysView"),
-    title: "API keys",
+    title: t("title.keys"),
     access: "user",
   },
   {
     path: "/security",
     load: lazy(() => import("./views/security.js"), "securityView"),
-    title: "Security log",
+    title: t("title.security"),
     access: "user",
   },
   {
     path: "/settings",
     load: lazy(() => import("./views/settings.js"), "settingsView"),
-    title: "Settings",
+    title: t("title.settings"),
     access: "user",
   },
   {
     path: "/login",
     load: lazy(() => import("./views/auth.js"), "loginView"),
-    title: "Log in",
+    title: t("title.login"),
     access: "guest",
   },
   {
     path: "/signup",
     load: lazy(() => import("./views/auth.js"), "signupView"),
-    title: "Sign up",
+    title: t("title.signup"),
     access: "guest",
   },
   {
     path: "/forgot",
     load: lazy(() => import("./views/auth.js"), "forgotView"),
-    title: "Forgot password",
+    title: t("title.forgot"),
     access: "guest",
   },
   {
     path: "/reset-password",
     load: lazy(() => import("./views/auth.js"), "resetView"),
-    title: "New password",
+    title: t("title.reset"),
     access: "public",
   },
   {
     path: "/verify-email",
     load: lazy(() => import("./views/auth.js"), "verifyEmailView"),
-    title: "Verify email",
+    title: t("title.verify"),
     access: "public",
   },
   {
     path: "/webhooks",
     load: lazy(() => import("./views/webhooks.js"), "webhooksView"),
-    title: "Webhooks",
+    title: t("title.webhooks"),
     access: "user",
   },
   {
     path: "/support",
     load: lazy(() => import("./views/support.js"), "supportView"),
-    title: "Support",
+    title: t("title.support"),
     access: "user",
   },
   {
     path: "/support/confirm",
     load: lazy(() => import("./views/support.js"), "confirmRequestView"),
-    title: "Privacy request",
+    title: t("title.privacyRequest"),
     access: "public",
   },
   {
     path: "/support/:id",
     load: lazy(() => import("./views/support.js"), "ticketView"),
-    title: "Ticket",
+    title: t("title.ticket"),
     access: "user",
   },
   {
     path: "/confirm-email-change",
     load: lazy(() => import("./views/privacy-settings.js"), "confirmEmailChangeView"),
-    title: "New email",
+    title: t("title.newEmail"),
     access: "public",
   },
   {
     path: "/privacy",
     load: lazy(() => import("./views/legal.js"), "privacyView"),
-    title: "Privacy Policy",
+    title: t("title.privacy"),
     access: "public",
   },
   {
     path: "/terms",
     load: lazy(() => import("./views/legal.js"), "termsView"),
-    title: "Terms of Service",
+    title: t("title.terms"),
     access: "public",
   },
 ];
 
 const NAV = [
-  ["/", "Dashboard"],
-  ["/buy", "Buy"],
-  ["/history", "History"],
-  ["/balance", "Balance"],
-  ["/keys", "API keys"],
-  ["/security", "Security"],
-  ["/settings", "Settings"],
-  ["/support", "Support"],
+  ["/", t("nav.dashboard")],
+  ["/buy", t("nav.buy")],
+  ["/history", t("nav.history")],
+  ["/balance", t("nav.balance")],
+  ["/keys", t("nav.keys")],
+  ["/security", t("nav.security")],
+  ["/settings", t("nav.settings")],
+  ["/support", t("nav.support")],
 ];
 
 const main = $("#main");
@@ -164,8 +170,26 @@ const renderHeader = () => {
   const b = session.balance;
   if (chip) {
     chip.textContent = b ? money(b.available, b.currency) : "…";
-    chip.setAttribute("aria-label", b ? `Balance ${money(b.available, b.currency)}` : "Balance");
+    chip.setAttribute(
+      "aria-label",
+      b ? t("session.balanceOf", { amount: money(b.available, b.currency) }) : t("session.balance"),
+    );
   }
+  fitHeader();
+};
+
+/**
+ * The menu keeps one row beside the brand and the balance while it fits; when it does not (a
+ * narrower window, the longer Russian names) it takes a row of its own instead of sliding under the
+ * balance. Measured, not guessed by width, so any language and font fits. The header's height is
+ * published for what sits below it (sticky panels, scroll margins).
+ */
+const fitHeader = () => {
+  const inner = $(".topbar-inner");
+  const nav = $("[data-nav]");
+  inner.classList.remove("is-stacked");
+  if (!nav.hidden && nav.scrollWidth > nav.clientWidth + 1) inner.classList.add("is-stacked");
+  document.documentElement.style.setProperty("--topbar-height", `${$(".topbar").offsetHeight}px`);
 };
 
 /** @param {string} path */
@@ -190,12 +214,16 @@ const renderSessionArea = (path) => {
   if (!session.me) {
     mount(
       area,
-      path === "/login" ? null : h("a", { class: "btn btn-small btn-ghost", href: "/login" }, "Log in"),
-      path === "/signup" ? null : h("a", { class: "btn btn-small btn-primary", href: "/signup" }, "Sign up"),
+      path === "/login"
+        ? null
+        : h("a", { class: "btn btn-small btn-ghost", href: "/login" }, t("session.login")),
+      path === "/signup"
+        ? null
+        : h("a", { class: "btn btn-small btn-primary", href: "/signup" }, t("session.signup")),
     );
     return;
   }
-  const logout = h("button", { type: "button", class: "btn btn-small btn-ghost" }, "Log out");
+  const logout = h("button", { type: "button", class: "btn btn-small btn-ghost" }, t("session.logout"));
   logout.addEventListener("click", async () => {
     try {
       await api.post("/api/v1/auth/logout");
@@ -217,17 +245,18 @@ const renderFooter = () => {
       h(
         "p",
         null,
-        `© ${new Date().getFullYear()} ${brandName} · Support: `,
+        `© ${new Date().getFullYear()} ${brandName} · ${t("footer.support")} `,
         h("a", { href: `mailto:${supportEmail}` }, supportEmail),
       ),
       h(
         "nav",
-        { "aria-label": "Legal" },
-        h("a", { href: "/privacy" }, "Privacy Policy"),
-        h("a", { href: "/terms" }, "Terms of Service"),
-        h("a", { href: "/docs" }, "API docs"),
+        { "aria-label": t("footer.legal") },
+        h("a", { href: "/privacy" }, t("footer.privacy")),
+        h("a", { href: "/terms" }, t("footer.terms")),
+        h("a", { href: "/docs" }, t("footer.docs")),
       ),
-      h("p", { class: "muted small" }, "Only essential cookies are used (see the Privacy Policy)."),
+      h("p", { class: "muted small" }, t("footer.cookies")),
+      langSwitch(),
     ),
   );
 };
@@ -236,15 +265,15 @@ const renderFooter = () => {
 const notFoundView = ({ main: el }) =>
   mount(
     el,
-    pageHeader("Page not found", "There is nothing at this address."),
-    h("a", { class: "btn btn-primary", href: "/" }, "Go to the dashboard"),
+    pageHeader(t("notFound.title"), t("notFound.app")),
+    h("a", { class: "btn btn-primary", href: "/" }, t("notFound.toDashboard")),
   );
 
 /** The screen's code could not be fetched (offline, or a deploy replaced it). @param {import("./router.js").ViewContext} ctx */
 const unreachableView = ({ main: el }) => {
-  const retry = h("button", { type: "button", class: "btn btn-primary" }, "Reload the page");
+  const retry = h("button", { type: "button", class: "btn btn-primary" }, t("unreachable.reload"));
   retry.addEventListener("click", () => location.reload());
-  mount(el, pageHeader("This screen did not load", "Check your connection, then reload."), retry);
+  mount(el, pageHeader(t("unreachable.title"), t("unreachable.lead")), retry);
 };
 
 /** @type {AbortController | null} */
@@ -274,7 +303,7 @@ const render = async () => {
     view = unreachableView;
   }
   if (controller.signal.aborted) return;
-  document.title = `${found?.route.title ?? "Not found"} · ${session.config.brandName}`;
+  document.title = `${found?.route.title ?? t("title.notFound")} · ${session.config.brandName}`;
   renderHeader();
   // A note about the last screen means nothing on the next one.
   document.querySelector("[data-toasts]")?.replaceChildren();
@@ -333,22 +362,20 @@ const start = async () => {
     // Independent: asked together, so the first screen waits for one round trip, not two.
     await Promise.all([loadConfig(), loadMe()]);
   } catch (err) {
-    const retry = h("button", { type: "button", class: "btn btn-primary" }, "Try again");
+    const retry = h("button", { type: "button", class: "btn btn-primary" }, t("down.retry"));
     retry.addEventListener("click", () => location.reload());
     mount(
       main,
-      h(
-        "div",
-        { class: "card" },
-        h("h1", null, "The service is not reachable"),
-        h("p", null, messageOf(err)),
-        retry,
-      ),
+      h("div", { class: "card" }, h("h1", null, t("down.title")), h("p", null, messageOf(err)), retry),
     );
     return;
   }
   $("[data-brand]").textContent = session.config.brandName;
+  $(".skip-link").textContent = t("skip");
+  $("[data-nav]").setAttribute("aria-label", t("nav.main"));
   renderFooter();
+  addEventListener("resize", fitHeader);
+  document.fonts?.ready.then(fitHeader);
   onSessionChange(renderHeader);
   onSessionChange(() => void policyPrompt());
   void policyPrompt();

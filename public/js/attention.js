@@ -1,5 +1,6 @@
 // A code nobody can miss, even from another tab: the tab's title shows it, the favicon gets a badge,
 // and, if the customer turned them on in Settings, a short sound and a browser notification.
+import { t } from "./lang.js";
 import { getPrefs } from "./prefs.js";
 import { session } from "./session.js";
 
@@ -53,7 +54,10 @@ export const announceCode = ({ code, serviceName, phone, href }) => {
   const prefs = getPrefs();
   if (prefs.sound) chime();
   if (prefs.notify && "Notification" in window && Notification.permission === "granted") {
-    const note = new Notification(`${serviceName} code: ${code}`, { body: `Sent to ${phone}`, tag: href });
+    const note = new Notification(t("attention.title", { service: serviceName, code }), {
+      body: t("attention.body", { phone }),
+      tag: href,
+    });
     note.addEventListener("click", () => {
       window.focus();
       note.close();

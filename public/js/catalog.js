@@ -1,6 +1,7 @@
 // The catalog (services, countries, prices) changes rarely: load it once per page load and look names
 // up from it wherever an activation shows only codes and ids.
 import { api } from "./api.js";
+import { lang, t } from "./lang.js";
 
 /**
  * @typedef {{ code: string, name: string }} Service
@@ -16,9 +17,13 @@ let cached = null;
 
 /** @returns {Promise<Catalog>} */
 export const getCatalog = () => {
-  cached ??= api.get("/api/v1/catalog").then(
+  cached ??= api.get(`/api/v1/catalog?lang=${lang}`).then(
     /** @param {{ services: Service[], countries: Country[], prices: Price[] }} data */
     (data) => {
+      // The catalog names the catch-all service in English; it is the one name that is a phrase.
+      data.services = data.services.map((s) =>
+        s.code === OTHER_SERVICE ? { ...s, name: t("service.other") } : s,
+      );
       const services = new Map(data.services.map((s) => [s.code, s]));
       const countries = new Map(data.countries.map((c) => [c.id, c]));
       return {

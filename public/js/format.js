@@ -1,4 +1,9 @@
-// Formatting at the edge: money arrives in integer minor units, times as ISO 8601.
+// Formatting at the edge: money arrives in integer minor units, times as ISO 8601; both are shown
+// in the dashboard's language (Intl with its locale).
+import { en } from "./i18n/en.js";
+import { locale, t } from "./lang.js";
+
+/** @typedef {import("./i18n/index.js").MessageKey} MessageKey */
 
 /** @param {string} currency */
 const fractionDigits = (currency) =>
@@ -9,7 +14,7 @@ const fractionDigits = (currency) =>
  * @param {string} currency
  */
 export const money = (minor, currency) =>
-  new Intl.NumberFormat(undefined, { style: "currency", currency }).format(
+  new Intl.NumberFormat(locale, { style: "currency", currency }).format(
     minor / 10 ** fractionDigits(currency),
   );
 
@@ -35,8 +40,8 @@ export const plainAmount = (minor, currency) => {
   return (minor / 10 ** digits).toFixed(digits);
 };
 
-const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "long" });
+const dateTimeFormat = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
+const dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: "long" });
 
 /** @param {string | null | undefined} iso */
 export const dateTime = (iso) => (iso ? dateTimeFormat.format(new Date(iso)) : "—");
@@ -47,11 +52,11 @@ export const longDate = (day) => {
   return Number.isNaN(d.getTime()) ? day : dateFormat.format(d);
 };
 
-const relative = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+const relative = new Intl.RelativeTimeFormat(locale, { numeric: "auto" });
 
 /** "3 minutes ago". @param {string | null | undefined} iso */
 export const ago = (iso) => {
-  if (!iso) return "never";
+  if (!iso) return t("time.never");
   const seconds = Math.round((new Date(iso).getTime() - Date.now()) / 1000);
   /** @type {[Intl.RelativeTimeFormatUnit, number][]} */
   const units = [
@@ -74,61 +79,23 @@ export const clock = (ms) => {
   return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${s}` : `${m}:${s}`;
 };
 
-/** "2 minutes", "45 seconds". @param {number} seconds */
-export const duration = (seconds) => {
-  if (seconds >= 60 && seconds % 60 === 0) {
-    const m = seconds / 60;
-    return `${m} minute${m === 1 ? "" : "s"}`;
-  }
-  return `${seconds} second${seconds === 1 ? "" : "s"}`;
-};
+/** "2 minutes", "45 seconds" ("2 минуты", "45 секунд"). @param {number} seconds */
+export const duration = (seconds) =>
+  seconds >= 60 && seconds % 60 === 0
+    ? t("time.minutes", { count: seconds / 60 })
+    : t("time.seconds", { count: seconds });
 
-/** @type {Record<string, string>} */
-const statusLabels = {
-  waiting: "Waiting for SMS",
-  received: "Code received",
-  waiting_retry: "Waiting for another SMS",
-  finished: "Finished",
-  cancelled: "Cancelled",
-  expired: "Expired",
-};
 /** @param {string} status */
-export const statusLabel = (status) => statusLabels[status] ?? status;
+export const statusLabel = (status) =>
+  `status.${status}` in en ? t(/** @type {MessageKey} */ (`status.${status}`)) : status;
 
-/** @type {Record<string, string>} */
-const ledgerLabels = {
-  top_up: "Top-up",
-  hold: "Reserved for a number",
-  post: "Charged for a code",
-  void: "Reservation released",
-  refund: "Card refund",
-  chargeback: "Chargeback",
-  adjustment: "Adjustment",
-};
 /** @param {string} kind */
-export const ledgerLabel = (kind) => ledgerLabels[kind] ?? kind;
+export const ledgerLabel = (kind) =>
+  `ledger.${kind}` in en ? t(/** @type {MessageKey} */ (`ledger.${kind}`)) : kind;
 
-/** @type {Record<string, string>} */
-const securityLabels = {
-  signup: "Account created",
-  login_ok: "Signed in",
-  login_failed: "Failed sign-in attempt",
-  logout: "Signed out",
-  logout_all: "Signed out everywhere",
-  session_revoked: "A device was signed out",
-  totp_enabled: "Two-factor sign-in turned on",
-  totp_disabled: "Two-factor sign-in turned off",
-  password_changed: "Password changed",
-  password_change_failed: "Failed password change (wrong current password)",
-  password_check_failed: "Wrong password entered to confirm a change",
-  password_reset: "Password reset",
-  password_reset_requested: "Password reset email requested",
-  key_created: "API key created",
-  key_revoked: "API key revoked",
-  email_verified: "Email verified",
-};
 /** @param {string} kind */
-export const securityLabel = (kind) => securityLabels[kind] ?? kind.replaceAll("_", " ");
+export const securityLabel = (kind) =>
+  `security.${kind}` in en ? t(/** @type {MessageKey} */ (`security.${kind}`)) : kind.replaceAll("_", " ");
 
 /** Failures are what someone else trying the account leaves behind. @param {string} kind */
 export const isSecurityFailure = (kind) => kind.endsWith("_failed");
@@ -152,10 +119,10 @@ const systems = [
 
 /** A short, human description of a user agent string. @param {string | null | undefined} ua */
 export const device = (ua) => {
-  if (!ua) return "Unknown device";
+  if (!ua) return t("device.unknown");
   const browser = browsers.find(([re]) => re.test(ua))?.[1];
   const os = systems.find(([re]) => re.test(ua))?.[1];
-  if (browser && os) return `${browser} on ${os}`;
+  if (browser && os) return t("device.on", { browser, os });
   return browser ?? os ?? ua.slice(0, 60);
 };
 

@@ -2,6 +2,7 @@
 // asks them to read and accept the new version (orders are refused until then).
 import { api } from "./api.js";
 import { $, h } from "./dom.js";
+import { t } from "./lang.js";
 import { session } from "./session.js";
 import { errorBox, toast, whileBusy } from "./ui.js";
 
@@ -22,7 +23,7 @@ export const policyPrompt = async () => {
   if (!state?.acceptanceRequired) return;
   const adult = /** @type {HTMLInputElement} */ (h("input", { type: "checkbox", id: "policy-adult" }));
   const accept = /** @type {HTMLButtonElement} */ (
-    h("button", { type: "button", class: "btn btn-small btn-primary" }, "Accept")
+    h("button", { type: "button", class: "btn btn-small btn-primary" }, t("policy.accept"))
   );
   const errors = errorBox();
   const banner = h(
@@ -30,31 +31,32 @@ export const policyPrompt = async () => {
     {
       class: "alert alert-info notice",
       role: "region",
-      "aria-label": "Policy update",
+      "aria-label": t("policy.label"),
       dataset: { policyPrompt: "" },
     },
     h(
       "p",
       null,
-      h("strong", null, "Our policies changed. "),
-      "Please read the ",
-      h("a", { href: "/privacy" }, "Privacy Policy"),
-      " and the ",
-      h("a", { href: "/terms" }, "Terms"),
-      ` (version ${state.version}); new orders need your acceptance.`,
+      h("strong", null, t("policy.changed")),
+      " ",
+      t("policy.read"),
+      h("a", { href: "/privacy" }, t("footer.privacy")),
+      t("auth.acceptAnd"),
+      h("a", { href: "/terms" }, t("footer.terms")),
+      t("policy.version", { version: state.version }),
     ),
-    h("p", null, adult, h("label", { for: "policy-adult" }, " I am 18 or older.")),
+    h("p", null, adult, h("label", { for: "policy-adult" }, " ", t("auth.adult"))),
     accept,
     errors,
   );
   accept.addEventListener("click", async () => {
     errors.clear();
     try {
-      await whileBusy(accept, "Saving…", () =>
+      await whileBusy(accept, t("webhooks.saving"), () =>
         api.post("/api/v1/me/policy", { version: state.version, confirmAdult: adult.checked }),
       );
       banner.remove();
-      toast("Thank you: the new version is accepted.");
+      toast(t("policy.accepted"));
     } catch (err) {
       errors.show(err);
     }

@@ -3,6 +3,7 @@
 import { api } from "./api.js";
 import { h, nextId } from "./dom.js";
 import { money, parseMoney, plainAmount } from "./format.js";
+import { t } from "./lang.js";
 import { refreshBalance, session } from "./session.js";
 import { errorBox, toast, whileBusy } from "./ui.js";
 
@@ -15,7 +16,7 @@ const PRESETS = [500, 1000, 2500, 5000];
 export const topUpForm = ({ onCredited } = {}) => {
   const { currency, topUpMin, topUpMax, stripeEnabled, demoTopUp } = session.config;
   if (!stripeEnabled && !demoTopUp) {
-    return h("p", { class: "muted" }, "Top-ups are not available right now. Please contact support.");
+    return h("p", { class: "muted" }, t("topup.unavailable"));
   }
   const id = nextId("amount");
   const hintId = `${id}-hint`;
@@ -58,13 +59,13 @@ export const topUpForm = ({ onCredited } = {}) => {
     h(
       "button",
       { type: "submit", class: "btn btn-primary" },
-      stripeEnabled ? "Pay with card" : "Add demo credit",
+      stripeEnabled ? t("topup.card") : t("topup.demo"),
     )
   );
   const demo =
     stripeEnabled && demoTopUp
       ? /** @type {HTMLButtonElement} */ (
-          h("button", { type: "button", class: "btn btn-ghost" }, "Add demo credit")
+          h("button", { type: "button", class: "btn btn-ghost" }, t("topup.demo"))
         )
       : null;
 
@@ -75,9 +76,9 @@ export const topUpForm = ({ onCredited } = {}) => {
     const minor = parseMoney(typed, currency);
     const problem =
       minor === null
-        ? `Enter an amount like 10 or ${plainAmount(1250, currency)}.`
+        ? t("topup.example", { example: plainAmount(1250, currency) })
         : minor < topUpMin || minor > topUpMax
-          ? `Enter an amount between ${money(topUpMin, currency)} and ${money(topUpMax, currency)}.`
+          ? t("topup.range", { min: money(topUpMin, currency), max: money(topUpMax, currency) })
           : null;
     setFieldError(problem);
     if (problem) input.focus();
@@ -103,7 +104,7 @@ export const topUpForm = ({ onCredited } = {}) => {
       { headers: { "Idempotency-Key": crypto.randomUUID() } },
     );
     await refreshBalance();
-    toast(`Added ${money(minor, currency)} of demo credit.`);
+    toast(t("topup.added", { amount: money(minor, currency) }));
     onCredited?.();
   };
 
@@ -121,23 +122,27 @@ export const topUpForm = ({ onCredited } = {}) => {
   const form = h(
     "form",
     { class: "topup" },
-    h("label", { for: id }, `Amount (${currency})`),
+    h("label", { for: id }, t("topup.amount", { currency })),
     h("div", { class: "inline-form" }, input, primary, demo),
     fieldError,
-    h("div", { class: "chips", role: "group", "aria-label": "Quick amounts" }, presets),
+    h("div", { class: "chips", role: "group", "aria-label": t("topup.quick") }, presets),
     h(
       "p",
       { class: "hint", id: hintId },
-      `From ${money(topUpMin, currency)} to ${money(topUpMax, currency)}.`,
-      stripeEnabled ? " You will pay on Stripe's secure page; card details never reach us." : "",
-      !stripeEnabled ? " Demo credit is for trying the service locally; it is not real money." : "",
+      t("topup.from", { min: money(topUpMin, currency), max: money(topUpMax, currency) }),
+      stripeEnabled ? t("topup.stripe") : "",
+      !stripeEnabled ? t("topup.demoNote") : "",
     ),
     errors,
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    run(primary, stripeEnabled ? "Opening checkout…" : "Adding…", stripeEnabled ? checkout : demoTopUpNow);
+    run(
+      primary,
+      stripeEnabled ? t("topup.opening") : t("topup.adding"),
+      stripeEnabled ? checkout : demoTopUpNow,
+    );
   });
-  demo?.addEventListener("click", () => run(demo, "Adding…", demoTopUpNow));
+  demo?.addEventListener("click", () => run(demo, t("topup.adding"), demoTopUpNow));
   return form;
 };

@@ -2,6 +2,10 @@
 // copy buttons, toasts and empty states.
 import { ApiError } from "./api.js";
 import { $, h, mount, nextId } from "./dom.js";
+import { en } from "./i18n/en.js";
+import { lang, t } from "./lang.js";
+
+/** @typedef {import("./i18n/index.js").MessageKey} MessageKey */
 
 /**
  * The page's heading; focused after navigation so screen readers announce the new screen.
@@ -17,9 +21,20 @@ export const pageHeader = (title, lead, actions) =>
     actions ? h("div", { class: "page-actions" }, actions) : null,
   );
 
-/** @param {unknown} err */
-export const messageOf = (err) =>
-  err instanceof Error ? err.message : "Something went wrong. Please try again.";
+/**
+ * What to tell the customer about a failure. The API's codes are stable and its messages English:
+ * in another language a known code has its own message; an unknown one falls back to the server's
+ * words. In English the server's message stays, being the more specific one.
+ * @param {unknown} err
+ */
+export const messageOf = (err) => {
+  if (!(err instanceof Error)) return t("error.generic");
+  const code = err instanceof ApiError ? err.code.replace(/^HTTP_\d+$/, "HTTP") : "";
+  const key = /** @type {MessageKey} */ (`error.${code}`);
+  return lang !== "en" && key in en
+    ? t(key, { status: err instanceof ApiError ? err.status : "" })
+    : err.message;
+};
 
 /** An alert region that shows an API error message as it is; focusable so a failed action can move focus to it. */
 export const errorBox = () => {
@@ -131,7 +146,7 @@ export const onSubmit = (form, busyLabel, handler, { fieldFor = {}, errorsAt = "
       const details = field
         ? [{ path: field, message: messageOf(err) }]
         : err instanceof ApiError
-          ? err.details
+          ? fieldMessages(err)
           : null;
       const invalid = showFieldErrors(form, details);
       if (invalid) {
@@ -144,6 +159,17 @@ export const onSubmit = (form, busyLabel, handler, { fieldFor = {}, errorsAt = "
   });
   return form;
 };
+
+/**
+ * The API's per-field details. In another language than English, a detail of an error whose code has
+ * a message (a weak or repeated password) is worded with it; zod's wording for malformed input
+ * (VALIDATION_FAILED) and anything unknown stay as the server wrote them.
+ * @param {ApiError} err
+ */
+const fieldMessages = (err) =>
+  Array.isArray(err.details) && lang !== "en" && `error.${err.code}` in en && err.code !== "VALIDATION_FAILED"
+    ? err.details.map((item) => ({ ...item, message: messageOf(err) }))
+    : err.details;
 
 /** @param {HTMLFormElement} form */
 const formValues = (form) => {
@@ -214,9 +240,9 @@ const copyText = async (text) => {
  * @param {string} what  e.g. "phone number", for the accessible name and the confirmation
  * @param {string} [label]
  */
-export const copyButton = (getText, what, label = "Copy") => {
+export const copyButton = (getText, what, label = t("copy.label")) => {
   // The accessible name holds the visible text (WCAG 2.5.3), then says what is copied.
-  const idleName = label === "Copy" ? `Copy ${what}` : `${label}: ${what}`;
+  const idleName = label === t("copy.label") ? t("copy.name", { what }) : `${label}: ${what}`;
   const button = h(
     "button",
     { type: "button", class: "btn btn-small btn-ghost copy", "aria-label": idleName },
@@ -225,10 +251,10 @@ export const copyButton = (getText, what, label = "Copy") => {
   button.addEventListener("click", async () => {
     await copyText(getText());
     // The accessible name follows what the button shows, or a screen reader keeps saying "Copy".
-    button.textContent = "Copied";
-    button.setAttribute("aria-label", `Copied the ${what}`);
+    button.textContent = t("copy.done");
+    button.setAttribute("aria-label", t("copy.doneName", { what }));
     button.classList.add("copied");
-    toast(`Copied the ${what}.`);
+    toast(t("copy.toast", { what }));
     setTimeout(() => {
       button.textContent = label;
       button.setAttribute("aria-label", idleName);
@@ -260,7 +286,7 @@ export const toast = (message, kind = "info") => {
  */
 export const emptyState = (text, action) => h("div", { class: "empty" }, h("p", null, text), action ?? null);
 
-export const spinner = (/** @type {string} */ text = "Loading…") =>
+export const spinner = (/** @type {string} */ text = t("loading")) =>
   h("p", { class: "loading", role: "status" }, h("span", { class: "spin", "aria-hidden": "true" }), text);
 
 // Each service's own short label (its colour is the class badge-<code> in app.css), so no two badges

@@ -5,6 +5,7 @@
 import { html } from "hono/html";
 import { listCountries, listPrices, listServices } from "../activations/catalog";
 import type { Db } from "../db/client";
+import type { Lang, T } from "./i18n";
 
 export const SORTS = ["service", "country", "price", "stock", "success"] as const;
 export type Sort = (typeof SORTS)[number];
@@ -76,15 +77,12 @@ export const sortRows = (rows: PriceRow[], sort: Sort) => {
   return [...rows].sort(compare[sort]);
 };
 
-export const formatMoney = (minor: number, currency: string) =>
-  new Intl.NumberFormat("en-US", { style: "currency", currency }).format(minor / 100);
+/** Intl's locale for a page language (the dashboard formats with the browser's own variant). */
+export const LOCALES: Record<Lang, string> = { en: "en-US", ru: "ru-RU" };
 
-const SORT_LABELS: Record<Sort, string> = {
-  service: "Service",
-  country: "Country",
-  price: "Price",
-  stock: "Stock",
-  success: "Success rate",
+export const formatMoney = (minor: number, currency: string, lang: Lang = "en") => {
+  const format = new Intl.NumberFormat(LOCALES[lang], { style: "currency", currency });
+  return format.format(minor / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2));
 };
 
 /**
@@ -92,9 +90,18 @@ const SORT_LABELS: Record<Sort, string> = {
  * search and sort work with JavaScript off.
  */
 export const priceList = (
-  all: PriceRow[],
-  opts: { q: string; sort: Sort; action: string; headingId: string },
+  given: PriceRow[],
+  opts: { q: string; sort: Sort; action: string; headingId: string; lang: Lang; t: T },
 ) => {
+  const { t, lang } = opts;
+  // The catalog's own Russian names (English where it has none), also for sorting by country.
+  const countryName = (r: PriceRow) => (lang === "ru" && r.countryNameRu) || r.countryName;
+  // The catch-all service's name is the catalog's one English phrase: worded in the page's language.
+  const serviceLabel = (r: PriceRow) => (r.service === "ot" ? t("service.other") : r.serviceName);
+  const all = lang === "en" ? given : given.map((r) => ({ ...r, countryName: countryName(r) }));
+  // The query sits in its own element, so the script can change it as the reader types.
+  const [before = "", after = ""] = t("prices.empty", { q: "\u0000" }).split("\u0000");
+  const emptyNote = html`${before}<span data-price-q>${opts.q}</span>${after}`;
   const withRate = all.some((r) => r.successRate !== null);
   // Every row is in the page (the non-matching ones hidden), so the script can search them all.
   const rows = sortRows(all, opts.sort);
@@ -114,28 +121,28 @@ export const priceList = (
           ? "ascending"
           : "descending"
         : "none"
-    }"><a href="${sortLink(s)}" data-sort="${s}">${SORT_LABELS[s]}</a></th>`;
+    }"><a href="${sortLink(s)}" data-sort="${s}">${t(`sort.${s}`)}</a></th>`;
   return html`<form class="price-search" method="get" action="${opts.action}" role="search" data-price-search>
       <div class="field">
-        <label for="price-q">Search services and countries</label>
-        <input id="price-q" name="q" type="search" value="${opts.q}" placeholder="Telegram, United Kingdom, gmail…" autocomplete="off" />
+        <label for="price-q">${t("prices.search")}</label>
+        <input id="price-q" name="q" type="search" value="${opts.q}" placeholder="${t("prices.placeholder")}" autocomplete="off" />
       </div>
       <div class="field">
-        <label for="price-sort">Sort by</label>
+        <label for="price-sort">${t("prices.sortBy")}</label>
         <select id="price-sort" name="sort">
-          ${sorts.map((s) => html`<option value="${s}" ${s === opts.sort ? "selected" : ""}>${SORT_LABELS[s]}</option>`)}
+          ${sorts.map((s) => html`<option value="${s}" ${s === opts.sort ? "selected" : ""}>${t(`sort.${s}`)}</option>`)}
         </select>
       </div>
-      <button class="btn btn-secondary" type="submit" data-no-js>Search</button>
+      <button class="btn btn-secondary" type="submit" data-no-js>${t("prices.submit")}</button>
     </form>
-    <p class="muted small" role="status" data-price-count>${shown.size} of ${all.length} offers</p>
+    <p class="muted small" role="status" data-price-count>${t("prices.count", { shown: shown.size, total: all.length })}</p>
     <div class="table-wrap">
       <table class="price-table" aria-labelledby="${opts.headingId}">
         <thead>
           <tr>
             ${header("service")}${header("country")}${header("price", true)}${header("stock", true)}${
               withRate ? header("success", true) : ""
-            }<th scope="col"><span class="visually-hidden">Buy</span></th>
+            }<th scope="col"><span class="visually-hidden">${t("prices.buy")}</span></th>
           </tr>
         </thead>
         <tbody data-price-rows>
@@ -143,14 +150,14 @@ export const priceList = (
             (
               r,
             ) => html`<tr${shown.has(r) ? "" : " hidden"} data-service="${r.service}" data-country="${r.country}" data-price="${r.price}" data-stock="${r.stock}" data-success="${r.successRate ?? ""}" data-search="${`${r.serviceName} ${r.service} ${r.countryName} ${r.iso} ${r.countryNameRu ?? ""}`}">
-              <td><span class="svc-name">${r.serviceName}</span></td>
-              <td><span class="country-badge">${r.iso}</span> ${r.countryName}</td>
-              <td class="num">${formatMoney(r.price, r.currency)}</td>
-              <td class="num">${r.stock > 0 ? r.stock.toLocaleString("en-US") : html`<span class="muted">Out of stock</span>`}</td>
+              <td><span class="svc-name">${serviceLabel(r)}</span></td>
+              <td><span class="country-badge">${r.iso}</span> ${countryName(r)}</td>
+              <td class="num">${formatMoney(r.price, r.currency, lang)}</td>
+              <td class="num">${r.stock > 0 ? r.stock.toLocaleString(LOCALES[lang]) : html`<span class="muted">${t("prices.outOfStock")}</span>`}</td>
               ${withRate ? html`<td class="num">${r.successRate === null ? "—" : `${Math.round(r.successRate * 100)} %`}</td>` : ""}
               <td class="buy-cell">${
                 r.stock > 0
-                  ? html`<a class="btn btn-small btn-secondary" href="/buy?service=${r.service}&amp;country=${r.country}" aria-label="Buy ${r.serviceName}, ${r.countryName}">Buy</a>`
+                  ? html`<a class="btn btn-small btn-secondary" href="/buy?service=${r.service}&amp;country=${r.country}" aria-label="${t("prices.buyLabel", { service: serviceLabel(r), country: countryName(r) })}">${t("prices.buy")}</a>`
                   : ""
               }</td>
             </tr>`,
@@ -158,5 +165,5 @@ export const priceList = (
         </tbody>
       </table>
     </div>
-    <p class="empty-note" data-price-empty ${shown.size === 0 ? "" : "hidden"}>No offers match “<span data-price-q>${opts.q}</span>”. Try a service or country name.</p>`;
+    <p class="empty-note" data-price-empty ${shown.size === 0 ? "" : "hidden"}>${emptyNote}</p>`;
 };

@@ -1,12 +1,15 @@
 // The Worker's HTML front: the landing page (`/` for visitors), `/prices`, the dashboard's app shell
 // for its real paths, and the HTML 404. JSON APIs keep their JSON 404 (see `notFound`).
 import { type Context, Hono } from "hono";
+import { setCookie } from "hono/cookie";
 import { html } from "hono/html";
+import { isLang, LANG_COOKIE } from "../../public/js/i18n/index.js";
 import { authenticateSession } from "../accounts/sessions";
 import type { AppEnv } from "../env";
 import { errorBody } from "../lib/errors";
+import { pageLang } from "./i18n";
 import { renderPage } from "./layout";
-import { loadPriceRows, priceList, SORTS, type Sort } from "./price-list";
+import { formatMoney, loadPriceRows, priceList, SORTS, type Sort } from "./price-list";
 
 export const pagesRoutes = new Hono<AppEnv>();
 
@@ -54,6 +57,7 @@ const query = (c: Context<AppEnv>) => {
 };
 
 const landing = async (c: Context<AppEnv>) => {
+  const { lang, t, here } = pageLang(c);
   const rows = await loadPriceRows(c.get("db"));
   const services = new Set(rows.map((r) => r.service)).size;
   const countries = new Set(rows.map((r) => r.country)).size;
@@ -61,34 +65,35 @@ const landing = async (c: Context<AppEnv>) => {
   const brand = c.env.BRAND_NAME;
   return c.html(
     renderPage(c.env, {
-      title: "Temporary numbers for SMS verification codes",
-      description: `Rent a phone number for ${services} services in ${countries} countries and read the code live in your browser. Prices for everyone, no account needed to look.`,
+      lang,
+      here,
+      title: t("landing.title"),
+      description: t("landing.description", { services, countries }),
       script: "/js/pages/prices.js",
       body: html`<section class="hero">
-          <h1>Receive SMS verification codes on a temporary number</h1>
+          <h1>${t("landing.h1")}</h1>
           <p class="lead">
-            Pick a service and a country, pay only when the code arrives, and watch it appear live — in the
-            browser or through the API. ${services} services, ${countries} countries${
+            ${t("landing.lead", { services, countries })}${
               cheapest
-                ? html`, from <strong>${new Intl.NumberFormat("en-US", { style: "currency", currency: cheapest.currency }).format(cheapest.price / 100)}</strong>`
+                ? html`${t("landing.from")} <strong>${formatMoney(cheapest.price, cheapest.currency, lang)}</strong>`
                 : ""
             }.
           </p>
           <p class="hero-actions">
-            <a class="btn btn-primary btn-large" href="/signup">Create a free account</a>
-            <a class="btn btn-ghost btn-large" href="/login">Log in</a>
+            <a class="btn btn-primary btn-large" href="/signup">${t("landing.create")}</a>
+            <a class="btn btn-ghost btn-large" href="/login">${t("session.login")}</a>
           </p>
           <ul class="selling-points">
-            <li class="point"><strong>No code, no charge.</strong> The price is reserved when you buy and given back in full if no SMS arrives.</li>
-            <li class="point"><strong>The code finds you.</strong> It shows up live, in the tab title, and as a notification if you want one.</li>
-            <li class="point"><strong>Works with your tools.</strong> A REST API and the sms-activate protocol most bots already speak.</li>
+            <li class="point"><strong>${t("landing.point1")}</strong> ${t("landing.point1Text")}</li>
+            <li class="point"><strong>${t("landing.point2")}</strong> ${t("landing.point2Text")}</li>
+            <li class="point"><strong>${t("landing.point3")}</strong> ${t("landing.point3Text")}</li>
           </ul>
         </section>
         <section aria-labelledby="prices-title" class="prices-section">
-          <h2 id="prices-title">Prices right now</h2>
-          ${priceList(rows, { ...query(c), action: "/", headingId: "prices-title" })}
+          <h2 id="prices-title">${t("landing.pricesNow")}</h2>
+          ${priceList(rows, { ...query(c), action: "/", headingId: "prices-title", lang, t })}
         </section>
-        <p class="muted small">${brand} is a reseller: numbers come from upstream providers, prices follow their stock.</p>`,
+        <p class="muted small">${t("page.brandLine", { brand })}</p>`,
     }),
   );
 };
@@ -97,21 +102,41 @@ pagesRoutes.get("/", async (c) => ((await authenticateSession(c)) ? appShell(c) 
 
 pagesRoutes.get("/prices", async (c) => {
   const rows = await loadPriceRows(c.get("db"));
+  const { lang, t, here } = pageLang(c);
   return c.html(
     renderPage(c.env, {
-      title: "Prices",
-      description: "Every service and country with its price and the numbers in stock right now.",
+      lang,
+      here,
+      title: t("prices.title"),
+      description: t("prices.description"),
       script: "/js/pages/prices.js",
       body: html`<div class="page-header">
-          <h1 id="prices-title">Prices</h1>
-          <p class="lead">Every service and country, with the price of one number and how many are in stock now. You pay only when a code arrives.</p>
+          <h1 id="prices-title">${t("prices.title")}</h1>
+          <p class="lead">${t("prices.lead")}</p>
         </div>
-        ${priceList(rows, { ...query(c), action: "/prices", headingId: "prices-title" })}`,
+        ${priceList(rows, { ...query(c), action: "/prices", headingId: "prices-title", lang, t })}`,
     }),
   );
 });
 
 for (const path of APP_PATHS) pagesRoutes.get(path, appShell);
+
+// The server pages' language switch, for readers without JavaScript: remember the choice in the
+// cookie both the pages and the dashboard read, and go back to the page it was made on.
+pagesRoutes.get("/language/:lang", (c) => {
+  const lang = c.req.param("lang");
+  if (!isLang(lang)) return notFound(c);
+  const back = c.req.query("back") ?? "/";
+  // Only a path of this site: never an open redirect.
+  const target = back.startsWith("/") && !back.startsWith("//") && !back.startsWith("/\\") ? back : "/";
+  setCookie(c, LANG_COOKIE, lang, {
+    path: "/",
+    maxAge: 31536000,
+    sameSite: "Lax",
+    secure: new URL(c.req.url).protocol === "https:",
+  });
+  return c.redirect(target, 303);
+});
 // The dashboard's old address of a number (now /numbers/<id>).
 pagesRoutes.get("/activations/:id", (c) =>
   c.redirect(`/numbers/${encodeURIComponent(c.req.param("id"))}`, 301),
@@ -122,15 +147,19 @@ export const notFound = (c: Context<AppEnv>) => {
   if (isJsonPath(c.req.path)) {
     return c.json(errorBody("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}.`), 404);
   }
+  const { lang, t, here } = pageLang(c);
+  const [before = "", after = ""] = t("notFound.lead", { path: "\u0000" }).split("\u0000");
   return c.html(
     renderPage(c.env, {
-      title: "Page not found",
+      lang,
+      here,
+      title: t("notFound.title"),
       body: html`<div class="page-header not-found">
-          <h1>Page not found</h1>
-          <p class="lead">There is nothing at <code>${c.req.path}</code>. The link may be old or mistyped.</p>
+          <h1>${t("notFound.title")}</h1>
+          <p class="lead">${before}<code>${c.req.path}</code>${after}</p>
           <p class="hero-actions">
-            <a class="btn btn-primary" href="/">Go to the home page</a>
-            <a class="btn btn-ghost" href="/prices">See the prices</a>
+            <a class="btn btn-primary" href="/">${t("notFound.home")}</a>
+            <a class="btn btn-ghost" href="/prices">${t("notFound.prices")}</a>
           </p>
         </div>`,
     }),

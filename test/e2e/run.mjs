@@ -15,6 +15,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { chromium } from "playwright-core";
+import { en } from "../../public/js/i18n/en.js";
+import { ru } from "../../public/js/i18n/ru.js";
 
 // axe-core, injected into each page through the DevTools protocol (page.evaluate is not subject to
 // the page's CSP, which would refuse an inline script tag).
@@ -156,7 +158,7 @@ const openPage = async (context) => {
   return { page, problems };
 };
 
-/** @param {{ viewport?: { width: number, height: number }, colorScheme?: "light" | "dark", isMobile?: boolean, javaScriptEnabled?: boolean }} [opts] */
+/** @param {{ viewport?: { width: number, height: number }, colorScheme?: "light" | "dark", isMobile?: boolean, javaScriptEnabled?: boolean, locale?: string }} [opts] */
 const newContext = async (opts = {}) => {
   assert.ok(browser);
   const context = await browser.newContext({
@@ -166,6 +168,8 @@ const newContext = async (opts = {}) => {
     colorScheme: opts.colorScheme ?? "light",
     isMobile: opts.isMobile ?? false,
     hasTouch: opts.isMobile ?? false,
+    // The browser's language (navigator.languages and Accept-Language): English unless a test says.
+    locale: opts.locale ?? "en-US",
   });
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: BASE });
   context.setDefaultTimeout(15_000);
@@ -1452,6 +1456,310 @@ scenario(
     await page.getByRole("button", { name: "Log in" }).click();
     await page.getByRole("heading", { name: "Security log" }).waitFor();
     await page.locator(".balance-chip", { hasText: "$0.00" }).waitFor();
+    assert.deepEqual(problems, []);
+  },
+);
+
+scenario(
+  "a Russian reader gets the landing in Russian without JavaScript (Accept-Language)",
+  { javaScriptEnabled: false, locale: "ru-RU" },
+  async (context) => {
+    const { page, problems } = await openPage(context);
+    await page.goto("/");
+    assert.equal(await page.getAttribute("html", "lang"), "ru");
+    await page.getByRole("heading", { level: 1, name: /Получайте SMS с кодами подтверждения/ }).waitFor();
+    await page.getByRole("banner").getByRole("link", { name: "Войти" }).waitFor();
+    await page.getByRole("columnheader", { name: "Сервис" }).waitFor();
+    await page
+      .getByRole("cell", { name: /Великобритания/ })
+      .first()
+      .waitFor();
+    // Money as a Russian reader writes it: "0,39 $".
+    assert.match(
+      (await page.locator("table.price-table td.num").first().textContent()) ?? "",
+      /^\d+,\d{2}\s\$$/,
+    );
+    await shotTop(page, "30-landing-ru-no-js");
+
+    // The switch is a plain link without JavaScript: English, and back on the same page.
+    await page.goto("/prices?q=telegram");
+    await page.getByRole("link", { name: "English" }).click();
+    await page.getByRole("heading", { level: 1, name: "Prices" }).waitFor();
+    assert.equal(new URL(page.url()).pathname + new URL(page.url()).search, "/prices?q=telegram");
+    assert.equal(await page.getAttribute("html", "lang"), "en");
+    assert.deepEqual(problems, []);
+  },
+);
+
+scenario(
+  "the dashboard switches to Russian, keeps it on reload, and the server pages follow",
+  {},
+  async (context) => {
+    const { page, problems } = await openPage(context);
+    await signUp(page, "ru");
+    await demoTopUp(page, "5.00");
+    assert.equal(await page.getAttribute("html", "lang"), "en");
+
+    // The visible switch, in the header: each language named in itself.
+    await page.getByRole("button", { name: "Русский" }).click();
+    await page.getByRole("heading", { level: 1, name: "Панель" }).waitFor();
+    assert.equal(await page.getAttribute("html", "lang"), "ru");
+    assert.equal(await page.getByRole("button", { name: "Русский" }).getAttribute("aria-pressed"), "true");
+    const main = page.getByRole("navigation", { name: "Главное меню" });
+    for (const name of ["Панель", "Купить", "История", "Баланс", "Настройки"]) {
+      await main.getByRole("link", { name, exact: true }).waitFor();
+    }
+    await page.getByRole("heading", { name: "Активные номера" }).waitFor();
+    await page.getByText("Доступный баланс").waitFor();
+    await page.getByLabel("Сумма (USD)").waitFor();
+    await page.getByRole("button", { name: "Добавить демо-баланс" }).waitFor();
+    // Money in the Russian format, from the same integer minor units.
+    await page.locator(".balance-chip", { hasText: /^5,00\s\$$/ }).waitFor();
+    assert.match(await page.title(), /^Панель · /);
+    await shot(page, "31-dashboard-ru");
+
+    // Remembered: a reload, and a screen reached through the navigation, stay Russian.
+    await page.reload();
+    await page.getByRole("heading", { level: 1, name: "Панель" }).waitFor();
+    assert.equal(await page.evaluate(() => localStorage.getItem("smsprof:lang")), "ru");
+    await main.getByRole("link", { name: "История", exact: true }).click();
+    await page.waitForURL(/\/history$/);
+    await page.waitForFunction(() => document.title.startsWith("История · "));
+
+    // The server-rendered pages read the same choice from the cookie, though the browser is English.
+    await page.goto("/prices");
+    await page.getByRole("heading", { level: 1, name: "Цены" }).waitFor();
+    await page.getByLabel("Поиск сервисов и стран").fill("telegram");
+    await page.getByText(/^Предложений: \d+ из \d+$/).waitFor();
+    await shotTop(page, "32-prices-ru");
+
+    // Signed out, the log-in screen is Russian too; back to English with the same switch.
+    await page.goto("/");
+    await page.getByRole("button", { name: "Выйти", exact: true }).click();
+    await page.getByRole("heading", { level: 1, name: "Вход" }).waitFor();
+    await page.getByLabel("Почта").waitFor();
+    await page.getByRole("link", { name: "Забыли пароль?" }).click();
+    await page.getByRole("heading", { level: 1, name: "Забыли пароль?" }).waitFor();
+    await page.getByRole("banner").getByRole("link", { name: "Регистрация" }).click();
+    await page.getByRole("heading", { level: 1, name: "Создайте аккаунт" }).waitFor();
+    await page.getByLabel("Мне исполнилось 18 лет.").waitFor();
+    await page.getByRole("button", { name: "Создать аккаунт" }).waitFor();
+    await shot(page, "33-signup-ru");
+    await page.getByRole("button", { name: "English" }).click();
+    await page.getByRole("heading", { level: 1, name: "Create your account" }).waitFor();
+    assert.equal(await page.getAttribute("html", "lang"), "en");
+    assert.deepEqual(problems, []);
+  },
+);
+
+/**
+ * What the English catalogue says that Russian says differently: each message's fixed text (split at
+ * its {placeholders} and plural forms), as phrases of two or more words and as single words of five
+ * letters or more. A Russian screen showing any of them still has an English string.
+ */
+const ENGLISH_PHRASES = (() => {
+  const russian = Object.values(ru).join(" ");
+  const pieces = Object.values(en)
+    .flatMap((text) => text.split(/\||\{\w+\}/))
+    .map((piece) => piece.replace(/^[\s.,:;·—–()!?“”"'…]+|[\s.,:;·—–()!?“”"'…]+$/g, ""))
+    .filter((piece) => /[a-z]{2}/i.test(piece) && !russian.includes(piece));
+  return [...new Set(pieces)].filter((piece) => piece.includes(" ") || piece.length >= 5);
+})();
+
+/**
+ * The English phrases a Russian screen still shows, in its visible text or in the names a screen
+ * reader hears (aria-label, placeholder, title, the document title). What a customer wrote and what
+ * an SMS said are content, not the interface: service and country names, numbers, SMS texts.
+ * @param {import("playwright-core").Page} page
+ */
+const englishLeftOn = async (page) => {
+  const shown = await page.evaluate(() => {
+    const parts = [document.title];
+    // Marked as another language on purpose (the switch's "English") or not to be translated.
+    const skip = ".sms-text, [translate='no'], .simulator, [lang]:not(html):not([lang='ru'])";
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const el = node.parentElement;
+      if (!el || el.closest(skip) || el.closest("[hidden]") || !el.checkVisibility()) continue;
+      parts.push(node.textContent ?? "");
+    }
+    for (const el of document.querySelectorAll("[aria-label], [placeholder], [title]")) {
+      if (el.closest(skip)) continue;
+      for (const name of ["aria-label", "placeholder", "title"]) parts.push(el.getAttribute(name) ?? "");
+    }
+    return parts.join("\n");
+  });
+  return ENGLISH_PHRASES.filter((phrase) =>
+    new RegExp(`(^|[^\\p{L}])${phrase.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}($|[^\\p{L}])`, "u").test(shown),
+  );
+};
+
+/**
+ * Every entry of the signed-in menu is inside the header and clear of the balance and Log out: none
+ * slides under them, whatever the window's width and the language's word lengths.
+ * @param {import("playwright-core").Page} page
+ * @param {string} label
+ */
+const assertHeaderFits = async (page, label) => {
+  const hidden = () =>
+    page.evaluate(() => {
+      const session = /** @type {Element} */ (document.querySelector(".session")).getBoundingClientRect();
+      const bar = /** @type {Element} */ (document.querySelector(".topbar-inner")).getBoundingClientRect();
+      return [...document.querySelectorAll("[data-nav] a")]
+        .filter((a) => {
+          const r = a.getBoundingClientRect();
+          const underSession =
+            r.left < session.right &&
+            r.right > session.left &&
+            r.top < session.bottom &&
+            r.bottom > session.top;
+          return (
+            underSession ||
+            r.right > bar.right + 0.5 ||
+            r.left < bar.left - 0.5 ||
+            r.bottom > bar.bottom + 0.5
+          );
+        })
+        .map((a) => a.textContent);
+    });
+  // The header settles on the frame after a resize.
+  for (let attempt = 0; attempt < 10 && (await hidden()).length > 0; attempt++) {
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
+  }
+  assert.deepEqual(
+    await hidden(),
+    [],
+    `${label}: menu entries hidden under the balance or outside the header`,
+  );
+  // The content starts below the header, never under it.
+  const [barBottom, mainTop] = await page.evaluate(() => [
+    /** @type {Element} */ (document.querySelector(".topbar")).getBoundingClientRect().bottom,
+    /** @type {Element} */ (document.querySelector("#main")).getBoundingClientRect().top,
+  ]);
+  assert.ok(mainTop >= barBottom, `${label}: the page starts under the header`);
+};
+
+scenario(
+  "signed in at 1280 and 1024 px, in English and in Russian, the whole menu shows beside the balance",
+  {},
+  async (context) => {
+    const { page, problems } = await openPage(context);
+    await signUp(page, "header");
+    await demoTopUp(page, "25.00");
+    for (const width of [1280, 1024]) {
+      await page.setViewportSize({ width, height: 800 });
+      await assertHeaderFits(page, `English at ${width}`);
+      await page.locator(".topbar").screenshot({ path: join(OUT, `34-header-en-${width}.png`) });
+    }
+    await page.getByRole("button", { name: "Русский" }).click();
+    await page.getByRole("heading", { level: 1, name: "Панель" }).waitFor();
+    for (const width of [1280, 1024]) {
+      await page.setViewportSize({ width, height: 800 });
+      await assertHeaderFits(page, `Russian at ${width}`);
+      await page.locator(".topbar").screenshot({ path: join(OUT, `35-header-ru-${width}.png`) });
+    }
+    assert.deepEqual(problems, []);
+  },
+);
+
+scenario(
+  "in Russian, buy → the number and its code → history → keys → settings show no English",
+  { locale: "ru-RU" },
+  async (context) => {
+    const { page, problems } = await openPage(context);
+    // The browser asks for Russian: the dashboard follows navigator.languages from the first screen.
+    await page.goto("/signup");
+    await page.getByRole("heading", { level: 1, name: "Создайте аккаунт" }).waitFor();
+    await page.getByLabel("Почта").fill(uniqueEmail("ru-walk"));
+    await page.getByLabel("Пароль").fill(PASSWORD);
+    await page.getByLabel("Мне исполнилось 18 лет.").check();
+    await page.getByLabel(/Я принимаю/).check();
+    await page.getByRole("button", { name: "Создать аккаунт" }).click();
+    await page.getByRole("heading", { level: 1, name: "Панель" }).waitFor();
+    await page.getByLabel("Сумма (USD)").fill("10");
+    await page.getByRole("button", { name: "Добавить демо-баланс" }).click();
+    await page.locator(".balance-chip", { hasText: /^10,00\s\$$/ }).waitFor();
+    const menu = page.getByRole("navigation", { name: "Главное меню" });
+    /** @param {string} screen */
+    const noEnglish = async (screen) =>
+      assert.deepEqual(await englishLeftOn(page), [], `English left on the Russian ${screen} screen`);
+    await noEnglish("dashboard");
+
+    await menu.getByRole("link", { name: "Купить", exact: true }).click();
+    await page.getByRole("heading", { level: 1, name: "Купить номер" }).waitFor();
+    await page.getByPlaceholder(/Найти сервис/).fill("tele");
+    await page.locator(".service-option", { hasText: "Telegram" }).click();
+    // Countries by their Russian names, stock counted with Russian plurals.
+    await page.getByText("Великобритания").first().waitFor();
+    await page.locator(".country-option:not(.is-out)").first().click();
+    await page.getByRole("button", { name: /^Купить за \d+,\d{2}\s\$$/ }).waitFor();
+    assert.match(await page.title(), /^Купить номер · /);
+    await noEnglish("buy");
+    await shot(page, "36-buy-ru");
+
+    await page.locator(".buy-button").click();
+    await page.waitForURL(/\/numbers\/act_/);
+    await page.getByText("Ждём SMS…").waitFor();
+    await page.getByText(/^Истекает через \d+:\d{2}$/).waitFor();
+    await page.getByRole("button", { name: "Копировать: номер телефона" }).waitFor();
+    await noEnglish("number (waiting)");
+    await page.getByLabel(/Имитировать SMS/).fill("Telegram code: 73519. Never share it.");
+    await page.getByRole("button", { name: "Отправить SMS" }).click();
+    await page.locator(".code-value", { hasText: "73519" }).waitFor();
+    // The tab title names the code, in the page's language around it.
+    await page.waitForFunction(() => document.title.startsWith("73519 · Telegram · "));
+    await page.getByRole("button", { name: "Завершить" }).waitFor();
+    await page.getByText(/^Списано \d+,\d{2}\s\$$/).waitFor();
+    await noEnglish("number (code)");
+    await shot(page, "37-activation-ru");
+    await page.getByRole("button", { name: "Копировать: код" }).click();
+    await page.getByRole("button", { name: "Скопировано: код" }).waitFor();
+
+    await menu.getByRole("link", { name: "История", exact: true }).click();
+    await page.getByRole("heading", { level: 1, name: "История" }).waitFor();
+    await page.locator(".act-row .status", { hasText: "Код получен" }).waitFor();
+    await page.getByRole("button", { name: "Скачать CSV" }).waitFor();
+    await noEnglish("history");
+    await shot(page, "38-history-ru");
+
+    await menu.getByRole("link", { name: "Баланс", exact: true }).click();
+    await page.getByRole("heading", { level: 1, name: "Баланс и операции" }).waitFor();
+    await page.locator(".txn-row").first().waitFor();
+    await noEnglish("balance");
+
+    await menu.getByRole("link", { name: "API-ключи", exact: true }).click();
+    await page.getByRole("heading", { level: 1, name: "API-ключи" }).waitFor();
+    await page.getByText("API-ключей пока нет.", { exact: false }).waitFor();
+    await page.getByLabel("Название ключа").fill("бот");
+    await page.getByRole("button", { name: "Создать ключ" }).click();
+    await page.getByText("Ваш новый ключ «бот».").waitFor();
+    await page.getByText("Последнее использование: никогда · 0 запросов").waitFor();
+    await noEnglish("keys");
+    await shot(page, "39-keys-ru");
+
+    await menu.getByRole("link", { name: "Безопасность", exact: true }).click();
+    await page.getByRole("heading", { level: 1, name: "Журнал безопасности" }).waitFor();
+    await page.getByText("API-ключ создан").waitFor();
+    await noEnglish("security");
+
+    await menu.getByRole("link", { name: "Настройки", exact: true }).click();
+    await page.getByRole("heading", { level: 1, name: "Настройки" }).waitFor();
+    await page.getByRole("button", { name: "Выйти на этом устройстве" }).waitFor();
+    await page.getByRole("button", { name: "Настроить двухфакторный вход" }).waitFor();
+    await noEnglish("settings");
+    await shot(page, "40-settings-ru");
+
+    await menu.getByRole("link", { name: "Поддержка", exact: true }).click();
+    await page.getByRole("heading", { level: 1, name: "Поддержка" }).waitFor();
+    await page.getByText("Обращений пока нет.").waitFor();
+    await noEnglish("support");
+
+    // An error from the API, by its stable code, in Russian: a wrong current password.
+    await menu.getByRole("link", { name: "Настройки", exact: true }).click();
+    await page.getByLabel("Текущий пароль").fill("not-the-password-1");
+    await page.getByLabel("Новый пароль").fill("another-long-password-2");
+    await page.getByRole("button", { name: "Сменить пароль" }).click();
+    await page.getByText("Пароль неверный.").waitFor();
     assert.deepEqual(problems, []);
   },
 );

@@ -4,7 +4,6 @@
 import { env } from "cloudflare:test";
 import minMetadata from "libphonenumber-js/metadata.min.json";
 import { describe, expect, it } from "vitest";
-// @ts-expect-error: a plain .mjs script without types
 import { sliceMetadata } from "../../scripts/phone-metadata.mjs";
 import { createDb } from "../../src/db/client";
 import { countryOfPhone } from "../../src/providers/own-sims";

@@ -1,7 +1,12 @@
 // Enhances the server-rendered price list (the landing page and /prices): search as you type, with
 // the aliases people use, and sort by a column, without a round trip. Without JavaScript the same
 // form submits and the Worker filters and sorts.
+
+import { isLang, translate } from "../i18n/index.js";
 import { countryWords, fold, matches, serviceWords } from "../search.js";
+
+// The page speaks the language the Worker rendered it in.
+const lang = isLang(document.documentElement.lang) ? document.documentElement.lang : "en";
 
 // Old dashboard links were "/#/buy", "/#/verify-email?token=…": they now live at real paths.
 const followOldLink = () => {
@@ -50,7 +55,7 @@ if (form && body) {
     const visible = new Set(shown);
     for (const r of rows) r.hidden = !visible.has(r);
     body.append(...shown);
-    if (count) count.textContent = `${shown.length} of ${total} offers`;
+    if (count) count.textContent = translate(lang, "prices.count", { shown: shown.length, total });
     if (empty) empty.hidden = shown.length > 0;
     if (emptyQuery) emptyQuery.textContent = q;
     for (const th of document.querySelectorAll("th[data-sort-key]")) {

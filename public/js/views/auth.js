@@ -1,6 +1,7 @@
 // Signing up, signing in, and the two email links (verify, reset password).
 import { ApiError, api } from "../api.js";
 import { h, mount } from "../dom.js";
+import { t } from "../lang.js";
 import { navigate } from "../router.js";
 import { loadMe, session } from "../session.js";
 import { checkbox, errorBox, field, onSubmit, spinner } from "../ui.js";
@@ -41,31 +42,31 @@ export const loginView = ({ main, query }) => {
     h(
       "form",
       { class: "stack", novalidate: false },
-      field({ label: "Email", name: "email", type: "email", autocomplete: "email", required: true }),
+      field({ label: t("auth.email"), name: "email", type: "email", autocomplete: "email", required: true }),
       field({
-        label: "Password",
+        label: t("auth.password"),
         name: "password",
         type: "password",
         autocomplete: "current-password",
         required: true,
       }),
-      h("button", { type: "submit", class: "btn btn-primary btn-block" }, "Log in"),
+      h("button", { type: "submit", class: "btn btn-primary btn-block" }, t("session.login")),
     )
   );
   // The second step of an account with two-factor sign-in: shown when the server asks for it.
   const second = field({
-    label: "Authentication code",
+    label: t("auth.code"),
     name: "code",
     autocomplete: "one-time-code",
     inputmode: "text",
-    hint: "The 6-digit code from your authenticator app, or one of your recovery codes.",
+    hint: t("auth.codeHint"),
   });
   second.hidden = true;
   form.querySelector("button[type=submit]")?.before(second);
   const secondInput = /** @type {HTMLInputElement} */ (second.querySelector("input"));
   onSubmit(
     form,
-    "Logging in…",
+    t("auth.loggingIn"),
     async (values) => {
       const typed = String(values.code ?? "").replace(/\s/g, "");
       /** @type {Record<string, unknown>} */
@@ -90,23 +91,19 @@ export const loginView = ({ main, query }) => {
   mount(
     main,
     authPage(
-      "Log in",
-      "Receive SMS verification codes on temporary numbers, live in your browser.",
+      t("title.login"),
+      t("auth.loginLead"),
       query.get("reason") === "expired"
-        ? h("p", { class: "alert alert-info" }, "Your session ended. Log in again to continue.")
+        ? h("p", { class: "alert alert-info" }, t("auth.expired"))
         : query.get("reason") === "deleted"
-          ? h(
-              "p",
-              { class: "alert alert-success", role: "status" },
-              "Your account has been deleted. Thank you for using the service.",
-            )
+          ? h("p", { class: "alert alert-success", role: "status" }, t("auth.deleted"))
           : null,
       form,
       h(
         "p",
         { class: "auth-links" },
-        h("a", { href: "/forgot" }, "Forgot your password?"),
-        h("span", null, "New here? ", h("a", { href: "/signup" }, "Create an account")),
+        h("a", { href: "/forgot" }, t("auth.forgot")),
+        h("span", null, `${t("auth.newHere")} `, h("a", { href: "/signup" }, t("auth.createAccount"))),
       ),
     ),
   );
@@ -120,33 +117,33 @@ export const signupView = ({ main }) => {
     h(
       "form",
       { class: "stack" },
-      field({ label: "Email", name: "email", type: "email", autocomplete: "email", required: true }),
+      field({ label: t("auth.email"), name: "email", type: "email", autocomplete: "email", required: true }),
       field({
-        label: "Password",
+        label: t("auth.password"),
         name: "password",
         type: "password",
         autocomplete: "new-password",
         required: true,
         minlength: 10,
-        hint: "At least 10 characters. A few unrelated words make a strong password.",
+        hint: t("auth.passwordHint"),
       }),
-      checkbox({ name: "confirmAdult", required: true, label: "I am 18 years of age or older." }),
+      checkbox({ name: "confirmAdult", required: true, label: t("auth.adult") }),
       checkbox({
         name: "acceptTerms",
         required: true,
         label: [
-          "I accept the ",
-          policyLink("/terms", "Terms of Service"),
-          " and the ",
-          policyLink("/privacy", "Privacy Policy"),
-          ".",
+          t("auth.acceptStart"),
+          policyLink("/terms", t("footer.terms")),
+          t("auth.acceptAnd"),
+          policyLink("/privacy", t("footer.privacy")),
+          t("auth.acceptEnd"),
         ],
       }),
-      h("button", { type: "submit", class: "btn btn-primary btn-block" }, "Create account"),
-      h("p", { class: "hint" }, "We use one essential cookie to keep you signed in, and nothing else."),
+      h("button", { type: "submit", class: "btn btn-primary btn-block" }, t("auth.create")),
+      h("p", { class: "hint" }, t("auth.cookieNote")),
     )
   );
-  onSubmit(form, "Creating account…", async (values) => {
+  onSubmit(form, t("auth.creating"), async (values) => {
     await api.post("/api/v1/auth/signup", {
       email: values.email,
       password: values.password,
@@ -159,13 +156,13 @@ export const signupView = ({ main }) => {
   mount(
     main,
     authPage(
-      "Create your account",
-      "Top up once, then get a number for any service in seconds. You pay only when a code arrives.",
+      t("auth.signupTitle"),
+      t("auth.signupLead"),
       form,
       h(
         "p",
         { class: "auth-links" },
-        h("span", null, "Already have an account? ", h("a", { href: "/login" }, "Log in")),
+        h("span", null, `${t("auth.haveAccount")} `, h("a", { href: "/login" }, t("session.login"))),
       ),
     ),
   );
@@ -178,27 +175,24 @@ export const forgotView = ({ main }) => {
     h(
       "form",
       { class: "stack" },
-      field({ label: "Email", name: "email", type: "email", autocomplete: "email", required: true }),
-      h("button", { type: "submit", class: "btn btn-primary btn-block" }, "Send reset link"),
+      field({ label: t("auth.email"), name: "email", type: "email", autocomplete: "email", required: true }),
+      h("button", { type: "submit", class: "btn btn-primary btn-block" }, t("auth.sendReset")),
     )
   );
-  onSubmit(form, "Sending…", async (values) => {
+  onSubmit(form, t("home.sending"), async (values) => {
     await api.post("/api/v1/auth/request-password-reset", { email: values.email });
-    mount(
-      done,
-      `If an account exists for ${values.email}, a link to choose a new password is on its way. It works once and expires soon.`,
-    );
+    mount(done, t("auth.resetSent", { email: String(values.email) }));
     done.hidden = false;
     form.hidden = true;
   });
   mount(
     main,
     authPage(
-      "Forgot your password?",
-      "Enter your email and we will send you a link to choose a new one.",
+      t("auth.forgot"),
+      t("auth.forgotLead"),
       done,
       form,
-      h("p", { class: "auth-links" }, h("a", { href: "/login" }, "Back to log in")),
+      h("p", { class: "auth-links" }, h("a", { href: "/login" }, t("auth.back"))),
     ),
   );
 };
@@ -211,30 +205,32 @@ export const resetView = ({ main, query }) => {
       "form",
       { class: "stack" },
       field({
-        label: "New password",
+        label: t("settings.newPassword"),
         name: "password",
         type: "password",
         autocomplete: "new-password",
         required: true,
         minlength: 10,
-        hint: "At least 10 characters.",
+        hint: t("auth.atLeast10"),
       }),
-      h("button", { type: "submit", class: "btn btn-primary btn-block" }, "Set new password"),
+      h("button", { type: "submit", class: "btn btn-primary btn-block" }, t("auth.setPassword")),
     )
   );
   const done = h(
     "div",
     { class: "alert alert-success", role: "status", hidden: true },
-    "Your password has been changed and every other session was signed out. ",
-    h("a", { href: "/login" }, "Log in with your new password"),
+    t("auth.resetDone"),
+    " ",
+    h("a", { href: "/login" }, t("auth.loginWithNew")),
   );
   const expired = h(
     "div",
     { class: "alert alert-error", role: "alert", tabindex: "-1", hidden: true },
-    "This link has expired or was already used: reset links work once and only for a short time. ",
-    h("a", { href: "/forgot" }, "Request a new reset email"),
+    t("auth.resetExpired"),
+    " ",
+    h("a", { href: "/forgot" }, t("auth.requestNew")),
   );
-  onSubmit(form, "Saving…", async (values) => {
+  onSubmit(form, t("webhooks.saving"), async (values) => {
     try {
       await api.post("/api/v1/auth/reset-password", { token, password: values.password });
     } catch (err) {
@@ -252,15 +248,9 @@ export const resetView = ({ main, query }) => {
   mount(
     main,
     authPage(
-      "Choose a new password",
-      "This link works once.",
-      token
-        ? [form, done, expired]
-        : h(
-            "p",
-            { class: "alert alert-error" },
-            "This link is incomplete. Open the link from the email again.",
-          ),
+      t("auth.chooseNew"),
+      t("auth.worksOnce"),
+      token ? [form, done, expired] : h("p", { class: "alert alert-error" }, t("auth.incomplete")),
     ),
   );
 };
@@ -268,7 +258,7 @@ export const resetView = ({ main, query }) => {
 /** @param {ViewContext} ctx */
 export const verifyEmailView = async ({ main, query, signal }) => {
   const errors = errorBox();
-  mount(main, authPage("Verifying your email", "One moment…", spinner("Checking the link…"), errors));
+  mount(main, authPage(t("auth.verifying"), t("auth.moment"), spinner(t("auth.checkingLink")), errors));
   try {
     await api.post(
       "/api/v1/auth/verify-email",
@@ -279,12 +269,12 @@ export const verifyEmailView = async ({ main, query, signal }) => {
     mount(
       main,
       authPage(
-        "Email verified",
-        "Thank you — your email address is confirmed.",
+        t("security.email_verified"),
+        t("auth.verified"),
         h(
           "a",
           { class: "btn btn-primary btn-block", href: session.me ? "/" : "/login" },
-          session.me ? "Go to the dashboard" : "Log in",
+          session.me ? t("notFound.toDashboard") : t("session.login"),
         ),
       ),
     );
@@ -293,13 +283,13 @@ export const verifyEmailView = async ({ main, query, signal }) => {
     mount(
       main,
       authPage(
-        "This link did not work",
-        "Verification links work once and expire. You can ask for a new one from Settings.",
+        t("auth.linkFailed"),
+        t("auth.linkFailedLead"),
         errors,
         h(
           "a",
           { class: "btn btn-secondary btn-block", href: session.me ? "/settings" : "/login" },
-          "Continue",
+          t("auth.continue"),
         ),
       ),
     );

@@ -4,10 +4,11 @@ import { getCatalog } from "../catalog.js";
 import { allPages, downloadCsv } from "../csv.js";
 import { h, mount, nextId } from "../dom.js";
 import { dateTime, ledgerLabel, money, phoneParts, signedMoney } from "../format.js";
+import { t as tr } from "../lang.js";
 import { navigate } from "../router.js";
 import { refreshBalance, session } from "../session.js";
 import { topUpForm } from "../topup.js";
-import { emptyState, errorBox, pageHeader, spinner, whileBusy } from "../ui.js";
+import { emptyState, errorBox, messageOf, pageHeader, spinner, whileBusy } from "../ui.js";
 import { balanceFigures } from "./home.js";
 
 /** @typedef {{ id: string, kind: string, amount: number, heldDelta?: number, currency: string, reference: string, activationExists?: boolean, createdAt: string }} Txn */
@@ -28,14 +29,14 @@ const explain = (t) => {
   switch (t.kind) {
     case "hold":
       return orderFailed(t)
-        ? `${reserved} set aside for an order`
-        : `${reserved} set aside until a code arrives`;
+        ? tr("billing.holdOrder", { amount: reserved })
+        : tr("billing.hold", { amount: reserved });
     case "post":
-      return `The reserved ${reserved} was charged; your available balance does not change again`;
+      return tr("billing.post", { amount: reserved });
     case "void":
       return orderFailed(t)
-        ? `No number could be rented: the reserved ${reserved} went back to your balance`
-        : `No code: the reserved ${reserved} went back to your balance`;
+        ? tr("billing.voidOrder", { amount: reserved })
+        : tr("billing.void", { amount: reserved });
     default:
       return "";
   }
@@ -50,7 +51,7 @@ const CHECKOUT_POLL_MS = 2000;
  * @param {AbortSignal} signal
  */
 const checkoutOutcome = (sessionId, signal) => {
-  const box = h("div", { class: "alert alert-info", role: "status" }, spinner("Confirming your payment…"));
+  const box = h("div", { class: "alert alert-info", role: "status" }, spinner(tr("billing.confirming")));
   const poll = async (/** @type {number} */ attempt) => {
     try {
       const outcome = await api.get(`/api/v1/billing/checkout/${encodeURIComponent(sessionId)}`, { signal });
@@ -60,22 +61,20 @@ const checkoutOutcome = (sessionId, signal) => {
         box.className = "alert alert-success";
         mount(
           box,
-          `Payment received: ${money(outcome.amount, outcome.currency)} was added. Your balance is now ${money(balance.available, balance.currency)}.`,
+          tr("billing.paid", {
+            amount: money(outcome.amount, outcome.currency),
+            balance: money(balance.available, balance.currency),
+          }),
         );
       } else if (outcome.status === "expired" || attempt >= CHECKOUT_POLLS) {
-        mount(
-          box,
-          outcome.status === "expired"
-            ? "This checkout expired without a payment. Nothing was charged."
-            : "Your payment is still being confirmed. The balance updates by itself once it is; you can leave this page.",
-        );
+        mount(box, outcome.status === "expired" ? tr("billing.expired") : tr("billing.pending"));
       } else {
         setTimeout(() => poll(attempt + 1), CHECKOUT_POLL_MS);
       }
     } catch (err) {
       if (signal.aborted) return;
       box.className = "alert alert-error";
-      mount(box, err instanceof Error ? err.message : String(err));
+      mount(box, messageOf(err));
     }
   };
   poll(1);
@@ -93,18 +92,14 @@ export const billingView = ({ main, signal, query: params }) => {
     checkout === "success" && sessionId
       ? checkoutOutcome(sessionId, signal)
       : checkout === "cancelled"
-        ? h(
-            "p",
-            { class: "alert alert-info", role: "status" },
-            "Checkout was cancelled. Nothing was charged.",
-          )
+        ? h("p", { class: "alert alert-info", role: "status" }, tr("billing.cancelled"))
         : null;
 
   const list = h("ol", { class: "rows" });
-  const status = h("div", { role: "status" }, spinner("Loading transactions…"));
+  const status = h("div", { role: "status" }, spinner(tr("billing.loading")));
   const errors = errorBox();
   const more = /** @type {HTMLButtonElement} */ (
-    h("button", { type: "button", class: "btn btn-secondary", hidden: true }, "Load more")
+    h("button", { type: "button", class: "btn btn-secondary", hidden: true }, tr("history.more"))
   );
   /** @type {string | null} */
   let cursor = null;
@@ -118,10 +113,10 @@ export const billingView = ({ main, signal, query: params }) => {
       "select",
       { id: filterId, name: "kind" },
       [
-        ["", "Everything"],
-        ["numbers", "Numbers"],
-        ["topups", "Top-ups"],
-        ["other", "Refunds and adjustments"],
+        ["", tr("billing.all")],
+        ["numbers", tr("billing.numbers")],
+        ["topups", tr("billing.topups")],
+        ["other", tr("billing.other")],
       ].map(([value, text]) => h("option", { value }, text)),
     )
   );
@@ -196,8 +191,8 @@ export const billingView = ({ main, signal, query: params }) => {
         ? `${catalog.serviceName(number.service)} · ${catalog.country(number.country)?.name ?? number.country}`
         : isNumber
           ? orderFailed(newest)
-            ? "Order not completed"
-            : "Number"
+            ? tr("billing.orderFailed")
+            : tr("col.number")
           : ledgerLabel(newest.kind);
     const words = [...group].reverse().map((t) => ledgerLabel(t.kind).toLowerCase());
     return h(
@@ -225,7 +220,7 @@ export const billingView = ({ main, signal, query: params }) => {
           ? h(
               "details",
               { class: "txn-entries" },
-              h("summary", { class: "small" }, words.join(", then ")),
+              h("summary", { class: "small" }, words.join(tr("billing.then"))),
               h("ol", { class: "entry-list" }, [...group].reverse().map(entryLine)),
             )
           : h("span", { class: "muted small" }, explain(newest)),
@@ -241,7 +236,7 @@ export const billingView = ({ main, signal, query: params }) => {
         h(
           "span",
           { class: "muted small balance-after" },
-          `balance ${money(after.get(newest.id) ?? 0, newest.currency)}`,
+          tr("billing.after", { amount: money(after.get(newest.id) ?? 0, newest.currency) }),
         ),
       ),
     );
@@ -257,9 +252,9 @@ export const billingView = ({ main, signal, query: params }) => {
     mount(
       status,
       entries.length === 0
-        ? emptyState("No transactions yet. Top up to get started.")
+        ? emptyState(tr("billing.empty"))
         : shown.length === 0
-          ? emptyState("No transactions of this kind among those loaded.")
+          ? emptyState(tr("billing.noKind"))
           : null,
     );
   };
@@ -302,16 +297,16 @@ export const billingView = ({ main, signal, query: params }) => {
       errors.show(err);
     });
   more.addEventListener("click", () =>
-    whileBusy(more, "Loading…", () => load(false)).catch((err) => errors.show(err)),
+    whileBusy(more, tr("loading"), () => load(false)).catch((err) => errors.show(err)),
   );
 
   const csv = /** @type {HTMLButtonElement} */ (
-    h("button", { type: "button", class: "btn btn-secondary btn-small" }, "Download CSV")
+    h("button", { type: "button", class: "btn btn-secondary btn-small" }, tr("history.csv"))
   );
   csv.addEventListener("click", async () => {
     errors.clear();
     try {
-      const all = await whileBusy(csv, "Preparing…", async () => {
+      const all = await whileBusy(csv, tr("history.preparing"), async () => {
         await refreshBalance();
         return allPages((at) =>
           api.get(`/api/v1/billing/transactions${query({ cursor: at, limit: 100 })}`, { signal }),
@@ -338,39 +333,34 @@ export const billingView = ({ main, signal, query: params }) => {
 
   mount(
     main,
-    pageHeader("Balance & transactions"),
+    pageHeader(tr("billing.title")),
     notice,
     h(
       "section",
-      { class: "card balance-card", "aria-label": "Balance" },
+      { class: "card balance-card", "aria-label": tr("nav.balance") },
       balanceFigures(signal),
       h(
         "div",
         { class: "balance-topup" },
-        h("h2", { class: "label" }, "Top up"),
-        next
-          ? h(
-              "p",
-              { class: "alert alert-info", role: "status" },
-              "Add credit and you go straight back to your order.",
-            )
-          : null,
+        h("h2", { class: "label" }, tr("home.topUp")),
+        next ? h("p", { class: "alert alert-info", role: "status" }, tr("billing.next")) : null,
         topUpForm({ onCredited: () => (next ? navigate(next) : reload()) }),
       ),
     ),
     h(
       "section",
       { "aria-labelledby": "txn-title" },
-      h("h2", { id: "txn-title", class: "section-title" }, "Transactions"),
-      h(
-        "p",
-        { class: "hint" },
-        "Buying a number reserves its price; the reservation is charged when a code arrives, or released if none does.",
-      ),
+      h("h2", { id: "txn-title", class: "section-title" }, tr("billing.transactions")),
+      h("p", { class: "hint" }, tr("billing.hint")),
       h(
         "div",
         { class: "list-tools" },
-        h("div", { class: "field inline-field" }, h("label", { for: filterId }, "Show"), kindFilter),
+        h(
+          "div",
+          { class: "field inline-field" },
+          h("label", { for: filterId }, tr("billing.show")),
+          kindFilter,
+        ),
         csv,
       ),
       errors,

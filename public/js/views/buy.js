@@ -3,7 +3,8 @@
 import { ApiError, api, request } from "../api.js";
 import { OTHER_SERVICE, reloadCatalog, sortServices } from "../catalog.js";
 import { h, mount, nextId } from "../dom.js";
-import { money } from "../format.js";
+import { duration, money } from "../format.js";
+import { t } from "../lang.js";
 import { here, navigate } from "../router.js";
 import { countryWords, fold, matches, serviceWords } from "../search.js";
 import { refreshBalance, session } from "../session.js";
@@ -51,8 +52,8 @@ const serviceSummary = (prices) => {
 
 /** @param {ViewContext} ctx */
 export const buyView = async ({ main, signal, query }) => {
-  const body = h("div", { class: "buy" }, spinner("Loading services and prices…"));
-  mount(main, pageHeader("Buy a number", "Pick the service you need a code for, then a country."), body);
+  const body = h("div", { class: "buy" }, spinner(t("buy.loading")));
+  mount(main, pageHeader(t("title.buy"), t("buy.lead")), body);
   /** @type {Catalog} */
   let catalog;
   /** @type {{ services: string[], countries: number[] }} */
@@ -94,7 +95,7 @@ export const buyView = async ({ main, signal, query }) => {
       const on = isStarred();
       button.textContent = on ? "★" : "☆";
       button.setAttribute("aria-pressed", String(on));
-      button.setAttribute("aria-label", `Favourite: ${name}`);
+      button.setAttribute("aria-label", t("buy.favourite", { name }));
     };
     button.addEventListener("click", async () => {
       const path = `/api/v1/me/favourites/${kind}/${encodeURIComponent(ref)}`;
@@ -121,7 +122,7 @@ export const buyView = async ({ main, signal, query }) => {
   const noService = h(
     "p",
     { class: "muted", hidden: true },
-    `No service matches. Try “${catalog.serviceName(OTHER_SERVICE)}” for anything not listed.`,
+    t("buy.noService", { other: catalog.serviceName(OTHER_SERVICE) }),
   );
   const services = sortServices(catalog.services, starred.services);
   const serviceOptions = services.map((s) => {
@@ -146,7 +147,7 @@ export const buyView = async ({ main, signal, query }) => {
         h(
           "span",
           { class: "option-meta" },
-          info?.from != null ? `from ${money(info.from, info.currency)}` : "out of stock",
+          info?.from != null ? t("buy.from", { price: money(info.from, info.currency) }) : t("buy.out"),
         ),
       ),
       starButton("service", s.code, s.name),
@@ -155,8 +156,8 @@ export const buyView = async ({ main, signal, query }) => {
   const servicePicker = h(
     "fieldset",
     { class: "card picker" },
-    h("legend", null, h("span", { class: "step" }, "1"), "Service"),
-    searchBox("Search services", "Search services, e.g. Telegram", () => serviceOptions, noService),
+    h("legend", null, h("span", { class: "step" }, "1"), t("buy.service")),
+    searchBox(t("buy.searchServices"), t("buy.searchServicesHint"), () => serviceOptions, noService),
     h("div", { class: "option-grid" }, serviceOptions),
     noService,
   );
@@ -170,10 +171,10 @@ export const buyView = async ({ main, signal, query }) => {
       "select",
       { id: sortId, name: "sort" },
       [
-        ["price", "Cheapest first"],
-        ["stock", "Most in stock"],
-        ...(withRate ? [["success", "Best success rate"]] : []),
-        ["name", "Name"],
+        ["price", t("buy.sortPrice")],
+        ["stock", t("buy.sortStock")],
+        ...(withRate ? [["success", t("buy.sortSuccess")]] : []),
+        ["name", t("buy.sortName")],
       ].map(([value, text]) =>
         h("option", { value, selected: value === (query.get("sort") ?? "price") }, text),
       ),
@@ -196,7 +197,7 @@ export const buyView = async ({ main, signal, query }) => {
       .filter((p) => p.service === service)
       .map((p) => {
         const c = catalog.country(p.country);
-        return { price: p, country: c, name: c?.name ?? `Country ${p.country}` };
+        return { price: p, country: c, name: c?.name ?? t("buy.countryN", { id: p.country }) };
       })
       // In stock first, starred first, then the chosen order, then by name.
       .sort(
@@ -208,11 +209,11 @@ export const buyView = async ({ main, signal, query }) => {
           a.name.localeCompare(b.name),
       );
     if (!service) {
-      mount(countryPanel, emptyState("Choose a service to see countries, prices and stock."));
+      mount(countryPanel, emptyState(t("buy.chooseServiceFirst")));
       renderOrder();
       return;
     }
-    const none = h("p", { class: "muted", hidden: true }, "No country matches.");
+    const none = h("p", { class: "muted", hidden: true }, t("buy.noCountry"));
     const options = rows.map(({ price, country: c, name }) => {
       const input = h("input", {
         type: "radio",
@@ -244,8 +245,8 @@ export const buyView = async ({ main, signal, query }) => {
           h(
             "span",
             { class: "option-meta" },
-            price.stock > 0 ? `${price.stock} in stock` : "out of stock",
-            typeof rate === "number" ? ` · ${Math.round(rate * 100)} % success` : "",
+            price.stock > 0 ? t("buy.inStock", { count: price.stock }) : t("buy.out"),
+            typeof rate === "number" ? ` · ${t("buy.success", { rate: Math.round(rate * 100) })}` : "",
           ),
         ),
         starButton("country", String(price.country), name),
@@ -254,13 +255,18 @@ export const buyView = async ({ main, signal, query }) => {
     mount(
       countryPanel,
       rows.length === 0
-        ? emptyState("No country offers this service right now.")
+        ? emptyState(t("buy.noOffers"))
         : [
             h(
               "div",
               { class: "country-tools" },
-              searchBox("Search countries", "Search countries", () => options, none),
-              h("div", { class: "field inline-field" }, h("label", { for: sortId }, "Sort"), sortSelect),
+              searchBox(t("buy.searchCountries"), t("buy.searchCountries"), () => options, none),
+              h(
+                "div",
+                { class: "field inline-field" },
+                h("label", { for: sortId }, t("buy.sort")),
+                sortSelect,
+              ),
             ),
             h("div", { class: "option-list" }, options),
             none,
@@ -271,7 +277,7 @@ export const buyView = async ({ main, signal, query }) => {
   const countryPicker = h(
     "fieldset",
     { class: "card picker" },
-    h("legend", null, h("span", { class: "step" }, "2"), "Country"),
+    h("legend", null, h("span", { class: "step" }, "2"), t("buy.country")),
     countryPanel,
   );
   /** On a phone the countries are below a long list: bring them into view. @param {ScrollBehavior} how */
@@ -294,10 +300,7 @@ export const buyView = async ({ main, signal, query }) => {
     errors.clear();
     const offer = catalog.prices.find((p) => p.service === service && p.country === country);
     if (!offer || offer.stock <= 0) {
-      mount(
-        order,
-        h("p", { class: "muted" }, service ? "Choose a country." : "Choose a service and a country."),
-      );
+      mount(order, h("p", { class: "muted" }, service ? t("buy.chooseCountry") : t("buy.chooseBoth")));
       return;
     }
     const c = catalog.country(country);
@@ -305,7 +308,7 @@ export const buyView = async ({ main, signal, query }) => {
       h(
         "button",
         { type: "button", class: "btn btn-primary btn-large buy-button" },
-        `Buy for ${money(offer.price, offer.currency)}`,
+        t("buy.buyFor", { price: money(offer.price, offer.currency) }),
       )
     );
     const balance = session.balance;
@@ -313,7 +316,7 @@ export const buyView = async ({ main, signal, query }) => {
     button.addEventListener("click", async () => {
       errors.clear();
       try {
-        const activation = await whileBusy(button, "Getting a number…", () =>
+        const activation = await whileBusy(button, t("buy.getting"), () =>
           api.post(
             "/api/v1/activations",
             // maxPrice: never pay more than the price shown, even if it changed a moment ago.
@@ -339,19 +342,22 @@ export const buyView = async ({ main, signal, query }) => {
         "p",
         { class: "order-line" },
         h("strong", null, catalog.serviceName(service)),
-        ` in ${c?.name ?? country} — ${money(offer.price, offer.currency)}`,
+        ` ${t("buy.orderLine", { country: c?.name ?? country, price: money(offer.price, offer.currency) })}`,
       ),
       h(
         "p",
         { class: "hint" },
-        `The number is yours for ${session.config.activationMinutes} minutes. The price is reserved now and charged only when a code arrives; cancel or let it expire and it comes back.`,
+        t("buy.terms", { duration: duration(session.config.activationMinutes * 60) }),
       ),
       balance && shortfall > 0
         ? [
             h(
               "p",
               { class: "alert alert-info shortfall" },
-              `Your balance is ${money(balance.available, balance.currency)}: you need ${money(shortfall, balance.currency)} more for this number.`,
+              t("buy.shortfall", {
+                balance: money(balance.available, balance.currency),
+                more: money(shortfall, balance.currency),
+              }),
             ),
             // The top-up brings the customer back to this very order.
             h(
@@ -360,7 +366,7 @@ export const buyView = async ({ main, signal, query }) => {
                 class: "btn btn-primary btn-large btn-block",
                 href: `/balance?next=${encodeURIComponent(here())}`,
               },
-              "Top up",
+              t("home.topUp"),
             ),
           ]
         : button,
@@ -376,8 +382,8 @@ export const buyView = async ({ main, signal, query }) => {
       countryPicker,
       h(
         "section",
-        { class: "card order-card", "aria-label": "Your order" },
-        h("h2", { class: "label" }, h("span", { class: "step" }, "3"), "Buy"),
+        { class: "card order-card", "aria-label": t("buy.yourOrder") },
+        h("h2", { class: "label" }, h("span", { class: "step" }, "3"), t("prices.buy")),
         order,
         errors,
       ),
@@ -418,7 +424,7 @@ const recentPurchases = (items, catalog) => {
         { class: "chip recent", href: `/buy?service=${service}&country=${country}` },
         h("span", null, name),
         h("span", { class: "muted" }, ` ${money(price.price, price.currency)}`),
-        h("span", { class: "visually-hidden" }, " — buy again"),
+        h("span", { class: "visually-hidden" }, t("buy.againHidden")),
       ),
     ];
   });
@@ -426,7 +432,7 @@ const recentPurchases = (items, catalog) => {
   return h(
     "section",
     { class: "recent-purchases", "aria-labelledby": "recent-title" },
-    h("h2", { id: "recent-title", class: "label" }, "Buy again"),
+    h("h2", { id: "recent-title", class: "label" }, t("buy.again")),
     h("div", { class: "chips" }, links),
   );
 };

@@ -4,6 +4,7 @@ import { getCatalog, sortCountries, sortServices } from "../catalog.js";
 import { allPages, downloadCsv } from "../csv.js";
 import { h, mount, nextId } from "../dom.js";
 import { dateTime, money, statusLabel } from "../format.js";
+import { t } from "../lang.js";
 import { emptyState, errorBox, pageHeader, serviceBadge, spinner, whileBusy } from "../ui.js";
 
 /** @typedef {import("../activation-card.js").Activation} Activation */
@@ -31,11 +32,7 @@ const select = (label, name, options, value) => {
 /** @param {import("../router.js").ViewContext} ctx */
 export const historyView = async ({ main, signal, query: params }) => {
   const results = h("div", { class: "history" }, spinner());
-  mount(
-    main,
-    pageHeader("History", "Every number you have bought, live ones included, newest first."),
-    results,
-  );
+  mount(main, pageHeader(t("title.history"), t("history.lead")), results);
   let catalog;
   try {
     catalog = await getCatalog();
@@ -54,21 +51,21 @@ export const historyView = async ({ main, signal, query: params }) => {
   };
   const form = h(
     "form",
-    { class: "filters card", "aria-label": "Filters" },
+    { class: "filters card", "aria-label": t("history.filters") },
     select(
-      "Service",
+      t("col.service"),
       "service",
       [
-        ["", "All services"],
+        ["", t("history.allServices")],
         ...sortServices(catalog.services).map((s) => /** @type {[string, string]} */ ([s.code, s.name])),
       ],
       filters.service,
     ),
     select(
-      "Country",
+      t("col.country"),
       "country",
       [
-        ["", "All countries"],
+        ["", t("history.allCountries")],
         ...sortCountries(catalog.countries).map(
           (c) => /** @type {[string, string]} */ ([String(c.id), c.name]),
         ),
@@ -76,10 +73,10 @@ export const historyView = async ({ main, signal, query: params }) => {
       filters.country,
     ),
     select(
-      "Status",
+      t("col.status"),
       "status",
       [
-        ["", "Any status"],
+        ["", t("history.anyStatus")],
         ...["waiting", "received", "waiting_retry", "finished", "cancelled", "expired"].map(
           (s) => /** @type {[string, string]} */ ([s, statusLabel(s)]),
         ),
@@ -105,7 +102,7 @@ export const historyView = async ({ main, signal, query: params }) => {
 
   const list = h("ol", { class: "rows" });
   const more = /** @type {HTMLButtonElement} */ (
-    h("button", { type: "button", class: "btn btn-secondary", hidden: true }, "Load more")
+    h("button", { type: "button", class: "btn btn-secondary", hidden: true }, t("history.more"))
   );
   const errors = errorBox();
   const status = h("div", { role: "status" });
@@ -130,7 +127,7 @@ export const historyView = async ({ main, signal, query: params }) => {
         h(
           "a",
           { class: "small buy-again", href: `/buy?service=${a.service}&country=${a.country}` },
-          "Buy again",
+          t("buy.again"),
           h("span", { class: "visually-hidden" }, `: ${name}, ${c?.name ?? a.country}`),
         ),
       ),
@@ -139,7 +136,7 @@ export const historyView = async ({ main, signal, query: params }) => {
       h(
         "span",
         { class: "row-amount" },
-        a.charged ? money(a.price, a.currency) : h("span", { class: "muted" }, "not charged"),
+        a.charged ? money(a.price, a.currency) : h("span", { class: "muted" }, t("history.notCharged")),
       ),
     );
   };
@@ -151,12 +148,12 @@ export const historyView = async ({ main, signal, query: params }) => {
 
   // What the list shows, with the current filters, as a file for a spreadsheet.
   const csv = /** @type {HTMLButtonElement} */ (
-    h("button", { type: "button", class: "btn btn-secondary btn-small" }, "Download CSV")
+    h("button", { type: "button", class: "btn btn-secondary btn-small" }, t("history.csv"))
   );
   csv.addEventListener("click", async () => {
     errors.clear();
     try {
-      const items = await whileBusy(csv, "Preparing…", () => allPages(fetchPageAt));
+      const items = await whileBusy(csv, t("history.preparing"), () => allPages(fetchPageAt));
       downloadCsv("history.csv", [
         ["id", "bought_at", "service", "country", "phone", "status", "code", "price", "currency", "charged"],
         ...items.map((/** @type {Activation} */ a) => [
@@ -181,22 +178,22 @@ export const historyView = async ({ main, signal, query: params }) => {
     "div",
     { class: "row rows-head act-cols", "aria-hidden": "true" },
     h("span"),
-    h("span", null, "Number"),
-    h("span", null, "Code"),
-    h("span", null, "Status"),
-    h("span", { class: "row-amount" }, "Charged"),
+    h("span", null, t("col.number")),
+    h("span", null, t("col.code")),
+    h("span", null, t("col.status")),
+    h("span", { class: "row-amount" }, t("history.charged")),
   );
 
   const nothingFound = () => {
     if (!filters.service && !filters.country && !filters.status) {
       return emptyState(
-        "Nothing here yet.",
-        h("a", { class: "btn btn-secondary", href: "/buy" }, "Buy a number"),
+        t("history.empty"),
+        h("a", { class: "btn btn-secondary", href: "/buy" }, t("home.buy")),
       );
     }
-    const clear = h("button", { type: "button", class: "btn btn-secondary" }, "Clear filters");
+    const clear = h("button", { type: "button", class: "btn btn-secondary" }, t("history.clear"));
     clear.addEventListener("click", clearFilters);
-    return emptyState("No numbers match these filters.", clear);
+    return emptyState(t("history.noMatch"), clear);
   };
 
   const load = async () => {
@@ -223,7 +220,7 @@ export const historyView = async ({ main, signal, query: params }) => {
   more.addEventListener("click", async () => {
     const mine = generation;
     try {
-      const page = await whileBusy(more, "Loading…", fetchPage);
+      const page = await whileBusy(more, t("loading"), fetchPage);
       if (mine !== generation) return;
       list.append(...page.items.map(row));
       cursor = page.nextCursor;

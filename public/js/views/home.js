@@ -6,6 +6,7 @@ import { api } from "../api.js";
 import { getCatalog } from "../catalog.js";
 import { h, mount } from "../dom.js";
 import { money } from "../format.js";
+import { t } from "../lang.js";
 import { getPrefs, setPrefs } from "../prefs.js";
 import { onSessionChange, refreshBalance, session } from "../session.js";
 import { topUpForm } from "../topup.js";
@@ -18,14 +19,14 @@ export const verifyNotice = () => {
   const me = session.me;
   if (!me || me.emailVerified) return null;
   const resend = /** @type {HTMLButtonElement} */ (
-    h("button", { type: "button", class: "btn btn-small btn-secondary" }, "Resend the email")
+    h("button", { type: "button", class: "btn btn-small btn-secondary" }, t("home.resend"))
   );
   const errors = errorBox();
   resend.addEventListener("click", async () => {
     errors.clear();
     try {
-      await whileBusy(resend, "Sending…", () => api.post("/api/v1/auth/resend-verification"));
-      toast(`Verification email sent to ${me.email}.`);
+      await whileBusy(resend, t("home.sending"), () => api.post("/api/v1/auth/resend-verification"));
+      toast(t("home.resent", { email: me.email }));
     } catch (err) {
       errors.show(err);
     }
@@ -36,8 +37,8 @@ export const verifyNotice = () => {
     h(
       "p",
       null,
-      h("strong", null, "Please verify your email. "),
-      `We sent a link to ${me.email}.`,
+      h("strong", null, `${t("home.verifyStrong")} `),
+      t("home.verifySent", { email: me.email }),
       session.config.requireEmailVerification ? " Top-ups and new numbers need a verified email." : "",
     ),
     resend,
@@ -54,30 +55,28 @@ export const balanceFigures = (signal) => {
     if (!b) return;
     available.textContent = money(b.available, b.currency);
     held.textContent =
-      b.held > 0
-        ? `${money(b.held, b.currency)} reserved for numbers waiting for a code`
-        : "Nothing reserved";
+      b.held > 0 ? t("home.held", { amount: money(b.held, b.currency) }) : t("home.nothingHeld");
   };
   const unsubscribe = onSessionChange(render);
   signal.addEventListener("abort", () => unsubscribe());
   render();
-  return h("div", { class: "balance" }, h("h2", { class: "label" }, "Available balance"), available, held);
+  return h("div", { class: "balance" }, h("h2", { class: "label" }, t("home.available")), available, held);
 };
 
 /** @param {ViewContext} ctx */
 export const homeView = async ({ main, signal }) => {
-  const list = h("div", { class: "act-list" }, spinner("Loading your numbers…"));
-  const heading = h("h2", { id: "active-title", class: "section-title" }, "Active numbers");
+  const list = h("div", { class: "act-list" }, spinner(t("home.loadingNumbers")));
+  const heading = h("h2", { id: "active-title", class: "section-title" }, t("home.active"));
   mount(
     main,
-    pageHeader("Dashboard", null, h("a", { class: "btn btn-primary", href: "/buy" }, "Buy a number")),
+    pageHeader(t("title.dashboard"), null, h("a", { class: "btn btn-primary", href: "/buy" }, t("home.buy"))),
     verifyNotice(),
     h("section", { class: "active-numbers", "aria-labelledby": "active-title" }, heading, list),
     h(
       "section",
-      { class: "card balance-card", "aria-label": "Balance" },
+      { class: "card balance-card", "aria-label": t("session.balance") },
       balanceFigures(signal),
-      h("div", { class: "balance-topup" }, h("h2", { class: "label" }, "Top up"), topUpForm()),
+      h("div", { class: "balance-topup" }, h("h2", { class: "label" }, t("home.topUp")), topUpForm()),
     ),
   );
   refreshBalance().catch(() => {});
@@ -89,10 +88,7 @@ export const homeView = async ({ main, signal }) => {
     if (signal.aborted) return;
     if (page.items.length === 0) {
       // The header's button is the one way to buy: a second, differently styled one only confused.
-      mount(
-        list,
-        emptyState("No active numbers. Buy one and the code will appear here the moment the SMS arrives."),
-      );
+      mount(list, emptyState(t("home.empty")));
       return;
     }
     /** @type {AbortController | null} */
@@ -118,9 +114,17 @@ export const homeView = async ({ main, signal }) => {
     };
     const toggle = h(
       "div",
-      { class: "view-toggle", role: "group", "aria-label": "Show numbers as" },
-      h("button", { type: "button", class: "btn btn-small btn-ghost", dataset: { view: "cards" } }, "Cards"),
-      h("button", { type: "button", class: "btn btn-small btn-ghost", dataset: { view: "table" } }, "Table"),
+      { class: "view-toggle", role: "group", "aria-label": t("home.showAs") },
+      h(
+        "button",
+        { type: "button", class: "btn btn-small btn-ghost", dataset: { view: "cards" } },
+        t("home.cards"),
+      ),
+      h(
+        "button",
+        { type: "button", class: "btn btn-small btn-ghost", dataset: { view: "table" } },
+        t("home.table"),
+      ),
     );
     toggle.addEventListener("click", (event) => {
       const button = /** @type {HTMLElement} */ (event.target).closest?.("button");

@@ -2,6 +2,7 @@
 import { api } from "../api.js";
 import { h, mount } from "../dom.js";
 import { ago, dateTime } from "../format.js";
+import { t } from "../lang.js";
 import {
   copyButton,
   emptyState,
@@ -18,7 +19,7 @@ import {
 
 /** @param {import("../router.js").ViewContext} ctx */
 export const keysView = ({ main, signal }) => {
-  const list = h("div", null, spinner("Loading keys…"));
+  const list = h("div", null, spinner(t("keys.loading")));
   const fresh = h("div", { class: "new-key", hidden: true, role: "status" });
   const errors = errorBox();
   const form = /** @type {HTMLFormElement} */ (
@@ -26,13 +27,13 @@ export const keysView = ({ main, signal }) => {
       "form",
       { class: "key-form" },
       field({
-        label: "Key name",
+        label: t("keys.name"),
         name: "name",
         required: true,
-        placeholder: "e.g. my-bot",
+        placeholder: t("keys.placeholder"),
         autocomplete: "off",
       }),
-      h("button", { type: "submit", class: "btn btn-primary" }, "Create key"),
+      h("button", { type: "submit", class: "btn btn-primary" }, t("keys.create")),
     )
   );
 
@@ -43,27 +44,22 @@ export const keysView = ({ main, signal }) => {
     shownKeyId = created.id ?? "";
     mount(
       fresh,
-      h(
-        "p",
-        null,
-        h("strong", null, `Your new key “${created.name}”. `),
-        "Copy it now: it is shown only this once.",
-      ),
+      h("p", null, h("strong", null, t("keys.new", { name: created.name })), " ", t("keys.once")),
       h(
         "div",
         { class: "secret-row" },
         h("code", { class: "secret", translate: "no" }, created.key),
-        copyButton(() => created.key, "API key"),
+        copyButton(() => created.key, t("keys.what")),
       ),
       h(
         "p",
         { class: "hint" },
-        "Send it as ",
+        t("keys.sendAs"),
         h("code", null, "Authorization: Bearer <key>"),
-        " to the REST API, or as ",
+        t("keys.sendOr"),
         h("code", null, "api_key"),
-        " to /stubs/handler_api.php. ",
-        h("a", { href: "/docs" }, "API documentation"),
+        t("keys.sendStubs"),
+        h("a", { href: "/docs" }, t("footer.docs")),
       ),
     );
     fresh.hidden = false;
@@ -72,23 +68,25 @@ export const keysView = ({ main, signal }) => {
   /** @param {Key} key */
   const row = (key) => {
     const revoke = /** @type {HTMLButtonElement} */ (
-      h("button", { type: "button", class: "btn btn-small btn-danger" }, "Revoke")
+      h("button", { type: "button", class: "btn btn-small btn-danger" }, t("keys.revoke"))
     );
     const keep = /** @type {HTMLButtonElement} */ (
-      h("button", { type: "button", class: "btn btn-small btn-ghost", hidden: true }, "Keep")
+      h("button", { type: "button", class: "btn btn-small btn-ghost", hidden: true }, t("keys.keep"))
     );
     let armed = false;
     // Revoking breaks every script using the key: ask for a second, deliberate click.
     revoke.addEventListener("click", async () => {
       if (!armed) {
         armed = true;
-        revoke.textContent = "Confirm revoke";
+        revoke.textContent = t("keys.confirm");
         keep.hidden = false;
         return;
       }
       try {
-        await whileBusy(revoke, "Revoking…", () => api.del(`/api/v1/keys/${encodeURIComponent(key.id)}`));
-        toast(`Revoked “${key.name}”.`);
+        await whileBusy(revoke, t("keys.revoking"), () =>
+          api.del(`/api/v1/keys/${encodeURIComponent(key.id)}`),
+        );
+        toast(t("keys.revoked", { name: key.name }));
         if (key.id === shownKeyId) {
           shownKeyId = "";
           fresh.replaceChildren();
@@ -103,7 +101,7 @@ export const keysView = ({ main, signal }) => {
     });
     keep.addEventListener("click", () => {
       armed = false;
-      revoke.textContent = "Revoke";
+      revoke.textContent = t("keys.revoke");
       keep.hidden = true;
       revoke.focus();
     });
@@ -117,16 +115,14 @@ export const keysView = ({ main, signal }) => {
         h(
           "span",
           { class: "muted small", translate: "no" },
-          `${key.prefix}… · created ${dateTime(key.createdAt)}`,
+          `${key.prefix}… · ${t("keys.created", { when: dateTime(key.createdAt) })}`,
         ),
       ),
       h(
         "span",
         { class: "muted small" },
-        `Last used ${ago(key.lastUsedAt)}`,
-        key.requestCount != null
-          ? ` · ${key.requestCount} ${key.requestCount === 1 ? "request" : "requests"}`
-          : "",
+        t("keys.lastUsed", { when: ago(key.lastUsedAt) }),
+        key.requestCount != null ? ` · ${t("keys.requests", { count: key.requestCount })}` : "",
       ),
       h("span", { class: "row-actions" }, revoke, keep),
     );
@@ -138,9 +134,7 @@ export const keysView = ({ main, signal }) => {
       if (signal.aborted) return;
       mount(
         list,
-        keys.length === 0
-          ? emptyState("No API keys yet. Create one to use the API from scripts and bots.")
-          : h("ol", { class: "rows" }, keys.map(row)),
+        keys.length === 0 ? emptyState(t("keys.empty")) : h("ol", { class: "rows" }, keys.map(row)),
       );
     } catch (err) {
       if (signal.aborted) return;
@@ -151,7 +145,7 @@ export const keysView = ({ main, signal }) => {
 
   onSubmit(
     form,
-    "Creating…",
+    t("keys.creating"),
     async (values) => {
       const created = await api.post("/api/v1/keys", { name: values.name });
       form.reset();
@@ -164,22 +158,23 @@ export const keysView = ({ main, signal }) => {
   mount(
     main,
     pageHeader(
-      "API keys",
+      t("title.keys"),
       h(
         "span",
         null,
-        "Use the service from your own code with the same balance. ",
-        h("a", { href: "/docs" }, "Read the API docs"),
+        t("keys.lead"),
+        " ",
+        h("a", { href: "/docs" }, t("keys.docs")),
         " · ",
-        h("a", { href: "#/webhooks" }, "Webhooks"),
+        h("a", { href: "#/webhooks" }, t("title.webhooks")),
       ),
     ),
-    h("section", { class: "card" }, h("h2", { class: "label" }, "New key"), form, fresh),
+    h("section", { class: "card" }, h("h2", { class: "label" }, t("keys.newKey")), form, fresh),
     errors,
     h(
       "section",
       { "aria-labelledby": "keys-title" },
-      h("h2", { id: "keys-title", class: "section-title", tabindex: "-1" }, "Your keys"),
+      h("h2", { id: "keys-title", class: "section-title", tabindex: "-1" }, t("keys.yours")),
       list,
     ),
   );

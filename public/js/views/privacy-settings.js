@@ -2,6 +2,7 @@
 // new is done with it until lifted) and correct the email address.
 import { api } from "../api.js";
 import { h, mount } from "../dom.js";
+import { t } from "../lang.js";
 import { errorBox, field, onSubmit, pageHeader, spinner, toast, whileBusy } from "../ui.js";
 
 export const restrictionCard = () => {
@@ -12,14 +13,14 @@ export const restrictionCard = () => {
       h(
         "button",
         { type: "button", class: "btn btn-secondary" },
-        restricted ? "Restrict processing" : "Lift the restriction",
+        restricted ? t("privacy.restrict") : t("privacy.lift"),
       )
     );
     b.addEventListener("click", async () => {
       errors.clear();
       try {
-        await whileBusy(b, "Saving…", () => api.post("/api/v1/me/restriction", { restricted }));
-        toast(restricted ? "Processing restricted: no new orders or top-ups." : "Restriction lifted.");
+        await whileBusy(b, t("webhooks.saving"), () => api.post("/api/v1/me/restriction", { restricted }));
+        toast(restricted ? t("privacy.restricted") : t("privacy.lifted"));
       } catch (err) {
         errors.show(err);
       }
@@ -29,12 +30,8 @@ export const restrictionCard = () => {
   return h(
     "section",
     { class: "card" },
-    h("h2", { class: "label" }, "Restrict processing"),
-    h(
-      "p",
-      null,
-      "Your data is kept, but nothing new is done with it — no orders or top-ups — until you lift it.",
-    ),
+    h("h2", { class: "label" }, t("privacy.restrict")),
+    h("p", null, t("privacy.restrictLead")),
     button(true),
     " ",
     button(false),
@@ -49,41 +46,41 @@ export const emailChangeCard = () => {
       "form",
       { class: "stack narrow" },
       field({
-        label: "New email address",
+        label: t("privacy.newEmail"),
         name: "newEmail",
         type: "email",
         required: true,
         autocomplete: "email",
       }),
       field({
-        label: "Password",
+        label: t("auth.password"),
         name: "password",
         type: "password",
         required: true,
         autocomplete: "current-password",
       }),
-      h("button", { type: "submit", class: "btn btn-secondary" }, "Send the confirmation link"),
+      h("button", { type: "submit", class: "btn btn-secondary" }, t("privacy.sendLink")),
     )
   );
-  onSubmit(form, "Sending…", async (values) => {
+  onSubmit(form, t("home.sending"), async (values) => {
     await api.post("/api/v1/me/email", { newEmail: values.newEmail, password: values.password });
     form.reset();
-    toast("Open the link we sent to the new address; nothing changes until then.");
+    toast(t("privacy.linkSent"));
   });
-  return h("section", { class: "card" }, h("h2", { class: "label" }, "Email address"), form);
+  return h("section", { class: "card" }, h("h2", { class: "label" }, t("privacy.email")), form);
 };
 
 /** #/confirm-email-change?token=… from the link sent to the new address. @param {import("../router.js").ViewContext} ctx */
 export const confirmEmailChangeView = async ({ main, query }) => {
   const box = errorBox();
-  mount(main, pageHeader("New email address"), spinner("Confirming…"));
+  mount(main, pageHeader(t("privacy.newEmail")), spinner(t("privacy.confirming")));
   try {
     const { email } = /** @type {{ email: string }} */ (
       await api.post("/api/v1/auth/confirm-email-change", { token: query.get("token") ?? "" })
     );
-    mount(main, pageHeader("Email address changed", `Your account's address is now ${email}.`));
+    mount(main, pageHeader(t("privacy.changed"), t("privacy.changedLead", { email })));
   } catch (err) {
     box.show(err);
-    mount(main, pageHeader("New email address"), box);
+    mount(main, pageHeader(t("privacy.newEmail")), box);
   }
 };

@@ -2,26 +2,20 @@
 import { api } from "../api.js";
 import { h, mount } from "../dom.js";
 import { dateTime, device, isSecurityFailure, securityLabel } from "../format.js";
+import { t } from "../lang.js";
 import { emptyState, errorBox, pageHeader, spinner } from "../ui.js";
 
 /** @param {import("../router.js").ViewContext} ctx */
 export const securityView = async ({ main, signal }) => {
-  const body = h("div", null, spinner("Loading the security log…"));
-  mount(
-    main,
-    pageHeader(
-      "Security log",
-      "Recent sign-ins and changes to your account. Something you don't recognise? Change your password in Settings and sign out everywhere.",
-    ),
-    body,
-  );
+  const body = h("div", null, spinner(t("security.loading")));
+  mount(main, pageHeader(t("title.security"), t("security.lead")), body);
   try {
     const { items } = await api.get("/api/v1/me/security-log", { signal });
     if (signal.aborted) return;
     mount(
       body,
       items.length === 0
-        ? emptyState("No events yet.")
+        ? emptyState(t("security.empty"))
         : h(
             "ol",
             { class: "rows" },
@@ -48,7 +42,7 @@ export const securityView = async ({ main, signal }) => {
                     { class: "muted small sec-where" },
                     h("span", { title: e.userAgent ?? "" }, device(e.userAgent)),
                     " · ",
-                    h("span", { translate: "no" }, e.ip ?? "unknown IP"),
+                    h("span", { translate: "no" }, e.ip ?? t("security.unknownIp")),
                   ),
                 ),
             ),

@@ -3,6 +3,7 @@ import { api } from "../api.js";
 import { askNotificationPermission } from "../attention.js";
 import { h, mount, nextId } from "../dom.js";
 import { dateTime, device, money } from "../format.js";
+import { t } from "../lang.js";
 import { getPrefs, setPrefs } from "../prefs.js";
 import { navigate } from "../router.js";
 import { refreshBalance, session, setMe } from "../session.js";
@@ -32,46 +33,46 @@ export const settingsView = async ({ main, signal }) => {
       "form",
       { class: "stack narrow" },
       field({
-        label: "Current password",
+        label: t("settings.currentPassword"),
         name: "currentPassword",
         type: "password",
         autocomplete: "current-password",
         required: true,
       }),
       field({
-        label: "New password",
+        label: t("settings.newPassword"),
         name: "newPassword",
         type: "password",
         autocomplete: "new-password",
         required: true,
         minlength: 10,
-        hint: "At least 10 characters. Your other sessions are signed out.",
+        hint: t("settings.newPasswordHint"),
       }),
-      h("button", { type: "submit", class: "btn btn-primary" }, "Change password"),
+      h("button", { type: "submit", class: "btn btn-primary" }, t("settings.changePassword")),
     )
   );
   onSubmit(
     passwordForm,
-    "Saving…",
+    t("webhooks.saving"),
     async (values) => {
       await api.post("/api/v1/me/password", {
         currentPassword: values.currentPassword,
         newPassword: values.newPassword,
       });
       passwordForm.reset();
-      toast("Password changed. Other sessions were signed out.");
+      toast(t("settings.passwordChanged"));
     },
     { fieldFor: { WRONG_PASSWORD: "currentPassword" } },
   );
 
   const everywhere = /** @type {HTMLButtonElement} */ (
-    h("button", { type: "button", class: "btn btn-danger" }, "Log out everywhere")
+    h("button", { type: "button", class: "btn btn-danger" }, t("settings.everywhere"))
   );
   const errors = errorBox();
   everywhere.addEventListener("click", async () => {
     errors.clear();
     try {
-      await whileBusy(everywhere, "Signing out…", () => api.post("/api/v1/auth/logout-all"));
+      await whileBusy(everywhere, t("settings.signingOut"), () => api.post("/api/v1/auth/logout-all"));
       setMe(null);
       navigate("/login");
     } catch (err) {
@@ -81,16 +82,16 @@ export const settingsView = async ({ main, signal }) => {
 
   mount(
     main,
-    pageHeader("Settings"),
+    pageHeader(t("title.settings")),
     verifyNotice(),
     h(
       "section",
       { class: "card" },
-      h("h2", { class: "label" }, "Account"),
+      h("h2", { class: "label" }, t("settings.account")),
       h(
         "dl",
         { class: "facts" },
-        h("dt", null, "Email"),
+        h("dt", null, t("auth.email")),
         h(
           "dd",
           null,
@@ -99,40 +100,31 @@ export const settingsView = async ({ main, signal }) => {
           h(
             "span",
             { class: me.emailVerified ? "tag tag-ok" : "tag" },
-            me.emailVerified ? "verified" : "not verified",
+            me.emailVerified ? t("settings.verified") : t("settings.notVerified"),
           ),
         ),
-        h("dt", null, "Member since"),
+        h("dt", null, t("settings.since")),
         h("dd", null, dateTime(me.createdAt)),
       ),
     ),
     alertSettings(),
     twoFactorSettings(),
-    h("section", { class: "card" }, h("h2", { class: "label" }, "Change password"), passwordForm),
+    h("section", { class: "card" }, h("h2", { class: "label" }, t("settings.changePassword")), passwordForm),
     h(
       "section",
       { class: "card" },
-      h("h2", { class: "label" }, "Signed-in devices"),
+      h("h2", { class: "label" }, t("settings.devices")),
       deviceList(errors),
-      h(
-        "p",
-        null,
-        "Signed in on a device you no longer use? Sign it out above, or sign out every session, including this one.",
-      ),
+      h("p", null, t("settings.devicesHint")),
       everywhere,
       errors,
     ),
     h(
       "section",
       { class: "card" },
-      h("h2", { class: "label" }, "Your data"),
-      h(
-        "p",
-        null,
-        "Everything we keep about you — account, sign-ins, keys, ledger, numbers and messages — as one JSON file. ",
-        h("a", { href: "/privacy" }, "How we handle your data"),
-      ),
-      h("a", { class: "btn btn-secondary", href: "/api/v1/me/export", download: "" }, "Download my data"),
+      h("h2", { class: "label" }, t("settings.data")),
+      h("p", null, t("settings.dataLead"), " ", h("a", { href: "/privacy" }, t("settings.dataHow"))),
+      h("a", { class: "btn btn-secondary", href: "/api/v1/me/export", download: "" }, t("settings.download")),
     ),
     emailChangeCard(),
     restrictionCard(),
@@ -148,26 +140,26 @@ const deleteAccount = () => {
       "form",
       { class: "stack narrow" },
       field({
-        label: "Password",
+        label: t("auth.password"),
         name: "password",
         type: "password",
         autocomplete: "current-password",
         required: true,
       }),
-      field({ label: "Type DELETE to confirm", name: "confirm", required: true, autocomplete: "off" }),
+      field({ label: t("settings.typeDelete"), name: "confirm", required: true, autocomplete: "off" }),
       checkbox({
         name: "forfeitBalance",
         label:
           b && b.available > 0
-            ? `I give up my remaining balance of ${money(b.available, b.currency)}.`
-            : "I give up any balance left on the account.",
+            ? t("settings.forfeit", { amount: money(b.available, b.currency) })
+            : t("settings.forfeitAny"),
       }),
-      h("button", { type: "submit", class: "btn btn-danger" }, "Delete my account"),
+      h("button", { type: "submit", class: "btn btn-danger" }, t("settings.deleteMine")),
     )
   );
   onSubmit(
     form,
-    "Deleting…",
+    t("webhooks.deleting"),
     async (values) => {
       await api.post("/api/v1/me/delete", {
         password: values.password,
@@ -182,12 +174,8 @@ const deleteAccount = () => {
   return h(
     "section",
     { class: "card" },
-    h("h2", { class: "label" }, "Delete account"),
-    h(
-      "p",
-      null,
-      "Your email, password, sessions, API keys, security log and message contents are deleted at once. Records of payments and of numbers bought stay for accounting, without anything that leads back to you. Numbers still live must be finished or cancelled first.",
-    ),
+    h("h2", { class: "label" }, t("settings.delete")),
+    h("p", null, t("settings.deleteLead")),
     form,
   );
 };
@@ -217,20 +205,15 @@ const alertSettings = () => {
     const allowed = await askNotificationPermission();
     notify.checked = allowed;
     setPrefs({ notify: allowed });
-    if (!allowed)
-      note.textContent = "Your browser blocks notifications for this site; allow them in its site settings.";
+    if (!allowed) note.textContent = t("settings.blocked");
   });
   return h(
     "section",
     { class: "card" },
-    h("h2", { class: "label" }, "When a code arrives"),
-    h(
-      "p",
-      null,
-      "The tab's title shows the code and its icon gets a red dot, even when you are in another tab.",
-    ),
-    h("div", { class: "check" }, sound, h("label", { for: soundId }, "Play a short sound")),
-    h("div", { class: "check" }, notify, h("label", { for: notifyId }, "Show a browser notification")),
+    h("h2", { class: "label" }, t("settings.alerts")),
+    h("p", null, t("settings.alertsLead")),
+    h("div", { class: "check" }, sound, h("label", { for: soundId }, t("settings.sound"))),
+    h("div", { class: "check" }, notify, h("label", { for: notifyId }, t("settings.notify"))),
     note,
   );
 };
@@ -259,15 +242,15 @@ const deviceList = (errors) => {
         {
           type: "button",
           class: "btn btn-small btn-secondary",
-          "aria-label": `Sign out this device: ${name}, signed in ${dateTime(s.createdAt)}`,
+          "aria-label": t("settings.signOutName", { name, when: dateTime(s.createdAt) }),
         },
-        "Sign out this device",
+        t("settings.signOut"),
       )
     );
     out.addEventListener("click", async () => {
       errors.clear();
       try {
-        await whileBusy(out, "Signing out…", () =>
+        await whileBusy(out, t("settings.signingOut"), () =>
           api.del(`/api/v1/me/sessions/${encodeURIComponent(s.id)}`),
         );
         if (s.current) {
@@ -275,7 +258,7 @@ const deviceList = (errors) => {
           navigate("/login");
           return;
         }
-        toast(`Signed out ${name}.`);
+        toast(t("settings.signedOut", { name }));
         await load();
         list.focus();
       } catch (err) {
@@ -292,9 +275,13 @@ const deviceList = (errors) => {
           "span",
           { class: "row-title" },
           name,
-          s.current ? [" ", h("span", { class: "tag tag-ok" }, "this device")] : null,
+          s.current ? [" ", h("span", { class: "tag tag-ok" }, t("settings.thisDevice"))] : null,
         ),
-        h("span", { class: "muted small" }, `Signed in ${dateTime(s.createdAt)}${s.ip ? ` · ${s.ip}` : ""}`),
+        h(
+          "span",
+          { class: "muted small" },
+          `${t("settings.signedIn", { when: dateTime(s.createdAt) })}${s.ip ? ` · ${s.ip}` : ""}`,
+        ),
       ),
       out,
     );
@@ -320,25 +307,18 @@ const twoFactorSettings = () => {
   };
   const offView = () => {
     const start = /** @type {HTMLButtonElement} */ (
-      h("button", { type: "button", class: "btn btn-secondary" }, "Set up two-factor sign-in")
+      h("button", { type: "button", class: "btn btn-secondary" }, t("settings.totpSetup"))
     );
     start.addEventListener("click", async () => {
       errors.clear();
       try {
-        const setup = await whileBusy(start, "Preparing…", () => api.post("/api/v1/me/totp/setup"));
+        const setup = await whileBusy(start, t("history.preparing"), () => api.post("/api/v1/me/totp/setup"));
         mount(body, setupView(setup));
       } catch (err) {
         errors.show(err);
       }
     });
-    return [
-      h(
-        "p",
-        null,
-        "Off. With it on, signing in also asks for a code from an authenticator app on your phone.",
-      ),
-      start,
-    ];
+    return [h("p", null, t("settings.totpOff")), start];
   };
   /** @param {{ secret: string, otpauthUri: string }} setup */
   const setupView = (setup) => {
@@ -347,18 +327,18 @@ const twoFactorSettings = () => {
         "form",
         { class: "stack narrow" },
         field({
-          label: "Code from the app",
+          label: t("settings.totpCode"),
           name: "code",
           autocomplete: "one-time-code",
           inputmode: "numeric",
           required: true,
         }),
-        h("button", { type: "submit", class: "btn btn-primary" }, "Turn on"),
+        h("button", { type: "submit", class: "btn btn-primary" }, t("settings.totpOn")),
       )
     );
     onSubmit(
       form,
-      "Checking…",
+      t("settings.checking"),
       async (values) => {
         const { recoveryCodes } = await api.post("/api/v1/me/totp/enable", {
           code: String(values.code).replace(/\s/g, ""),
@@ -368,11 +348,7 @@ const twoFactorSettings = () => {
       { fieldFor: { TOTP_INVALID: "code" } },
     );
     return [
-      h(
-        "p",
-        null,
-        "Add this key to your authenticator app (or open the link on your phone), then enter the code it shows.",
-      ),
+      h("p", null, t("settings.totpAdd")),
       h(
         "div",
         { class: "secret-row" },
@@ -381,29 +357,25 @@ const twoFactorSettings = () => {
           { class: "secret totp-secret", translate: "no" },
           setup.secret.replace(/(.{4})/g, "$1 ").trim(),
         ),
-        copyButton(() => setup.secret, "setup key"),
+        copyButton(() => setup.secret, t("settings.setupKey")),
       ),
-      h("p", null, h("a", { href: setup.otpauthUri }, "Open in an authenticator app")),
+      h("p", null, h("a", { href: setup.otpauthUri }, t("settings.openApp"))),
       form,
     ];
   };
   /** @param {string[]} codes */
   const codesView = (codes) => {
-    const done = h("button", { type: "button", class: "btn btn-primary" }, "I have saved them");
+    const done = h("button", { type: "button", class: "btn btn-primary" }, t("settings.saved"));
     done.addEventListener("click", draw);
     return [
-      h("p", { class: "alert alert-success", role: "status" }, "Two-factor sign-in is on."),
-      h(
-        "p",
-        null,
-        "Keep these recovery codes somewhere safe: each signs you in once if you lose your phone. They are shown only now.",
-      ),
+      h("p", { class: "alert alert-success", role: "status" }, t("settings.totpIsOn")),
+      h("p", null, t("settings.codesLead")),
       h(
         "ol",
         { class: "recovery-codes", translate: "no" },
         codes.map((c) => h("li", null, h("code", null, c))),
       ),
-      copyButton(() => codes.join("\n"), "recovery codes", "Copy the codes"),
+      copyButton(() => codes.join("\n"), t("settings.codesWhat"), t("settings.copyCodes")),
       done,
     ];
   };
@@ -414,24 +386,24 @@ const twoFactorSettings = () => {
         "form",
         { class: "stack narrow" },
         field({
-          label: "Code from the app, or a recovery code",
+          label: t("settings.codeOrRecovery"),
           name: "code",
           autocomplete: "one-time-code",
           required: true,
         }),
-        h("button", { type: "submit", class: "btn btn-danger" }, "Turn off two-factor sign-in"),
+        h("button", { type: "submit", class: "btn btn-danger" }, t("settings.totpTurnOff")),
       )
     );
     onSubmit(
       form,
-      "Turning off…",
+      t("settings.turningOff"),
       async (values) => {
         const typed = String(values.code).replace(/\s/g, "");
         await api.post(
           "/api/v1/me/totp/disable",
           /^\d{6}$/.test(typed) ? { code: typed } : { recoveryCode: typed },
         );
-        toast("Two-factor sign-in is off.");
+        toast(t("settings.totpIsOff"));
         await draw();
       },
       { fieldFor: { TOTP_INVALID: "code", RECOVERY_CODE_INVALID: "code" } },
@@ -440,12 +412,12 @@ const twoFactorSettings = () => {
       h(
         "p",
         null,
-        h("span", { class: "tag tag-ok" }, "on"),
-        ` Signing in asks for a code from your app. ${left} recovery codes left.`,
+        h("span", { class: "tag tag-ok" }, t("settings.on")),
+        ` ${t("settings.totpOnLead")} ${t("settings.codesLeft", { count: left })}`,
       ),
       form,
     ];
   };
   draw();
-  return h("section", { class: "card" }, h("h2", { class: "label" }, "Two-factor sign-in"), body, errors);
+  return h("section", { class: "card" }, h("h2", { class: "label" }, t("settings.totp")), body, errors);
 };

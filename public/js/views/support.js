@@ -3,6 +3,7 @@
 import { api } from "../api.js";
 import { h, mount } from "../dom.js";
 import { dateTime } from "../format.js";
+import { t as tr } from "../lang.js";
 import { emptyState, errorBox, field, onSubmit, pageHeader, spinner, toast } from "../ui.js";
 
 /** @typedef {{ id: string, kind: string, privacyType: string | null, subject: string, status: string,
@@ -10,22 +11,31 @@ import { emptyState, errorBox, field, onSubmit, pageHeader, spinner, toast } fro
  *   messages?: Array<{ author: string, body: string, createdAt: string }> }} Ticket */
 
 const PRIVACY_TYPES = [
-  ["", "Not a privacy request"],
-  ["access", "Access my data"],
-  ["correction", "Correct my data"],
-  ["deletion", "Delete my data"],
-  ["restriction", "Restrict processing"],
-  ["objection", "Object to processing"],
-  ["portability", "Take my data elsewhere"],
-  ["information", "How my data is processed"],
-  ["complaint", "A complaint"],
+  "access",
+  "correction",
+  "deletion",
+  "restriction",
+  "objection",
+  "portability",
+  "information",
+  "complaint",
 ];
+
+/** @typedef {import("../i18n/index.js").MessageKey} MessageKey */
+/** @param {string} type */
+const privacyTypeLabel = (type) =>
+  PRIVACY_TYPES.includes(type) ? tr(/** @type {MessageKey} */ (`support.type.${type}`)) : type;
+/** @param {string} status */
+const statusText = (status) =>
+  ["unverified", "open", "answered", "closed"].includes(status)
+    ? tr(/** @type {MessageKey} */ (`support.status.${status}`))
+    : status;
 
 const messageBox = (name = "message") =>
   h(
     "div",
     { class: "field", dataset: { field: name } },
-    h("label", { for: `support-${name}` }, "Message"),
+    h("label", { for: `support-${name}` }, tr("support.message")),
     h("textarea", { id: `support-${name}`, name, required: true, rows: "5", maxlength: "10000" }),
     h("p", { class: "field-error", hidden: true }),
   );
@@ -35,29 +45,28 @@ const textOf = (form, name) => /** @type {HTMLTextAreaElement} */ (form.elements
 
 /** @param {import("../router.js").ViewContext} ctx */
 export const supportView = ({ main, signal }) => {
-  const list = h("div", null, spinner("Loading tickets…"));
+  const list = h("div", null, spinner(tr("support.loading")));
   const form = /** @type {HTMLFormElement} */ (
     h(
       "form",
       { class: "card" },
-      h("h2", null, "Open a ticket"),
-      field({ label: "Subject", name: "subject", required: true }),
+      h("h2", null, tr("support.open")),
+      field({ label: tr("support.subject"), name: "subject", required: true }),
       h(
         "div",
         { class: "field" },
-        h("label", { for: "support-type" }, "Privacy request"),
-        h(
-          "select",
-          { id: "support-type", name: "privacyType" },
-          PRIVACY_TYPES.map(([value, label]) => h("option", { value }, label)),
-        ),
+        h("label", { for: "support-type" }, tr("title.privacyRequest")),
+        h("select", { id: "support-type", name: "privacyType" }, [
+          h("option", { value: "" }, tr("support.notPrivacy")),
+          ...PRIVACY_TYPES.map((value) => h("option", { value }, privacyTypeLabel(value))),
+        ]),
       ),
-      field({ label: "Activation id (optional)", name: "activationId", placeholder: "act_…" }),
+      field({ label: tr("support.activation"), name: "activationId", placeholder: "act_…" }),
       messageBox(),
-      h("button", { type: "submit", class: "btn btn-primary" }, "Send"),
+      h("button", { type: "submit", class: "btn btn-primary" }, tr("support.send")),
     )
   );
-  onSubmit(form, "Sending…", async (values) => {
+  onSubmit(form, tr("home.sending"), async (values) => {
     const created = /** @type {Ticket} */ (
       await api.post("/api/v1/support/tickets", {
         subject: values.subject,
@@ -66,14 +75,14 @@ export const supportView = ({ main, signal }) => {
         ...(values.privacyType ? { privacyType: values.privacyType } : {}),
       })
     );
-    toast(`Sent. We answer by ${dateTime(created.dueAt)} at the latest.`);
+    toast(tr("support.sent", { when: dateTime(created.dueAt) }));
     location.hash = `#/support/${created.id}`;
   });
   mount(
     main,
-    pageHeader("Support", "We answer within 48–72 hours on business days; you also get the answer by email."),
+    pageHeader(tr("title.support"), tr("support.lead")),
     form,
-    h("h2", null, "Your tickets"),
+    h("h2", null, tr("support.yours")),
     list,
   );
   api
@@ -82,7 +91,7 @@ export const supportView = ({ main, signal }) => {
       mount(
         list,
         items.length === 0
-          ? emptyState("No tickets yet.")
+          ? emptyState(tr("support.empty"))
           : h(
               "ul",
               { class: "ticket-list" },
@@ -91,7 +100,7 @@ export const supportView = ({ main, signal }) => {
                   "li",
                   null,
                   h("a", { href: `#/support/${t.id}` }, t.subject),
-                  ` · ${t.status} · ${dateTime(t.createdAt)}`,
+                  ` · ${statusText(t.status)} · ${dateTime(t.createdAt)}`,
                 ),
               ),
             ),
@@ -107,7 +116,7 @@ export const supportView = ({ main, signal }) => {
 /** @param {import("../router.js").ViewContext} ctx */
 export const ticketView = async (ctx) => {
   const { main, params, signal } = ctx;
-  mount(main, spinner("Loading…"));
+  mount(main, spinner(tr("loading")));
   const errors = errorBox();
   try {
     const t = /** @type {Ticket} */ (await api.get(`/api/v1/support/tickets/${params.id}`, { signal }));
@@ -116,17 +125,20 @@ export const ticketView = async (ctx) => {
         "form",
         { class: "card" },
         messageBox("reply"),
-        h("button", { type: "submit", class: "btn" }, "Reply"),
+        h("button", { type: "submit", class: "btn" }, tr("support.reply")),
       )
     );
-    onSubmit(reply, "Sending…", async () => {
+    onSubmit(reply, tr("home.sending"), async () => {
       await api.post(`/api/v1/support/tickets/${t.id}/messages`, { message: textOf(reply, "reply") });
-      toast("Sent.");
+      toast(tr("support.replied"));
       ticketView(ctx);
     });
     mount(
       main,
-      pageHeader(t.subject, `${t.status}${t.privacyType ? ` · privacy request: ${t.privacyType}` : ""}`),
+      pageHeader(
+        t.subject,
+        `${statusText(t.status)}${t.privacyType ? ` · ${tr("support.privacyOf", { type: privacyTypeLabel(t.privacyType) })}` : ""}`,
+      ),
       h(
         "ol",
         { class: "thread" },
@@ -137,13 +149,13 @@ export const ticketView = async (ctx) => {
             h(
               "p",
               { class: "muted small" },
-              `${m.author === "operator" ? "Support" : "You"} · ${dateTime(m.createdAt)}`,
+              `${m.author === "operator" ? tr("title.support") : tr("support.you")} · ${dateTime(m.createdAt)}`,
             ),
             h("p", { class: "pre-wrap" }, m.body),
           ),
         ),
       ),
-      t.status === "closed" ? h("p", { class: "muted" }, "This ticket is closed.") : reply,
+      t.status === "closed" ? h("p", { class: "muted" }, tr("support.closed")) : reply,
     );
   } catch (err) {
     errors.show(err);
@@ -154,12 +166,12 @@ export const ticketView = async (ctx) => {
 /** @param {import("../router.js").ViewContext} ctx */
 export const confirmRequestView = async ({ main, query }) => {
   const box = errorBox();
-  mount(main, pageHeader("Privacy request"), spinner("Confirming…"));
+  mount(main, pageHeader(tr("title.privacyRequest")), spinner(tr("privacy.confirming")));
   try {
     await api.post("/api/v1/support/privacy-requests/confirm", { token: query.get("token") ?? "" });
-    mount(main, pageHeader("Privacy request confirmed", "We now act on it and answer by email."));
+    mount(main, pageHeader(tr("support.confirmed"), tr("support.confirmedLead")));
   } catch (err) {
     box.show(err);
-    mount(main, pageHeader("Privacy request"), box);
+    mount(main, pageHeader(tr("title.privacyRequest")), box);
   }
 };

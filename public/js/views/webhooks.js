@@ -3,6 +3,7 @@
 import { api, request } from "../api.js";
 import { h, mount } from "../dom.js";
 import { dateTime } from "../format.js";
+import { t } from "../lang.js";
 import {
   checkbox,
   copyButton,
@@ -16,22 +17,30 @@ import {
   whileBusy,
 } from "../ui.js";
 
+/** @type {[string, import("../i18n/index.js").MessageKey][]} */
 const EVENTS = [
-  ["activation.created", "A number was rented"],
-  ["activation.sms_received", "An SMS arrived (code and text)"],
-  ["activation.finished", "An activation finished"],
-  ["activation.cancelled", "An activation was cancelled (refunded)"],
-  ["activation.expired", "An activation expired (refunded)"],
-  ["balance.credited", "Your balance was credited"],
-  ["topup.refunded", "A top-up was refunded"],
+  ["activation.created", "webhooks.ev.created"],
+  ["activation.sms_received", "webhooks.ev.sms"],
+  ["activation.finished", "webhooks.ev.finished"],
+  ["activation.cancelled", "webhooks.ev.cancelled"],
+  ["activation.expired", "webhooks.ev.expired"],
+  ["balance.credited", "webhooks.ev.credited"],
+  ["topup.refunded", "webhooks.ev.refunded"],
 ];
+
+/** @type {Record<string, import("../i18n/index.js").MessageKey>} */
+const DELIVERY_STATUS = {
+  pending: "webhooks.pending",
+  succeeded: "webhooks.succeeded",
+  failed: "webhooks.failed",
+};
 
 /** @typedef {{ id: string, url: string, events: string[], enabled: boolean, disabledReason: string | null, failingSince: string | null, createdAt: string }} Endpoint */
 /** @typedef {{ id: string, eventType: string, status: string, attemptCount: number, nextAttemptAt: string | null, createdAt: string, attempts: { at: string, responseStatus: number | null, latencyMs: number, response: string | null }[] }} Delivery */
 
 /** @param {import("../router.js").ViewContext} ctx */
 export const webhooksView = ({ main, signal }) => {
-  const list = h("div", null, spinner("Loading endpoints…"));
+  const list = h("div", null, spinner(t("webhooks.loading")));
   const fresh = h("div", { class: "new-key", hidden: true, role: "status" });
   const errors = errorBox();
   const form = /** @type {HTMLFormElement} */ (
@@ -39,21 +48,21 @@ export const webhooksView = ({ main, signal }) => {
       "form",
       { class: "key-form" },
       field({
-        label: "Endpoint URL",
+        label: t("webhooks.url"),
         name: "url",
         type: "url",
         required: true,
         placeholder: "https://example.com/hooks/sms",
         autocomplete: "off",
-        hint: "A public HTTPS address. Each delivery is signed (Standard Webhooks).",
+        hint: t("webhooks.urlHint"),
       }),
       h(
         "fieldset",
         { class: "events" },
-        h("legend", null, "Events"),
-        EVENTS.map(([name, label]) => checkbox({ name, label: `${label} (${name})` })),
+        h("legend", null, t("webhooks.events")),
+        EVENTS.map(([name, label]) => checkbox({ name, label: `${t(label)} (${name})` })),
       ),
-      h("button", { type: "submit", class: "btn btn-primary" }, "Add endpoint"),
+      h("button", { type: "submit", class: "btn btn-primary" }, t("webhooks.add")),
     )
   );
 
@@ -61,19 +70,14 @@ export const webhooksView = ({ main, signal }) => {
   const showSecret = (created) => {
     mount(
       fresh,
-      h(
-        "p",
-        null,
-        h("strong", null, `Signing secret for ${created.url}. `),
-        "Copy it now: it is shown only this once.",
-      ),
+      h("p", null, h("strong", null, t("webhooks.secretFor", { url: created.url })), " ", t("keys.once")),
       h(
         "div",
         { class: "secret-row" },
         h("code", { class: "secret", translate: "no" }, created.secret),
-        copyButton(() => created.secret, "signing secret"),
+        copyButton(() => created.secret, t("webhooks.secretWhat")),
       ),
-      h("p", { class: "hint" }, "Verify the webhook-signature header with it; the README shows how."),
+      h("p", { class: "hint" }, t("webhooks.verify")),
     );
     fresh.hidden = false;
   };
@@ -81,16 +85,16 @@ export const webhooksView = ({ main, signal }) => {
   /** @param {Delivery} delivery @param {string} endpointId @param {() => Promise<void>} reload */
   const deliveryRow = (delivery, endpointId, reload) => {
     const again = /** @type {HTMLButtonElement} */ (
-      h("button", { type: "button", class: "btn btn-small" }, "Redeliver")
+      h("button", { type: "button", class: "btn btn-small" }, t("webhooks.redeliver"))
     );
     again.addEventListener("click", async () => {
       try {
-        await whileBusy(again, "Queueing…", () =>
+        await whileBusy(again, t("webhooks.queueing"), () =>
           api.post(
             `/api/v1/webhooks/${encodeURIComponent(endpointId)}/deliveries/${encodeURIComponent(delivery.id)}/redeliver`,
           ),
         );
-        toast("Queued again.");
+        toast(t("webhooks.queued"));
         await reload();
       } catch (err) {
         errors.show(err);
@@ -103,13 +107,21 @@ export const webhooksView = ({ main, signal }) => {
       h(
         "div",
         { class: "row-main" },
-        h("span", { class: "row-title" }, `${delivery.eventType} · ${delivery.status}`),
+        h(
+          "span",
+          { class: "row-title" },
+          `${delivery.eventType} · ${DELIVERY_STATUS[delivery.status] ? t(/** @type {import("../i18n/index.js").MessageKey} */ (DELIVERY_STATUS[delivery.status])) : delivery.status}`,
+        ),
         h(
           "span",
           { class: "muted small", translate: "no" },
-          `${delivery.id} · ${dateTime(delivery.createdAt)} · ${delivery.attempts.length} attempt(s)`,
-          last ? ` · last: ${last.responseStatus ?? "no answer"} in ${last.latencyMs} ms` : "",
-          delivery.nextAttemptAt ? ` · next try ${dateTime(delivery.nextAttemptAt)}` : "",
+          `${delivery.id} · ${dateTime(delivery.createdAt)} · ${t("webhooks.attempts", { count: delivery.attempts.length })}`,
+          last
+            ? ` · ${t("webhooks.last", { status: last.responseStatus ?? t("webhooks.noAnswer"), ms: last.latencyMs })}`
+            : "",
+          delivery.nextAttemptAt
+            ? ` · ${t("webhooks.next", { when: dateTime(delivery.nextAttemptAt) })}`
+            : "",
         ),
         last?.response ? h("code", { class: "small" }, last.response) : null,
       ),
@@ -122,10 +134,10 @@ export const webhooksView = ({ main, signal }) => {
     const log = h("div", { hidden: true });
     const button = (/** @type {string} */ label, /** @type {string} */ cls = "btn btn-small") =>
       /** @type {HTMLButtonElement} */ (h("button", { type: "button", class: cls }, label));
-    const test = button("Send test event");
-    const toggle = button(endpoint.enabled ? "Disable" : "Enable");
-    const show = button("Deliveries", "btn btn-small btn-ghost");
-    const remove = button("Delete", "btn btn-small btn-danger");
+    const test = button(t("webhooks.test"));
+    const toggle = button(endpoint.enabled ? t("webhooks.disable") : t("webhooks.enable"));
+    const show = button(t("webhooks.deliveries"), "btn btn-small btn-ghost");
+    const remove = button(t("webhooks.delete"), "btn btn-small btn-danger");
     const path = `/api/v1/webhooks/${encodeURIComponent(endpoint.id)}`;
 
     const loadLog = async () => {
@@ -133,7 +145,7 @@ export const webhooksView = ({ main, signal }) => {
       mount(
         log,
         deliveries.length === 0
-          ? emptyState("Nothing delivered yet.")
+          ? emptyState(t("webhooks.nothing"))
           : h(
               "ol",
               { class: "rows" },
@@ -156,14 +168,14 @@ export const webhooksView = ({ main, signal }) => {
           errors.show(err);
         }
       });
-    act(test, "Sending…", () => api.post(`${path}/test`), "Test event queued.");
+    act(test, t("home.sending"), () => api.post(`${path}/test`), t("webhooks.testQueued"));
     act(
       toggle,
-      "Saving…",
+      t("webhooks.saving"),
       () => request("PATCH", path, { body: { enabled: !endpoint.enabled } }),
-      endpoint.enabled ? "Disabled." : "Enabled.",
+      endpoint.enabled ? t("webhooks.disabledDone") : t("webhooks.enabledDone"),
     );
-    act(remove, "Deleting…", () => api.del(path), "Endpoint deleted.");
+    act(remove, t("webhooks.deleting"), () => api.del(path), t("webhooks.deleted"));
     show.addEventListener("click", async () => {
       log.hidden = !log.hidden;
       if (!log.hidden) {
@@ -186,9 +198,11 @@ export const webhooksView = ({ main, signal }) => {
           "span",
           { class: "muted small" },
           endpoint.enabled
-            ? "Enabled"
-            : `Disabled${endpoint.disabledReason ? `: ${endpoint.disabledReason}` : ""}`,
-          endpoint.failingSince ? ` · failing since ${dateTime(endpoint.failingSince)}` : "",
+            ? t("webhooks.on")
+            : `${t("webhooks.off")}${endpoint.disabledReason ? `: ${endpoint.disabledReason}` : ""}`,
+          endpoint.failingSince
+            ? ` · ${t("webhooks.failing", { when: dateTime(endpoint.failingSince) })}`
+            : "",
         ),
         log,
       ),
@@ -203,7 +217,7 @@ export const webhooksView = ({ main, signal }) => {
       mount(
         list,
         endpoints.length === 0
-          ? emptyState("No endpoints yet. Add one to be told of each SMS instead of polling.")
+          ? emptyState(t("webhooks.empty"))
           : h("ol", { class: "rows" }, endpoints.map(row)),
       );
     } catch (err) {
@@ -215,7 +229,7 @@ export const webhooksView = ({ main, signal }) => {
 
   onSubmit(
     form,
-    "Adding…",
+    t("webhooks.adding"),
     async (values) => {
       const events = EVENTS.map(([name]) => name).filter((name) => values[name] === true);
       const created = await api.post("/api/v1/webhooks", { url: values.url, events });
@@ -229,20 +243,15 @@ export const webhooksView = ({ main, signal }) => {
   mount(
     main,
     pageHeader(
-      "Webhooks",
-      h(
-        "span",
-        null,
-        "Signed HTTPS deliveries of your activations' events, retried for a day. ",
-        h("a", { href: "/docs" }, "Read the API docs"),
-      ),
+      t("title.webhooks"),
+      h("span", null, t("webhooks.lead"), " ", h("a", { href: "/docs" }, t("keys.docs"))),
     ),
-    h("section", { class: "card" }, h("h2", { class: "label" }, "New endpoint"), form, fresh),
+    h("section", { class: "card" }, h("h2", { class: "label" }, t("webhooks.newEndpoint")), form, fresh),
     errors,
     h(
       "section",
       { "aria-labelledby": "hooks-title" },
-      h("h2", { id: "hooks-title", class: "section-title", tabindex: "-1" }, "Your endpoints"),
+      h("h2", { id: "hooks-title", class: "section-title", tabindex: "-1" }, t("webhooks.yours")),
       list,
     ),
   );

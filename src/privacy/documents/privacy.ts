@@ -86,7 +86,8 @@ export const privacyPolicy = {
       <p>Two essential cookies: <code>__Host-smsprof_session</code> keeps you signed in, and
         <code>__Host-smsprof_device</code> remembers that this browser signed in to your account before, so
         that others' failed attempts cannot lock you out. Both are HttpOnly and sent only over secure
-        connections. No analytics, advertising or third-party cookies.</p>
+        connections. If you pick a language with the switch, a third cookie, <code>lang</code>, remembers it
+        for a year; it holds only "en" or "ru". No analytics, advertising or third-party cookies.</p>
     </section>
 
     <section id="security">
