@@ -23,8 +23,8 @@ const NO_PASSWORD = "test-account";
  * The condition "this user id is a real account", for every figure that must not count play money
  * (operators' stats, providers' success rates).
  */
-export const isRealAccount = (userIdColumn: SQL | string): SQL =>
-  sql`${typeof userIdColumn === "string" ? sql.raw(userIdColumn) : userIdColumn} NOT IN (SELECT id FROM users WHERE test_of IS NOT NULL)`;
+export const isRealAccount = (userIdColumn: string): SQL =>
+  sql`${sql.raw(userIdColumn)} NOT IN (SELECT id FROM users WHERE test_of IS NOT NULL)`;
 
 /** The customer's test account, if it was ever made. */
 export const findTestAccount = async (db: Db, userId: string) =>

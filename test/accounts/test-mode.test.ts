@@ -2,20 +2,49 @@
 // play money through the ledger), and their orders go to the in-process test provider. The checks:
 // a test key rents and receives a code on the shared code paths (REST and handler_api.php) with the
 // real balance and ledger untouched and no upstream called; each magic service; the reset; and
-// the test account's absence from the real account's statement.
+// the test account's absence from the real account's statement, the operators' figures and the
+// providers' success rates; a deployment with the simulator off and no upstream enabled; export and
+// erasure with the real account.
 import { env, runDurableObjectAlarm } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { createActivation } from "../../src/activations/order";
 import type { ActivationView } from "../../src/activations/view";
+import { statsSince } from "../../src/admin/books";
+import { createDb } from "../../src/db/client";
+import { routeOutcomes } from "../../src/providers/success";
 import { sweepProviders } from "../../src/providers/sweep";
 import { MAGIC_PRICE, TEST_PROVIDER, TEST_SMS_DELAY_MS } from "../../src/providers/test-mode";
-import { get, order, room } from "../activations/helpers";
+import { act, customer, get, order, room } from "../activations/helpers";
 import { handler } from "../api/helpers";
-import { call, json } from "../support";
+import { FAKE_UPSTREAM_LOG_HOST } from "../fakes/hosts";
+import type { LoggedUpstreamRequest } from "../fakes/upstream";
+import { sim } from "../providers/helpers";
+import { DRIVERS, syncCatalogNow } from "../providers/upstreams";
+import { call, json, OPERATOR } from "../support";
 import { seedCatalogForTests } from "../support-catalog";
 import { fireOutbox, receivedAt, receiverPath, register, verifyStandardWebhook } from "../webhooks/helpers";
 import { browser, count, signUp } from "./helpers";
 
-beforeAll(() => seedCatalogForTests(env));
+// Only this file sells here: the simulator steps aside and the fake upstream "hero" (sms-activate
+// protocol) is the one route, so a real order of tg here reaches it over HTTP and shows in its log.
+const VN = 10;
+
+beforeAll(async () => {
+  await seedCatalogForTests(env);
+  const hero = DRIVERS.find((d) => d.name === "hero");
+  if (!hero) throw new Error("the pool must configure hero");
+  expect((await sim("/api/stock", { service: "tg", country: VN, stock: 0 })).status).toBe(200);
+  await hero.stock("tg", VN, 30, 10);
+  await syncCatalogNow();
+}, 60_000);
+
+/** The fake upstreams' protocol requests that rent a number in VN: only this file makes them. */
+const rentalsAskedInVN = async () => {
+  const log = (await (await fetch(`http://${FAKE_UPSTREAM_LOG_HOST}/`)).json()) as LoggedUpstreamRequest[];
+  return log.filter(
+    (r) => /action=getNumber/.test(r.query) && new URLSearchParams(r.query).get("country") === `${VN}`,
+  ).length;
+};
 
 type Balance = { available: number; held: number; currency: string };
 
@@ -158,6 +187,164 @@ describe("a test order", () => {
     expect(status.text).toMatch(/^STATUS_OK:\d{6}$/);
     expect(await realLedger(userId)).toMatchObject({ entries: 0, holds: 0 });
     expect(await upstreamRecords()).toEqual(upstreamBefore);
+  });
+});
+
+describe("a test account's orders", () => {
+  it("never reach an upstream: the pair a live key rents from the fake upstream, a test key rents in-process", async () => {
+    const live = await customer();
+    const before = await rentalsAskedInVN();
+    const real = await order(live.auth, { service: "tg", country: VN });
+    expect(real.status, await real.clone().text()).toBe(201);
+    const realId = ((await real.json()) as ActivationView).id;
+    const realRow = await env.DB.prepare("SELECT provider FROM activations WHERE id = ?")
+      .bind(realId)
+      .first<{ provider: string }>();
+    expect(realRow?.provider).toBe("hero");
+    // The control: the real order asked the fake upstream for a number, over HTTP.
+    expect(await rentalsAskedInVN()).toBe(before + 1);
+
+    const { auth } = await testCustomer();
+    const upstreamBefore = await upstreamRecords();
+    const { status, body } = await orderTest(auth, "tg", VN);
+    expect(status).toBe(201);
+    expect(await get(auth, body.id)).toMatchObject({ status: "received", code: expect.any(String) });
+    const row = await env.DB.prepare("SELECT provider FROM activations WHERE id = ?")
+      .bind(body.id)
+      .first<{ provider: string }>();
+    expect(row?.provider).toBe(TEST_PROVIDER);
+    expect(await rentalsAskedInVN()).toBe(before + 1);
+    expect(await upstreamRecords()).toEqual(upstreamBefore);
+  });
+
+  it("are served where the simulator is off and no upstream is enabled (production with nothing configured)", async () => {
+    const { userId, created } = await testCustomer();
+    const testId = (await testAccountOf(userId)) ?? "";
+    const production = {
+      ...env,
+      SIMULATOR_ENABLED: "false",
+      PROVIDERS: JSON.stringify([{ name: "simulator", kind: "simulator", enabled: false }]),
+    };
+    const user = { id: testId, email: "x@example.com", emailVerified: true, frozen: false, test: true };
+    const actor = { env: production, db: createDb(env.DB), user };
+    const now = await createActivation(actor, { service: "test_code", country: 0 });
+    const auth = { Authorization: `Bearer ${created.key}` };
+    expect(await get(auth, now.id)).toMatchObject({ status: "received", code: expect.any(String) });
+    const later = await createActivation(actor, { service: "test_delay", country: 0 });
+    await sweepProviders(production, Date.now() + TEST_SMS_DELAY_MS);
+    expect(await get(auth, later.id)).toMatchObject({ status: "received", code: expect.any(String) });
+    // The same configuration leaves a real account nothing to rent from.
+    const real = { ...user, id: userId, test: false };
+    await expect(
+      createActivation({ ...actor, user: real }, { service: "tg", country: 0 }),
+    ).rejects.toMatchObject({ code: "NO_NUMBERS" });
+  });
+
+  it("never count in the operators' figures or the providers' success rates", async () => {
+    const db = createDb(env.DB);
+    const { auth } = await testCustomer();
+    const statsBefore = await statsSince(db, 0);
+    const ratesBefore = await routeOutcomes(db, Date.now());
+    const httpBefore = await (await call("/admin/api/v1/stats?days=1", { headers: OPERATOR })).json();
+    for (const service of ["tg", "test_code"]) {
+      const { body } = await orderTest(auth, service);
+      expect((await act(auth, body.id, "finish")).status).toBe(200);
+    }
+    const { body: expired } = await orderTest(auth, "test_nosms");
+    expect(await runDurableObjectAlarm(room(expired.id))).toBe(true);
+
+    expect({ ...(await statsSince(db, 0)), since: null }).toEqual({ ...statsBefore, since: null });
+    expect(await routeOutcomes(db, Date.now())).toEqual(ratesBefore);
+    const httpAfter = await (await call("/admin/api/v1/stats?days=1", { headers: OPERATOR })).json();
+    expect({ ...(httpAfter as object), since: null }).toEqual({ ...(httpBefore as object), since: null });
+  });
+
+  it("stop with the owner's restriction of processing", async () => {
+    const { cookie, auth } = await testCustomer();
+    const restrict = await call(
+      "/api/v1/me/restriction",
+      browser("POST", { cookie, body: { restricted: true } }),
+    );
+    expect(restrict.status).toBe(200);
+    const { status, body } = await orderTest(auth, "test_code");
+    expect(status).toBe(403);
+    expect(body.error?.code).toBe("PROCESSING_RESTRICTED");
+  });
+
+  it("belong to an account operators see marked as the customer's test account", async () => {
+    const { userId } = await testCustomer();
+    const testId = await testAccountOf(userId);
+    const res = await call(`/admin/api/v1/users/${testId}`, { headers: OPERATOR });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ user: { id: testId, testOf: userId } });
+    const own = await call(`/admin/api/v1/users/${userId}`, { headers: OPERATOR });
+    expect(await own.json()).toMatchObject({ user: { id: userId, testOf: null } });
+  });
+});
+
+describe("the customer's data", () => {
+  it("export holds the test account's keys and orders in a part of their own", async () => {
+    const { cookie, userId, created, auth } = await testCustomer();
+    const { body } = await orderTest(auth, "test_code");
+    const res = await call("/api/v1/me/export", browser("GET", { cookie }));
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as {
+      tables: Record<string, { id: string }[]>;
+      testMode: {
+        account: { id: string; balance: Balance };
+        tables: Record<string, { id: string }[]>;
+        rooms: { activationId: string }[];
+      } | null;
+    };
+    expect(doc.testMode?.account).toMatchObject({ id: await testAccountOf(userId), balance: { held: 0 } });
+    expect(doc.testMode?.tables.api_keys?.map((k) => k.id)).toEqual([created.id]);
+    expect(doc.testMode?.tables.activations?.map((a) => a.id)).toEqual([body.id]);
+    expect(doc.testMode?.rooms.map((r) => r.activationId)).toEqual([body.id]);
+    // The real account's part has none of it.
+    expect(doc.tables.api_keys?.map((k) => k.id) ?? []).not.toContain(created.id);
+    expect(doc.tables.activations ?? []).toEqual([]);
+
+    const plain = await signUp();
+    const none = await call("/api/v1/me/export", browser("GET", { cookie: plain.cookie }));
+    expect(((await none.json()) as { testMode: unknown }).testMode).toBeNull();
+  });
+
+  it("erasure takes the test account with it, the same way: keys, endpoints, SMS, its play money", async () => {
+    const { cookie, password, userId, auth } = await testCustomer();
+    const testId = (await testAccountOf(userId)) ?? "";
+    await register(auth, receiverPath());
+    const { body } = await orderTest(auth, "test_code");
+    expect((await act(auth, body.id, "finish")).status).toBe(200);
+    // A live test number stops the erasure like a live real one.
+    const { body: live } = await orderTest(auth, "test_nosms");
+    const refused = await call(
+      "/api/v1/me/delete",
+      browser("POST", { cookie, body: { password, confirm: "DELETE" } }),
+    );
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({ error: { code: "ACTIVE_ACTIVATIONS" } });
+    expect((await call("/api/v1/billing/balance", { headers: auth })).status).toBe(200);
+    expect(await runDurableObjectAlarm(room(live.id))).toBe(true);
+
+    const res = await call(
+      "/api/v1/me/delete",
+      browser("POST", { cookie, body: { password, confirm: "DELETE" } }),
+    );
+    expect(res.status, await res.clone().text()).toBe(200);
+    const test = await env.DB.prepare("SELECT email, deleted_at, available, held FROM users WHERE id = ?")
+      .bind(testId)
+      .first<{ email: string; deleted_at: number | null; available: number; held: number }>();
+    expect(test).toMatchObject({ email: `erased+${testId}@invalid`, available: 0, held: 0 });
+    expect(test?.deleted_at).toEqual(expect.any(Number));
+    expect(await count("api_keys", "user_id = ?", testId)).toBe(0);
+    expect(await count("webhook_endpoints", "user_id = ?", testId)).toBe(0);
+    expect(
+      await count("sms_messages", "activation_id = ? AND (text IS NOT NULL OR code IS NOT NULL)", body.id),
+    ).toBe(0);
+    // Kept for the books like the real account's, tied to an id that leads to no one.
+    expect(await count("ledger_entries", "user_id = ?", testId)).toBeGreaterThan(0);
+    expect(await count("erasure_jobs", "user_id = ? AND finished_at IS NOT NULL", testId)).toBe(1);
+    expect((await call("/api/v1/billing/balance", { headers: auth })).status).toBe(401);
   });
 });
 
