@@ -75,8 +75,14 @@ export const testAccountOf = async (db: Db, userId: string): Promise<string> => 
 const testAccountFor = (db: Db, user: Pick<CurrentUser, "id" | "test">) =>
   user.test ? Promise.resolve(user.id) : testAccountOf(db, user.id);
 
-export const testBalance = async (db: Db, user: Pick<CurrentUser, "id" | "test">) =>
-  getBalance(db, await testAccountFor(db, user));
+/** The test balance; a customer who never used test mode reads the $100 it starts with (a GET writes nothing). */
+export const testBalance = async (db: Db, user: Pick<CurrentUser, "id" | "test">) => {
+  if (user.test) return getBalance(db, user.id);
+  const account = await findTestAccount(db, user.id);
+  if (account) return getBalance(db, account.id);
+  const { currency } = await getBalance(db, user.id);
+  return { available: TEST_BALANCE, held: 0, currency };
+};
 
 /** Real money never enters a test account: top-ups are refused with a pointer to the reset. */
 export const assertLiveMode = (user: Pick<CurrentUser, "test">) => {

@@ -1,8 +1,10 @@
-// API keys for scripts and bots: create (the key is shown once), see usage, revoke.
+// API keys for scripts and bots: create (the key is shown once, a test-mode key on request), see
+// usage, revoke; and the test balance of test mode with its reset.
 import { api } from "../api.js";
 import { h, mount } from "../dom.js";
-import { ago, dateTime } from "../format.js";
+import { ago, dateTime, money } from "../format.js";
 import {
+  checkbox,
   copyButton,
   emptyState,
   errorBox,
@@ -14,7 +16,7 @@ import {
   whileBusy,
 } from "../ui.js";
 
-/** @typedef {{ id: string, name: string, prefix: string, createdAt: string, lastUsedAt: string | null, requestCount?: number }} Key */
+/** @typedef {{ id: string, name: string, prefix: string, test?: boolean, createdAt: string, lastUsedAt: string | null, requestCount?: number }} Key */
 
 /** @param {import("../router.js").ViewContext} ctx */
 export const keysView = ({ main, signal }) => {
@@ -32,6 +34,8 @@ export const keysView = ({ main, signal }) => {
         placeholder: "e.g. my-bot",
         autocomplete: "off",
       }),
+      // Test mode: a sk_test_ key spends play money on simulated numbers, never the real balance.
+      checkbox({ name: "test", label: "Test mode key (sk_test_…): play money, simulated numbers" }),
       h("button", { type: "submit", class: "btn btn-primary" }, "Create key"),
     )
   );
@@ -68,6 +72,35 @@ export const keysView = ({ main, signal }) => {
     );
     fresh.hidden = false;
   };
+
+  const testBalance = h("p", { class: "muted", role: "status" }, "Loading the test balance…");
+  const resetButton = /** @type {HTMLButtonElement} */ (
+    h("button", { type: "button", class: "btn btn-small" }, "Reset to $100")
+  );
+  /** @param {{ available: number, held: number, currency: string }} b */
+  const showTestBalance = (b) => {
+    testBalance.textContent =
+      `Test balance: ${money(b.available, b.currency)}` +
+      (b.held > 0 ? ` (${money(b.held, b.currency)} held)` : "");
+  };
+  const loadTestBalance = async () => {
+    try {
+      const b = await api.get("/api/v1/billing/test-balance", { signal });
+      if (!signal.aborted) showTestBalance(b);
+    } catch (err) {
+      if (!signal.aborted) errors.show(err);
+    }
+  };
+  resetButton.addEventListener("click", async () => {
+    try {
+      showTestBalance(
+        await whileBusy(resetButton, "Resetting…", () => api.post("/api/v1/billing/test-balance/reset", {})),
+      );
+      toast("Test balance reset.");
+    } catch (err) {
+      errors.show(err);
+    }
+  });
 
   /** @param {Key} key */
   const row = (key) => {
@@ -113,7 +146,14 @@ export const keysView = ({ main, signal }) => {
       h(
         "div",
         { class: "row-main" },
-        h("span", { class: "row-title" }, key.name),
+        h(
+          "span",
+          { class: "row-title" },
+          key.name,
+          key.test
+            ? h("span", { class: "tag", title: "Test mode: play money, simulated numbers" }, "test")
+            : "",
+        ),
         h(
           "span",
           { class: "muted small", translate: "no" },
@@ -153,7 +193,7 @@ export const keysView = ({ main, signal }) => {
     form,
     "Creating…",
     async (values) => {
-      const created = await api.post("/api/v1/keys", { name: values.name });
+      const created = await api.post("/api/v1/keys", { name: values.name, test: values.test === true });
       form.reset();
       showKey(created);
       await load();
@@ -175,6 +215,20 @@ export const keysView = ({ main, signal }) => {
       ),
     ),
     h("section", { class: "card" }, h("h2", { class: "label" }, "New key"), form, fresh),
+    h(
+      "section",
+      { class: "card" },
+      h("h2", { class: "label" }, "Test mode"),
+      h(
+        "p",
+        { class: "hint" },
+        "Test keys rent simulated numbers with play money, in any deployment, and never touch your real " +
+          "balance. Services test_code, test_delay, test_nosms, test_nonum and test_error make each case " +
+          "happen on demand.",
+      ),
+      testBalance,
+      resetButton,
+    ),
     errors,
     h(
       "section",
@@ -184,4 +238,5 @@ export const keysView = ({ main, signal }) => {
     ),
   );
   load();
+  loadTestBalance();
 };
