@@ -22,7 +22,14 @@ import { sim } from "../providers/helpers";
 import { DRIVERS, syncCatalogNow } from "../providers/upstreams";
 import { call, json, OPERATOR } from "../support";
 import { seedCatalogForTests } from "../support-catalog";
-import { fireOutbox, receivedAt, receiverPath, register, verifyStandardWebhook } from "../webhooks/helpers";
+import {
+  behave,
+  fireOutbox,
+  receivedAt,
+  receiverPath,
+  register,
+  verifyStandardWebhook,
+} from "../webhooks/helpers";
 import { browser, count, signUp } from "./helpers";
 
 // Only this file sells here: the simulator steps aside and the fake upstream "hero" (sms-activate
@@ -175,6 +182,26 @@ describe("a test order", () => {
       "activation.created",
       "activation.sms_received",
     ]);
+  });
+
+  it("has its failing webhook endpoint disabled with the email going to the real account's owner", async () => {
+    const { email, auth } = await testCustomer();
+    const path = receiverPath();
+    const endpoint = await register(auth, path, ["activation.created"]);
+    await behave(path, { status: 500 });
+    await orderTest(auth, "test_nosms");
+    expect(await fireOutbox(endpoint.id)).toBe(true);
+    await env.DB.prepare("UPDATE webhook_endpoints SET failing_since = ? WHERE id = ?")
+      .bind(Date.now() - 6 * 24 * 3_600_000, endpoint.id)
+      .run();
+    expect(await fireOutbox(endpoint.id)).toBe(true);
+    const mail = await env.DB.prepare(
+      "SELECT subject, body FROM email_outbox WHERE to_address = ? AND subject LIKE '%endpoint was disabled'",
+    )
+      .bind(email)
+      .first<{ subject: string; body: string }>();
+    expect(mail?.body).toContain(endpoint.id);
+    expect(await count("email_outbox", "to_address LIKE '%@test-mode.invalid'")).toBe(0);
   });
 
   it("works through handler_api.php with the same key", async () => {
@@ -423,6 +450,12 @@ describe("the test balance", () => {
     await orderTest(auth, "test_code");
     const byKey = await call("/api/v1/billing/test-balance/reset", { method: "POST", headers: auth });
     expect(await byKey.json()).toMatchObject({ available: 10_000 });
+  });
+
+  it("reads $100 for a customer who never used test mode, and that read writes nothing", async () => {
+    const person = await signUp();
+    expect(await testBalance({ cookie: person.cookie })).toMatchObject({ available: 10_000, held: 0 });
+    expect(await testAccountOf(person.userId)).toBeUndefined();
   });
 
   it("never shows in the customer's real statement", async () => {
