@@ -150,6 +150,7 @@ export const keysView = ({ main, signal }) => {
           "span",
           { class: "row-title" },
           key.name,
+          key.test ? " " : "",
           key.test
             ? h("span", { class: "tag", title: "Test mode: play money, simulated numbers" }, "test")
             : "",
