@@ -1,8 +1,9 @@
 // The providers' part of the cron: refresh each upstream's offers and our wallet there, rebuild the
 // prices from them, record each upstream's state in provider_status (a low or failing upstream, or own
-// SIMs' phones gone silent, is an alert and a `provider_alert` log line), and let the simulated upstream send what it was holding
-// back (late_sms mode, failed webhooks), and the test provider's delayed codes. A failure is logged and left to the next run; it must not
-// stop the other upstreams or the other sweeps.
+// SIMs' phones gone silent, is an alert and a `provider_alert` log line), let the simulated upstream
+// send what it was holding back (late_sms mode, failed webhooks), and the test provider its delayed
+// codes. A failure is logged and left to the next run; it must not stop the other upstreams or the
+// other sweeps.
 import { syncCatalog } from "../activations/catalog";
 import type { Db } from "../db/client";
 import { createDb } from "../db/client";
