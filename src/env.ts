@@ -83,6 +83,8 @@ export type CurrentUser = {
   email: string;
   emailVerified: boolean;
   frozen: boolean;
+  /** A linked test account (sk_test_ keys): play money, served by the test provider only. */
+  test: boolean;
   /** When the request came with an API key: what that key may do. */
   key?: import("./accounts/key-policy").KeyPolicy;
 };

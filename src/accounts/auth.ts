@@ -1,6 +1,7 @@
 // Who is calling: an API key (`Authorization: Bearer sk_…`, from scripts) or the session cookie
 // (the dashboard). Every /api/v1 route that acts for a customer sits behind `requireUser`.
 import { and, eq, isNull, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { Context, MiddlewareHandler } from "hono";
 import { apiKeys, users } from "../db/schema";
 import { type AppEnv, type CurrentUser, type Env, flag } from "../env";
@@ -18,6 +19,9 @@ const bearerKey = (c: Context<AppEnv>): string | null => {
   return m?.[1] ?? "";
 };
 
+// The real account behind a test account (test mode): its email and verification are the person's.
+const owners = alias(users, "owners");
+
 /** Resolves an API key to its user; null when the key is unknown or revoked. */
 export const authenticateApiKey = async (c: Context<AppEnv>, key: string) => {
   const db = c.get("db");
@@ -26,9 +30,12 @@ export const authenticateApiKey = async (c: Context<AppEnv>, key: string) => {
     .select({
       keyId: apiKeys.id,
       id: users.id,
-      email: users.email,
-      verifiedAt: users.emailVerifiedAt,
+      email: sql<string>`COALESCE(${owners.email}, ${users.email})`,
+      verifiedAt: sql<
+        number | null
+      >`CASE WHEN ${users.testOf} IS NULL THEN ${users.emailVerifiedAt} ELSE ${owners.emailVerifiedAt} END`,
       frozenAt: users.frozenAt,
+      testOf: users.testOf,
       scopes: apiKeys.scopes,
       dailySpendLimit: apiKeys.dailySpendLimit,
       ipAllowlist: apiKeys.ipAllowlist,
@@ -36,7 +43,16 @@ export const authenticateApiKey = async (c: Context<AppEnv>, key: string) => {
     })
     .from(apiKeys)
     .innerJoin(users, eq(users.id, apiKeys.userId))
-    .where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt), isNull(users.deletedAt)))
+    .leftJoin(owners, eq(owners.id, users.testOf))
+    .where(
+      and(
+        eq(apiKeys.keyHash, keyHash),
+        isNull(apiKeys.revokedAt),
+        isNull(users.deletedAt),
+        // A test key dies with the account it belongs to.
+        isNull(owners.deletedAt),
+      ),
+    )
     .get();
   if (!row) return null;
   const policy = policyOf(row);
@@ -54,6 +70,7 @@ export const authenticateApiKey = async (c: Context<AppEnv>, key: string) => {
     email: row.email,
     emailVerified: row.verifiedAt != null,
     frozen: row.frozenAt != null,
+    test: row.testOf != null,
     key: policy,
   };
   return { user, keyId: row.keyId };

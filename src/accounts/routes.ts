@@ -476,7 +476,18 @@ routes.openapi(
     tags: ["API keys"],
     summary: "Create an API key (the key is shown only in this answer)",
     middleware: [requireSession] as const,
-    request: { body: jsonBody(z.object({ name: KeyName, ...KeyLimitsInput })) },
+    request: {
+      body: jsonBody(
+        z.object({
+          name: KeyName,
+          test: z.boolean().optional().openapi({
+            description:
+              "A test-mode key (sk_test_…): play money ($100, resettable) and simulated numbers, in any deployment",
+          }),
+          ...KeyLimitsInput,
+        }),
+      ),
+    },
     responses: {
       201: jsonContent(
         z.object({
@@ -484,6 +495,7 @@ routes.openapi(
           name: z.string(),
           prefix: z.string(),
           key: z.string().openapi({ description: "Send as Authorization: Bearer <key>. Not shown again." }),
+          test: z.boolean(),
           createdAt: z.string().openapi({ format: "date-time" }),
           ...KeyLimitsView,
         }),
@@ -496,14 +508,19 @@ routes.openapi(
     },
   }),
   async (c) => {
-    const { name, smsWebhookUrl, ...limits } = c.req.valid("json");
+    const { name, smsWebhookUrl, test = false, ...limits } = c.req.valid("json");
     const url =
       smsWebhookUrl === undefined ? undefined : (await assertAllowedTarget(c.env, smsWebhookUrl)).toString();
-    const created = await createApiKey(c.get("db"), requestMeta(c), c.get("user").id, name, {
-      ...limits,
-      smsWebhookUrl: url,
-    });
-    if (url) await createKeySmsWebhook(c.env, c.get("user").id, created.id, url);
+    const { accountId, ...created } = await createApiKey(
+      c.get("db"),
+      requestMeta(c),
+      c.get("user").id,
+      name,
+      { ...limits, smsWebhookUrl: url },
+      test,
+    );
+    // The key's SMS webhook belongs to the account its orders are made by.
+    if (url) await createKeySmsWebhook(c.env, accountId, created.id, url);
     return c.json(created, 201);
   },
 );
@@ -523,6 +540,7 @@ routes.openapi(
               id: z.string(),
               name: z.string(),
               prefix: z.string(),
+              test: z.boolean().openapi({ description: "A test-mode key (sk_test_…)" }),
               createdAt: z.string().openapi({ format: "date-time" }),
               lastUsedAt: z.string().nullable().openapi({ format: "date-time" }),
               requestCount: z.number().int(),
@@ -557,8 +575,14 @@ routes.openapi(
   async (c) => {
     const userId = c.get("user").id;
     const keyId = c.req.valid("param").id;
-    await revokeApiKey(c.get("db"), requestMeta(c), userId, keyId);
-    await endStreams(c.env, c.get("db"), { userId, kind: "key", ids: [keyId] }, c.get("requestId"));
+    const { accountId } = await revokeApiKey(c.get("db"), requestMeta(c), userId, keyId);
+    // A test key's streams are in its test account's rooms.
+    await endStreams(
+      c.env,
+      c.get("db"),
+      { userId: accountId, kind: "key", ids: [keyId] },
+      c.get("requestId"),
+    );
     return c.json({ ok: true as const }, 200);
   },
 );

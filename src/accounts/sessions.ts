@@ -104,6 +104,8 @@ export const authenticateSession = async (
       email: row.email,
       emailVerified: row.verifiedAt != null,
       frozen: row.frozenAt != null,
+      // A dashboard session is always the real account; test mode is reached with sk_test_ keys.
+      test: false,
     },
   };
 };

@@ -19,6 +19,7 @@ import { getProvider } from "../providers";
 import { enabledEntries } from "../providers/enabled";
 import { AllRoutesRefused, acquireByRoute, type Refusal, type Route } from "../providers/routing";
 import { raiseAlert } from "../providers/status";
+import { isMagicService, routesForAccount, testOffer } from "../providers/test-mode";
 import { type AcquiredNumber, type AcquireRequest, type Provider, ProviderError } from "../providers/types";
 import { adjustStock, getOffer, type Offer, routesFor } from "./catalog";
 import { journalAcquired, journalDone, journalStart } from "./order-journal";
@@ -173,7 +174,7 @@ const placeOrder = async (
   const { env, db, user } = a;
   // Everything that can be refused without money is refused before the hold, the request's own faults
   // first: only a provider's refusal (or losing a race for the last free slot) leaves a hold and its void.
-  const offer = await offerFor(db, input);
+  const offer = await offerFor(a, input);
   if (input.maxPrice !== undefined && offer.price > input.maxPrice) {
     throw new AppError(409, "WRONG_MAX_PRICE", "The price is above your maxPrice.", {
       minPrice: offer.price,
@@ -181,7 +182,7 @@ const placeOrder = async (
   }
   const maxActive = int(env.MAX_ACTIVE_ACTIVATIONS, 10);
   if ((await countActive(db, user.id)) >= maxActive) throw tooManyActive(maxActive);
-  const routes = await routesOf(a, input, offer);
+  const routes = await routesForAccount(user, offer, () => routesOf(a, input, offer));
   await assertUnderSpendLimit(env, user.key, offer.price);
   const windowMs = int(env.ACTIVATION_MINUTES, 20) * 60_000;
   // Journalled before the hold: whatever a crash interrupts from here on, the cron can resolve.
@@ -244,7 +245,8 @@ const placeOrder = async (
     });
     inserted = true;
     await faultPoint("order.afterInsert");
-    await takeFromStock(a, input, provider.name);
+    // Test orders sell play numbers: the real stock is not theirs to count down.
+    if (!user.test) await takeFromStock(a, input, provider.name);
   } catch (error) {
     await faultPoint("order.beforeCleanup");
     await voidHold(db, id);
@@ -253,7 +255,12 @@ const placeOrder = async (
     await journalDone(db, id);
     throw error;
   }
-  return startRoomOf(a, activation);
+  const view = await startRoomOf(a, activation);
+  // The number is the customer's now: a provider's failed push is logged, it does not undo the order.
+  await provider?.started?.({ id, providerRef: activation.providerRef }).catch((error: unknown) => {
+    log(a.requestId, "provider_start_failed", { activationId: id, error: String(error) });
+  });
+  return view;
 };
 
 /**
@@ -302,15 +309,21 @@ const abandonRow = (db: Db, id: string) =>
   db.run(sql`UPDATE activations SET status = 'cancelled', idempotency_key = NULL, ended_at = ${now()},
     updated_at = ${now()} WHERE id = ${id} AND last_seq = 0`);
 
-/** The price of a service in a country; which of the two is unknown decides the error. */
-const offerFor = async (db: Db, input: OrderInput): Promise<Offer> => {
-  const offer = await getOffer(db, input.service, input.country);
+/**
+ * The price of a service in a country (a test account's from the test provider's price list); which
+ * of the two is unknown decides the error.
+ */
+const offerFor = async ({ db, env, user }: Actor, input: OrderInput): Promise<Offer> => {
+  const test = user.test;
+  const real = await getOffer(db, input.service, input.country);
+  const offer = test ? await testOffer(db, input, real, env.CURRENCY) : real;
   if (offer) return offer;
   const [service, country] = await Promise.all([
     db.select({ code: services.code }).from(services).where(eq(services.code, input.service)).get(),
     db.select({ id: countries.id }).from(countries).where(eq(countries.id, input.country)).get(),
   ]);
-  if (!service) throw new AppError(400, "BAD_SERVICE", `Unknown service "${input.service}".`);
+  const magic = test && isMagicService(input.service);
+  if (!service && !magic) throw new AppError(400, "BAD_SERVICE", `Unknown service "${input.service}".`);
   if (!country) throw new AppError(400, "BAD_COUNTRY", `Unknown country ${input.country}.`);
   throw new AppError(409, "NO_NUMBERS", "This service is not offered in this country.");
 };

@@ -1,6 +1,7 @@
 // Operators and the books: the ledger invariant over the whole database, and the figures of a period.
 import { createRoute, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
+import { isRealAccount } from "../accounts/test-mode";
 import { verifyLedger } from "../billing/ledger";
 import type { Db } from "../db/client";
 import { createRouter, errorResponse, jsonContent } from "../lib/openapi";
@@ -43,22 +44,27 @@ booksAdmin.openapi(
   async (c) => c.json(await checkBooks(c.get("db")), 200),
 );
 
-/** Figures of the activations ordered since `since`, with money as the ledger recorded it. */
+/**
+ * Figures of the activations ordered since `since`, with money as the ledger recorded it. Test
+ * accounts' play money and orders (test mode) are no business: they are left out of every figure.
+ */
 export const statsSince = async (db: Db, since: number) => {
+  const real = isRealAccount("a.user_id");
   const [money] = await db.all<{ revenue: number; cost: number; unknownCost: number; charged: number }>(sql`
     SELECT COALESCE(SUM(a.price), 0) AS revenue, COALESCE(SUM(a.upstream_cost), 0) AS cost,
       COALESCE(SUM(a.upstream_cost IS NULL), 0) AS unknownCost, count(*) AS charged
     FROM activations a JOIN holds h ON h.reference = a.id AND h.status = 'posted'
-    WHERE a.created_at >= ${since}`);
+    WHERE a.created_at >= ${since} AND ${real}`);
   const [refunds] = await db.all<{ refunded: number }>(sql`
     SELECT COALESCE(SUM(e.amount), 0) AS refunded FROM ledger_entries e
     JOIN activations a ON a.id = e.reference
-    WHERE e.idempotency_key LIKE 'activation_refund:%' AND a.created_at >= ${since}`);
+    WHERE e.idempotency_key LIKE 'activation_refund:%' AND a.created_at >= ${since} AND ${real}`);
   const [topUps] = await db.all<{ topUps: number }>(sql`
     SELECT COALESCE(SUM(amount), 0) AS topUps FROM ledger_entries
-    WHERE kind = 'top_up' AND created_at >= ${since}`);
+    WHERE kind = 'top_up' AND created_at >= ${since} AND ${isRealAccount("user_id")}`);
   const outcomes = await db.all<{ status: string; n: number }>(sql`
-    SELECT status, count(*) AS n FROM activations WHERE created_at >= ${since} GROUP BY status ORDER BY status`);
+    SELECT status, count(*) AS n FROM activations a WHERE created_at >= ${since} AND ${real}
+    GROUP BY status ORDER BY status`);
   const pairs = await db.all<{
     service: string;
     country: number;
@@ -70,7 +76,7 @@ export const statsSince = async (db: Db, since: number) => {
       SUM(a.status IN ('finished', 'cancelled', 'expired')) AS ended,
       SUM(h.status = 'posted') AS charged
     FROM activations a LEFT JOIN holds h ON h.reference = a.id
-    WHERE a.created_at >= ${since}
+    WHERE a.created_at >= ${since} AND ${real}
     GROUP BY a.service, a.country ORDER BY total DESC, a.service, a.country`);
   const revenue = (money?.revenue ?? 0) - (refunds?.refunded ?? 0);
   const cost = money?.cost ?? 0;

@@ -79,6 +79,7 @@ const summaries = async (db: Db, rows: UserRow[]) => {
     lastLoginAt: isoOrNull(loginOf.get(r.id)),
     createdAt: iso(r.createdAt),
     erasedAt: isoOrNull(r.deletedAt),
+    testOf: r.testOf,
   }));
 };
 
@@ -95,6 +96,9 @@ const UserSummary = z.object({
   lastLoginAt: z.string().nullable(),
   createdAt: z.string(),
   erasedAt: z.string().nullable(),
+  testOf: z.string().nullable().openapi({
+    description: "Set on a test account (test mode: play money only): the real account it belongs to",
+  }),
 });
 
 const unauthorized = errorResponse("UNAUTHORIZED");

@@ -3,6 +3,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import { requireUser, requireVerifiedEmail } from "../accounts/auth";
+import { assertLiveMode, resetTestBalance, TEST_BALANCE, testBalance } from "../accounts/test-mode";
 import { type AppEnv, flag } from "../env";
 import { AppError } from "../lib/errors";
 import {
@@ -83,7 +84,9 @@ const TopUpStatus = z
   })
   .openapi("TopUpStatus");
 
-const unverified = errorResponse("EMAIL_NOT_VERIFIED when the server requires a confirmed email to pay");
+const unverifiedOrTest = errorResponse(
+  "EMAIL_NOT_VERIFIED when the server requires a confirmed email to pay; TEST_MODE: test keys cannot top up",
+);
 
 // ── reading ─────────────────────────────────────────────────────────────────────────────────────
 
@@ -151,13 +154,14 @@ routes.openapi(
       200: jsonContent(z.object({ url: z.string().url(), sessionId: z.string() }), "Where to pay"),
       400: invalidInput,
       401: notSignedIn,
-      403: unverified,
+      403: unverifiedOrTest,
       409: errorResponse("IDEMPOTENCY_KEY_REUSED"),
       502: errorResponse("PAYMENT_PROVIDER_ERROR"),
       503: errorResponse("STRIPE_NOT_CONFIGURED: this server takes no card payments"),
     },
   }),
   async (c) => {
+    assertLiveMode(c.get("user"));
     requireVerifiedEmail(c);
     await assertAccountMay(c.get("db"), c.get("user").id, "top_up");
     const { amount } = c.req.valid("json");
@@ -207,12 +211,13 @@ routes.openapi(
       ),
       400: invalidInput,
       401: notSignedIn,
-      403: unverified,
+      403: unverifiedOrTest,
       404: errorResponse("NOT_FOUND: demo top-ups are off on this server"),
       409: errorResponse("IDEMPOTENCY_KEY_REUSED"),
     },
   }),
   async (c) => {
+    assertLiveMode(c.get("user"));
     requireVerifiedEmail(c);
     await assertAccountMay(c.get("db"), c.get("user").id, "top_up");
     const { amount } = c.req.valid("json");
@@ -222,4 +227,38 @@ routes.openapi(
     await publishDemoTopUpWebhook(c.env, result.topUpId);
     return c.json(result, 200);
   },
+);
+
+// ── test mode ───────────────────────────────────────────────────────────────────────────────────
+
+const testModeNote =
+  `The play money of test mode (sk_test_ keys): starts at ${TEST_BALANCE} minor units and never mixes ` +
+  "with the real balance. Signed in or with a live key: your test account's; with a test key: its own.";
+
+routes.openapi(
+  createRoute({
+    method: "get",
+    path: "/test-balance",
+    tags: TAGS,
+    security,
+    summary: "Your test-mode balance",
+    description: testModeNote,
+    middleware: [requireUser] as const,
+    responses: { 200: jsonContent(Balance, "The test balance"), 401: notSignedIn },
+  }),
+  async (c) => c.json(await testBalance(c.get("db"), c.get("user")), 200),
+);
+
+routes.openapi(
+  createRoute({
+    method: "post",
+    path: "/test-balance/reset",
+    tags: TAGS,
+    security,
+    summary: "Put the test-mode balance back to its starting amount",
+    description: `${testModeNote} Money held by live test orders stays with them.`,
+    middleware: [requireUser] as const,
+    responses: { 200: jsonContent(Balance, "The test balance after the reset"), 401: notSignedIn },
+  }),
+  async (c) => c.json(await resetTestBalance(c.get("db"), c.get("user")), 200),
 );

@@ -2,6 +2,7 @@
 // with `npm run db:generate`. Times are UTC milliseconds; money is integer minor units.
 import { sql } from "drizzle-orm";
 import {
+  type AnySQLiteColumn,
   check,
   index,
   integer,
@@ -33,9 +34,13 @@ export const users = sqliteTable(
     deletedAt: integer("deleted_at"), // erased at the customer's request; the row stays for the ledger
     adultAttestedAt: integer("adult_attested_at"), // when the customer confirmed being 18 or over
     restrictedAt: integer("restricted_at"), // processing restricted by the customer: no orders or top-ups
+    // Test mode (migration 0016): set on a customer's linked test account, naming the real account.
+    // Its balance is play money; sk_test_ keys belong to it and its orders go to the test provider.
+    testOf: text("test_of").references((): AnySQLiteColumn => users.id),
   },
   (t) => [
     uniqueIndex("users_email_unique").on(t.email),
+    uniqueIndex("users_test_of_unique").on(t.testOf),
     check("users_available_non_negative", sql`${t.available} >= 0`),
     check("users_held_non_negative", sql`${t.held} >= 0`),
   ],

@@ -1,7 +1,8 @@
 // What the account's privacy state allows: no order before the current policies are accepted, no
 // order or top-up while the customer restricts processing, nothing new for an erased account. Checked
 // when an order starts, and again — as a condition of the INSERT itself — when the activation row is
-// written, so an order racing an erasure or a restriction cannot leave a live number behind.
+// written, so an order racing an erasure or a restriction cannot leave a live number behind. A test
+// account (test mode) is the same person: its owner's acceptance, restriction and erasure decide.
 import { eq, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { users } from "../db/schema";
@@ -11,16 +12,22 @@ import { POLICY_VERSION } from "./policy";
 
 type Purpose = "order" | "top_up";
 
-export const assertAccountMay = async (db: Db, userId: string, purpose: Purpose) => {
-  const row = await db
+const gateRow = (db: Db, userId: string) =>
+  db
     .select({
       version: users.acceptedPolicyVersion,
       restrictedAt: users.restrictedAt,
       deletedAt: users.deletedAt,
+      testOf: users.testOf,
     })
     .from(users)
     .where(eq(users.id, userId))
     .get();
+
+export const assertAccountMay = async (db: Db, userId: string, purpose: Purpose) => {
+  const own = await gateRow(db, userId);
+  if (!own || own.deletedAt !== null) throw notFound("Account");
+  const row = own.testOf === null ? own : await gateRow(db, own.testOf);
   if (!row || row.deletedAt !== null) throw notFound("Account");
   if (row.restrictedAt !== null) {
     throw forbidden(
@@ -40,7 +47,9 @@ export const assertAccountMay = async (db: Db, userId: string, purpose: Purpose)
 
 /** The condition the activation row's INSERT carries: the account is still open for orders. */
 export const accountOpenForOrders = (userId: string): SQL =>
-  sql`EXISTS (SELECT 1 FROM users WHERE id = ${userId} AND deleted_at IS NULL AND restricted_at IS NULL)`;
+  sql`EXISTS (SELECT 1 FROM users u WHERE u.id = ${userId} AND u.deleted_at IS NULL AND u.restricted_at IS NULL
+    AND NOT EXISTS (SELECT 1 FROM users o WHERE o.id = u.test_of
+      AND (o.deleted_at IS NOT NULL OR o.restricted_at IS NOT NULL)))`;
 
 /** Restricts or lifts the restriction of processing (the customer's own choice, at any time). */
 export const setRestriction = async (db: Db, userId: string, restricted: boolean) => {

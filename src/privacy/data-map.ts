@@ -41,7 +41,9 @@ export const DATA_MAP: readonly TableEntry[] = [
   // accounts
   {
     table: "users",
-    holds: "email, password hash, balance, policy acceptance, 18+ attestation, restriction",
+    holds:
+      "email, password hash, balance, policy acceptance, 18+ attestation, restriction; your test account " +
+      "(test mode: a row of its own naming yours in test_of, play money only), exported and erased with you",
     link: { via: "self" },
     erasure: "scrub",
     secret: ["password_hash"],

@@ -2,11 +2,13 @@
 // is live or held (so an order racing the erasure either stops it or is stopped by it), then every
 // activation's room, retried by the cron until each has confirmed. Personal data goes; what accounting
 // must keep (ledger entries, activation records without SMS content) stays, tied to an id that no
-// longer leads to a person. What goes is read from the data map.
+// longer leads to a person. What goes is read from the data map. The customer's test account (test
+// mode) goes with it, by the same statements.
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import { checkPasswordAttempt } from "../accounts/account";
 import { endStreams } from "../accounts/end-streams";
 import type { RequestMeta } from "../accounts/request-meta";
+import { findTestAccount } from "../accounts/test-mode";
 import { LIVE_STATUSES } from "../activations/view";
 import { debit } from "../billing/ledger";
 import { type Fragment, q } from "../billing/statements";
@@ -30,9 +32,10 @@ const activeRefusal = () =>
   );
 
 const LIVE_LIST = LIVE_STATUSES.map((s) => `'${s}'`).join(", ");
-// True while the account may be erased: not erased yet, nothing held, no live number, no order in
-// flight (journalled before its hold: an order that has begun either stops the erasure or is refused).
-const MAY_ERASE = `(SELECT deleted_at IS NULL AND held = 0 FROM users WHERE id = ?)
+// True while the account may be erased: not erased yet (or by this very erasure, whose batch marks
+// the accounts it takes one after the other), nothing held, no live number, no order in flight
+// (journalled before its hold: an order that has begun either stops the erasure or is refused).
+const MAY_ERASE = `(SELECT (deleted_at IS NULL OR deleted_at = ?) AND held = 0 FROM users WHERE id = ?)
   AND NOT EXISTS (SELECT 1 FROM activations WHERE user_id = ? AND status IN (${LIVE_LIST}))
   AND NOT EXISTS (SELECT 1 FROM order_journal WHERE user_id = ?)`;
 
@@ -66,13 +69,22 @@ export const eraseAccountData = async (
 ) => {
   const user = await db.select().from(users).where(eq(users.id, userId)).get();
   if (!user || user.deletedAt != null) throw notFound("Account");
+  if (user.testOf != null) {
+    throw new AppError(409, "TEST_ACCOUNT", "A test account goes with the account it belongs to.");
+  }
+  // The customer's test account (test mode) is the same person's: erased with it, the same way, in
+  // the same batch. Its play money is forfeited without asking.
+  const test = await findTestAccount(db, userId);
+  const accounts = test && test.deletedAt == null ? [user, test] : [user];
 
-  const live = await db
-    .select({ id: activations.id })
-    .from(activations)
-    .where(and(eq(activations.userId, userId), inArray(activations.status, [...LIVE_STATUSES])))
-    .limit(1);
-  if (live.length > 0 || user.held > 0) throw activeRefusal();
+  for (const account of accounts) {
+    const live = await db
+      .select({ id: activations.id })
+      .from(activations)
+      .where(and(eq(activations.userId, account.id), inArray(activations.status, [...LIVE_STATUSES])))
+      .limit(1);
+    if (live.length > 0 || account.held > 0) throw activeRefusal();
+  }
   if (user.available > 0 && !input.forfeitBalance) {
     throw new AppError(
       409,
@@ -82,54 +94,72 @@ export const eraseAccountData = async (
     );
   }
   await faultPoint("erase.afterChecks");
-  if (user.available > 0) {
+  for (const account of accounts) {
+    if (account.available === 0) continue;
     await debit(db, {
-      userId,
-      amount: user.available,
-      currency: user.currency,
+      userId: account.id,
+      amount: account.available,
+      currency: account.currency,
       kind: "adjustment",
-      reference: `erasure:${userId}`,
-      idempotencyKey: `erasure:${userId}`,
+      reference: `erasure:${account.id}`,
+      idempotencyKey: `erasure:${account.id}`,
     });
   }
 
-  const rooms = (
-    await db.select({ id: activations.id }).from(activations).where(eq(activations.userId, userId))
-  ).map((r) => r.id);
+  const rooms = new Map<string, string[]>();
+  for (const { id } of accounts) {
+    const rows = await db.select({ id: activations.id }).from(activations).where(eq(activations.userId, id));
+    rooms.set(
+      id,
+      rows.map((r) => r.id),
+    );
+  }
   const erasedAt = now();
   const client = db.$client;
+  // Every statement holds only while every account may be erased: all of them go, or none.
+  const mayErase = accounts.map(() => MAY_ERASE).join(" AND ");
+  const guardBinds = accounts.flatMap((a) => [erasedAt, a.id, a.id, a.id]);
   const guarded = (text: string, params: unknown[]) =>
-    client.prepare(`${text} AND ${MAY_ERASE}`).bind(...params, userId, userId, userId);
-  // Deletes and scrubs come before the users row changes: the email-addressed rows are found by it.
-  const statements = [
+    client.prepare(`${text} AND ${mayErase}`).bind(...params, ...guardBinds);
+  // Deletes and scrubs come before the users rows change: the email-addressed rows are found by them.
+  const statements: D1PreparedStatement[] = accounts.flatMap(({ id }) => [
     ...DATA_MAP.filter((e) => e.erasure === "delete").flatMap((entry) => {
       const owned = ownedBy(entry);
       return owned
-        ? [guarded(`DELETE FROM ${entry.table} WHERE ${owned.where}`, Array(owned.binds).fill(userId))]
+        ? [guarded(`DELETE FROM ${entry.table} WHERE ${owned.where}`, Array(owned.binds).fill(id))]
         : [];
     }),
-    ...scrubSmsOfUser(db, userId).map((q) => {
+    ...scrubSmsOfUser(db, id).map((q) => {
       const { sql, params } = q.toSQL();
       return guarded(sql, params);
     }),
-    guarded(
-      "UPDATE users SET email = ?, password_hash = '!', email_verified_at = NULL, deleted_at = ? WHERE id = ?",
-      [`erased+${userId}@invalid`, erasedAt, userId],
+  ]);
+  // The users rows, the customer's own first: its change count says whether this batch erased.
+  const erasing = statements.length;
+  statements.push(
+    ...accounts.map(({ id }) =>
+      guarded(
+        "UPDATE users SET email = ?, password_hash = '!', email_verified_at = NULL, deleted_at = ? WHERE id = ?",
+        [`erased+${id}@invalid`, erasedAt, id],
+      ),
     ),
-  ];
-  const erasing = statements.length - 1; // the users row: did this batch erase it?
+  );
   const erased = q`EXISTS (SELECT 1 FROM users WHERE id = ${userId} AND deleted_at = ${erasedAt})`;
-  const queued = q`INSERT INTO erasure_jobs (user_id, requested_at, rooms_pending, attempts)
-    SELECT ${userId}, ${erasedAt}, ${JSON.stringify(rooms)}, 0 WHERE ${erased}`;
-  for (const f of audit ? [queued, audit(erased)] : [queued])
+  const queued = accounts.map(
+    ({ id }) => q`INSERT INTO erasure_jobs (user_id, requested_at, rooms_pending, attempts)
+    SELECT ${id}, ${erasedAt}, ${JSON.stringify(rooms.get(id) ?? [])}, 0 WHERE ${erased}`,
+  );
+  for (const f of audit ? [...queued, audit(erased)] : queued)
     statements.push(client.prepare(f.text).bind(...f.params));
   const results = await client.batch(statements);
   // An order placed a hold or a number went live since the checks above: nothing was erased.
   if ((results[erasing]?.meta.changes ?? 0) === 0) throw activeRefusal();
   await faultPoint("erase.afterBatch");
 
-  await finishErasure(env, db, userId);
-  await endStreams(env, db, { userId });
+  for (const account of accounts) {
+    await finishErasure(env, db, account.id);
+    await endStreams(env, db, { userId: account.id });
+  }
   return { erasedAt };
 };
 

@@ -1,6 +1,7 @@
 // "Export my data": everything the service keeps about one customer, as one JSON document, read from
 // the data map (every D1 table that leads to the person) and from each activation's own object.
 import { eq } from "drizzle-orm";
+import { findTestAccount } from "../accounts/test-mode";
 import type { Db } from "../db/client";
 import { activations, users } from "../db/schema";
 import type { Env } from "../env";
@@ -43,22 +44,45 @@ const tablesOf = async (db: Db, userId: string) => {
   );
 };
 
-export const exportUserData = async (env: Env, db: Db, userId: string) => {
-  const user = await db.select().from(users).where(eq(users.id, userId)).get();
-  if (!user) throw notFound("Account");
-  const tables = await tablesOf(db, userId);
+/** Each activation's Durable Object keeps its own copy of events and messages. */
+const roomsOf = async (env: Env, db: Db, userId: string) => {
   const activationIds = await db
     .select({ id: activations.id })
     .from(activations)
     .where(eq(activations.userId, userId))
     .all();
-  // Each activation's Durable Object keeps its own copy of events and messages.
-  const rooms = await Promise.all(
+  return Promise.all(
     activationIds.map(async ({ id }) => ({
       activationId: id,
       ...(await env.ACTIVATION_ROOM.get(env.ACTIVATION_ROOM.idFromName(id)).exportCopy()),
     })),
   );
+};
+
+/** The customer's test account (test mode), apart: play money and simulated numbers, yours all the same. */
+const testModePart = async (env: Env, db: Db, userId: string) => {
+  const account = await findTestAccount(db, userId);
+  if (!account) return null;
+  return {
+    about: "Your test mode: the test account your sk_test_ keys act as, with play money only",
+    account: {
+      id: account.id,
+      createdAt: iso(account.createdAt),
+      balance: { available: account.available, held: account.held, currency: account.currency },
+    },
+    tables: await tablesOf(db, account.id),
+    rooms: await roomsOf(env, db, account.id),
+  };
+};
+
+export const exportUserData = async (env: Env, db: Db, userId: string) => {
+  const user = await db.select().from(users).where(eq(users.id, userId)).get();
+  if (!user) throw notFound("Account");
+  const [tables, rooms, testMode] = await Promise.all([
+    tablesOf(db, userId),
+    roomsOf(env, db, userId),
+    testModePart(env, db, userId),
+  ]);
   return {
     exportedAt: iso(Date.now()),
     service: env.BRAND_NAME,
@@ -78,5 +102,7 @@ export const exportUserData = async (env: Env, db: Db, userId: string) => {
     /** Every table that refers to you, by its name in the database (docs/PRIVACY.md describes each). */
     tables,
     rooms,
+    /** Test mode (sk_test_ keys), kept apart from the real account: null when never used. */
+    testMode,
   };
 };

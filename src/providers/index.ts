@@ -9,6 +9,7 @@ import { FiveSimProvider } from "./fivesim";
 import { SimulatorProvider } from "./simulator/adapter";
 import { SmsActivateProvider } from "./sms-activate";
 import { SmshubAgentProvider } from "./smshub-agent";
+import { TEST_PROVIDER, TestModeProvider } from "./test-mode";
 import { type Provider, ProviderError } from "./types";
 
 const ADAPTERS: Record<ProviderKind, (env: Env, entry: ProviderEntry) => Provider> = {
@@ -51,8 +52,12 @@ export const secretOf = (
   return typeof value === "string" ? value : "";
 };
 
-/** The adapter of the entry called `name`; UNAVAILABLE when none is configured. */
+/**
+ * The adapter of the entry called `name`; UNAVAILABLE when none is configured. The test provider is
+ * no entry (it serves test accounts in every deployment): its rooms reach it by its own name.
+ */
 export const getProvider = (env: Env, name: string): Provider => {
+  if (name === TEST_PROVIDER) return new TestModeProvider(env);
   const entry = findEntry(env, name);
   if (!entry) throw new ProviderError("UNAVAILABLE", `No provider is configured as "${name}".`);
   return ADAPTERS[entry.kind](env, entry);

@@ -3,6 +3,7 @@
 // rooms write through as each activation ends, so the figure is always current and never counted
 // twice.
 import { sql } from "drizzle-orm";
+import { isRealAccount } from "../accounts/test-mode";
 import type { Db } from "../db/client";
 
 export const SUCCESS_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
@@ -14,7 +15,10 @@ export type RouteOutcomes = { rented: number; received: number };
 export const routeKey = (provider: string, service: string, country: number) =>
   `${provider}\u0000${service}\u0000${country}`;
 
-/** Outcomes per route ended since `since`; only rooms that started count (last_seq > 0). */
+/**
+ * Outcomes per route ended since `since`; only rooms that started count (last_seq > 0), and never a
+ * test account's (test mode: play orders say nothing about an upstream).
+ */
 export const routeOutcomes = async (
   db: Db,
   at: number,
@@ -32,6 +36,7 @@ export const routeOutcomes = async (
       SUM(CASE WHEN status = 'finished' THEN 1 ELSE 0 END) AS received
     FROM activations
     WHERE ended_at >= ${since} AND last_seq > 0 AND status IN ('finished', 'cancelled', 'expired')
+      AND ${isRealAccount("user_id")}
       ${filter.service === undefined ? sql`` : sql`AND service = ${filter.service}`}
       ${filter.country === undefined ? sql`` : sql`AND country = ${filter.country}`}
     GROUP BY provider, service, country`);

@@ -1,8 +1,9 @@
 // The providers' part of the cron: refresh each upstream's offers and our wallet there, rebuild the
 // prices from them, record each upstream's state in provider_status (a low or failing upstream, or own
-// SIMs' phones gone silent, is an alert and a `provider_alert` log line), and let the simulated upstream send what it was holding
-// back (late_sms mode, failed webhooks). A failure is logged and left to the next run; it must not
-// stop the other upstreams or the other sweeps.
+// SIMs' phones gone silent, is an alert and a `provider_alert` log line), let the simulated upstream
+// send what it was holding back (late_sms mode, failed webhooks), and the test provider its delayed
+// codes. A failure is logged and left to the next run; it must not stop the other upstreams or the
+// other sweeps.
 import { syncCatalog } from "../activations/catalog";
 import type { Db } from "../db/client";
 import { createDb } from "../db/client";
@@ -14,6 +15,7 @@ import type { ProviderEntry } from "./config";
 import { enabledEntries } from "./enabled";
 import { deliverDue } from "./simulator/upstream";
 import { recordSync } from "./status";
+import { deliverDueTestSms } from "./test-mode";
 import { ProviderError } from "./types";
 
 const alertOf = (error: unknown): string =>
@@ -66,6 +68,12 @@ export const sweepProviders = async (env: Env, at: number): Promise<void> => {
     }
   } catch (err) {
     log(undefined, "catalog_sync_failed", { error: String(err) });
+  }
+  // Test mode runs in every deployment, so its delayed codes do not wait for SIMULATOR_ENABLED.
+  try {
+    await deliverDueTestSms(env, db, at);
+  } catch (err) {
+    log(undefined, "test_sms_delivery_failed", { error: String(err) });
   }
   if (!flag(env.SIMULATOR_ENABLED)) return;
   try {

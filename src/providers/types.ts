@@ -78,6 +78,8 @@ export interface Provider {
   parseWebhook(request: Request, url: URL): Promise<InboundSms[]>;
   /** The upstream's view of an activation: the poll of 5sim, the safety net of webhook upstreams. */
   poll?(providerRef: string): Promise<UpstreamState>;
+  /** Called once the activation's room exists, for a provider that pushes its SMS itself (test mode). */
+  started?(activation: { id: string; providerRef: string }): Promise<void>;
   /** Costs (converted to CURRENCY minor units) and stock, to refresh the catalog. */
   offers(): Promise<CatalogOffer[]>;
   /** Our wallet at the upstream, in CURRENCY minor units; null where the upstream has none. */

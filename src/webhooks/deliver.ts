@@ -74,7 +74,11 @@ const disable = async (env: Env, endpoint: EndpointRow, at: number) => {
     .run();
   if (changed.meta.changes !== 1) return;
   log(undefined, "webhook_endpoint_disabled", { endpointId: endpoint.id, at });
-  const owner = await env.DB.prepare("SELECT email FROM users WHERE id = ? AND deleted_at IS NULL")
+  // A test account's endpoint (test mode) is its owner's: the email goes to the real account.
+  const owner = await env.DB.prepare(
+    `SELECT COALESCE(o.email, u.email) AS email FROM users u LEFT JOIN users o ON o.id = u.test_of
+     WHERE u.id = ? AND u.deleted_at IS NULL`,
+  )
     .bind(endpoint.user_id)
     .first<{ email: string }>();
   if (!owner) return;

@@ -52,6 +52,7 @@ describe("API keys", () => {
       createdAt: body.createdAt,
       lastUsedAt: expect.stringMatching(/^\d{4}-/),
       requestCount: 1,
+      test: false,
       // Made without limits: it may do everything from anywhere (test/accounts/key-limits.test.ts).
       scopes: null,
       dailySpendLimit: null,

@@ -192,6 +192,8 @@ describe("the API description", () => {
       "/checkout",
       "/checkout/{sessionId}",
       "/demo-topup",
+      "/test-balance",
+      "/test-balance/reset",
       "/transactions",
     ]);
     const checkout = document.paths?.["/checkout"]?.post;

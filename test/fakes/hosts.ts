@@ -26,6 +26,9 @@ export const FAKE_UPSTREAMS = {
   simbank: { host: "smshub-agent.fake", key: "test-agent-key" },
 } as const;
 
+/** Where tests read the log of every protocol request the fake upstreams answered (test/fakes/upstream.ts). */
+export const FAKE_UPSTREAM_LOG_HOST = "upstream-log.fake";
+
 const { hero, hub, daisy, five, phones, simbank } = FAKE_UPSTREAMS;
 
 /** PROVIDERS for the whole pool. The fakes start with no offers, so only the simulator sells until a test stocks one. */

@@ -1,9 +1,11 @@
-// API keys for scripts and bots: create (the key is shown once), see usage, revoke.
+// API keys for scripts and bots: create (the key is shown once, a test-mode key on request), see
+// usage, revoke; and the test balance of test mode with its reset.
 import { api } from "../api.js";
 import { h, mount } from "../dom.js";
-import { ago, dateTime } from "../format.js";
+import { ago, dateTime, money } from "../format.js";
 import { t } from "../lang.js";
 import {
+  checkbox,
   copyButton,
   emptyState,
   errorBox,
@@ -15,7 +17,7 @@ import {
   whileBusy,
 } from "../ui.js";
 
-/** @typedef {{ id: string, name: string, prefix: string, createdAt: string, lastUsedAt: string | null, requestCount?: number }} Key */
+/** @typedef {{ id: string, name: string, prefix: string, test?: boolean, createdAt: string, lastUsedAt: string | null, requestCount?: number }} Key */
 
 /** @param {import("../router.js").ViewContext} ctx */
 export const keysView = ({ main, signal }) => {
@@ -33,6 +35,8 @@ export const keysView = ({ main, signal }) => {
         placeholder: t("keys.placeholder"),
         autocomplete: "off",
       }),
+      // Test mode: a sk_test_ key spends play money on simulated numbers, never the real balance.
+      checkbox({ name: "test", label: t("keys.testKey") }),
       h("button", { type: "submit", class: "btn btn-primary" }, t("keys.create")),
     )
   );
@@ -64,6 +68,41 @@ export const keysView = ({ main, signal }) => {
     );
     fresh.hidden = false;
   };
+
+  const testBalance = h("p", { class: "muted", role: "status" }, t("keys.testLoading"));
+  const resetButton = /** @type {HTMLButtonElement} */ (
+    h("button", { type: "button", class: "btn btn-small" }, t("keys.testReset"))
+  );
+  /** @param {{ available: number, held: number, currency: string }} b */
+  const showTestBalance = (b) => {
+    testBalance.textContent =
+      b.held > 0
+        ? t("keys.testBalanceHeld", {
+            balance: money(b.available, b.currency),
+            held: money(b.held, b.currency),
+          })
+        : t("keys.testBalance", { balance: money(b.available, b.currency) });
+  };
+  const loadTestBalance = async () => {
+    try {
+      const b = await api.get("/api/v1/billing/test-balance", { signal });
+      if (!signal.aborted) showTestBalance(b);
+    } catch (err) {
+      if (!signal.aborted) errors.show(err);
+    }
+  };
+  resetButton.addEventListener("click", async () => {
+    try {
+      showTestBalance(
+        await whileBusy(resetButton, t("keys.testResetting"), () =>
+          api.post("/api/v1/billing/test-balance/reset", {}),
+        ),
+      );
+      toast(t("keys.testResetDone"));
+    } catch (err) {
+      errors.show(err);
+    }
+  });
 
   /** @param {Key} key */
   const row = (key) => {
@@ -111,7 +150,13 @@ export const keysView = ({ main, signal }) => {
       h(
         "div",
         { class: "row-main" },
-        h("span", { class: "row-title" }, key.name),
+        h(
+          "span",
+          { class: "row-title" },
+          key.name,
+          key.test ? " " : "",
+          key.test ? h("span", { class: "tag", title: t("keys.testTagTitle") }, t("keys.testTag")) : "",
+        ),
         h(
           "span",
           { class: "muted small", translate: "no" },
@@ -147,7 +192,7 @@ export const keysView = ({ main, signal }) => {
     form,
     t("keys.creating"),
     async (values) => {
-      const created = await api.post("/api/v1/keys", { name: values.name });
+      const created = await api.post("/api/v1/keys", { name: values.name, test: values.test === true });
       form.reset();
       showKey(created);
       await load();
@@ -170,6 +215,14 @@ export const keysView = ({ main, signal }) => {
       ),
     ),
     h("section", { class: "card" }, h("h2", { class: "label" }, t("keys.newKey")), form, fresh),
+    h(
+      "section",
+      { class: "card" },
+      h("h2", { class: "label" }, t("keys.testTitle")),
+      h("p", { class: "hint" }, t("keys.testHint")),
+      testBalance,
+      resetButton,
+    ),
     errors,
     h(
       "section",
@@ -179,4 +232,5 @@ export const keysView = ({ main, signal }) => {
     ),
   );
   load();
+  loadTestBalance();
 };
