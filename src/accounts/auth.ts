@@ -1,6 +1,6 @@
 // Who is calling: an API key (`Authorization: Bearer sk_…`, from scripts) or the session cookie
 // (the dashboard). Every /api/v1 route that acts for a customer sits behind `requireUser`.
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type { Context, MiddlewareHandler } from "hono";
 import { apiKeys, users } from "../db/schema";
 import { type AppEnv, type CurrentUser, type Env, flag } from "../env";
@@ -8,6 +8,7 @@ import { sha256Hex } from "../lib/crypto";
 import { AppError, forbidden, unauthorized } from "../lib/errors";
 import { now } from "../lib/time";
 import { assertIpAllowed, assertScope, policyOf, scopeForRequest } from "./key-policy";
+import { noteKeyUse } from "./key-usage";
 import { requestMeta } from "./request-meta";
 import { authenticateSession } from "./sessions";
 
@@ -41,14 +42,8 @@ export const authenticateApiKey = async (c: Context<AppEnv>, key: string) => {
   if (!row) return null;
   const policy = policyOf(row);
   assertIpAllowed(policy, requestMeta(c).ip);
-  // Usage bookkeeping must not slow the answer down.
-  c.executionCtx.waitUntil(
-    db
-      .update(apiKeys)
-      .set({ lastUsedAt: now(), requestCount: sql`${apiKeys.requestCount} + 1` })
-      .where(eq(apiKeys.id, row.keyId))
-      .run(),
-  );
+  // Usage bookkeeping must not slow the answer down: counted in memory, written in batches.
+  noteKeyUse(db, c.executionCtx, row.keyId, now());
   const user: CurrentUser = {
     id: row.id,
     email: row.email,

@@ -1,6 +1,7 @@
 // API keys for scripts: `sk_` + 29 random letters and digits (32 characters in all, the length
 // sms-activate clients check; 29 × log2(62) ≈ 172 random bits), shown once; only a SHA-256 is stored.
 // Keys made before (`sk_` + 43 base64url characters) keep working: a key is looked up by its hash.
+
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { apiKeys } from "../db/schema";
@@ -9,6 +10,7 @@ import { AppError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { iso, isoOrNull, now } from "../lib/time";
 import type { Scope } from "./key-policy";
+import { flushKeyUsage } from "./key-usage";
 import type { RequestMeta } from "./request-meta";
 import { securityEvent } from "./security-log";
 
@@ -94,6 +96,8 @@ const limitsView = (row: {
 });
 
 export const listApiKeys = async (db: Db, userId: string) => {
+  // The counts this isolate still holds, so the owner sees every request they made here.
+  await flushKeyUsage(db);
   const rows = await db
     .select()
     .from(apiKeys)
