@@ -4,6 +4,7 @@
 // fallible consequences — writing through to D1, posting or voiding the hold, telling the provider —
 // run afterwards from the stored record and are retried from the alarm until they succeed.
 import { DurableObject } from "cloudflare:workers";
+import { countingEnv } from "../bench/counting";
 import { postHold, voidHold } from "../billing/ledger";
 import { createDb } from "../db/client";
 import { type Env, int } from "../env";
@@ -132,7 +133,8 @@ export class ActivationRoom extends DurableObject<Env> {
   private settling: Promise<void> = Promise.resolve();
 
   constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env);
+    // On a bench server the room's D1 and DO calls are counted too (src/bench/counting.ts).
+    super(ctx, countingEnv(env));
     this.sql = ctx.storage.sql;
     this.sql.exec(SCHEMA);
     // Watchers keep their connection alive without waking the object.

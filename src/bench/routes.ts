@@ -1,7 +1,8 @@
-// POST /api/bench/seed: see seed.ts. Hidden from the OpenAPI document; 404 unless BENCH_SEED is set.
+// POST /api/bench/seed (seed.ts) and GET /api/bench/counts (counting.ts). Hidden from the OpenAPI document; 404 unless BENCH_SEED is set.
 import { createRoute, z } from "@hono/zod-openapi";
 import { requestMeta } from "../accounts/request-meta";
 import { createRouter, errorResponse, invalidInput, jsonBody, jsonContent } from "../lib/openapi";
+import { readCounts } from "./counting";
 import { assertBenchSeedAllowed, MAX_SEEDED_CUSTOMERS, seedCustomers } from "./seed";
 
 export const benchRoutes = createRouter();
@@ -38,4 +39,20 @@ benchRoutes.openapi(
     const customers = await seedCustomers(c.get("db"), c.env, requestMeta(c), c.req.valid("json"));
     return c.json({ customers }, 201);
   },
+);
+
+const Tally = z.object({ d1RoundTrips: z.number(), d1Statements: z.number(), doCalls: z.number() });
+
+benchRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/counts",
+    hide: true,
+    responses: {
+      200: jsonContent(z.object({ service: Tally, upstream: Tally }), "D1 and Durable Object calls so far"),
+      401: errorResponse("UNAUTHORIZED: the BENCH_SEED secret was not presented"),
+      404: errorResponse("NOT_FOUND: seeding is off (BENCH_SEED unset)"),
+    },
+  }),
+  (c) => c.json(readCounts(), 200),
 );

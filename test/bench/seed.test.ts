@@ -2,16 +2,16 @@
 // it makes can order through the public API like any other.
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { createApp } from "../../src/app";
+import worker from "../../src/index";
 import { BASE, call, json } from "../support";
 
 const SECRET = "bench-seed-test-secret";
-const app = createApp();
 
-/** The same Worker code with BENCH_SEED set, as a bench server runs it. */
+/** The Worker's own entry with BENCH_SEED set, as a bench server runs it. */
 const callWithSeed = async (path: string, init: RequestInit) => {
   const ctx = createExecutionContext();
-  const res = await app.fetch(new Request(new URL(path, BASE), init), { ...env, BENCH_SEED: SECRET }, ctx);
+  const request = new Request(new URL(path, BASE), init) as Request<unknown, IncomingRequestCfProperties>;
+  const res = await worker.fetch(request, { ...env, BENCH_SEED: SECRET }, ctx);
   await waitOnExecutionContext(ctx);
   return res;
 };
@@ -60,5 +60,32 @@ describe("POST /api/bench/seed", () => {
       expect(balance.status).toBe(200);
       expect(((await balance.json()) as { available: number }).available).toBe(1234);
     }
+  });
+});
+
+describe("GET /api/bench/counts", () => {
+  it("does not exist where BENCH_SEED is unset", async () => {
+    const res = await call("/api/bench/counts", { headers: { Authorization: `Bearer ${SECRET}` } });
+    expect(res.status).toBe(404);
+  });
+
+  it("counts the D1 round trips and statements of requests on a bench server", async () => {
+    const counts = async () =>
+      (await (
+        await callWithSeed("/api/bench/counts", { headers: { Authorization: `Bearer ${SECRET}` } })
+      ).json()) as { service: { d1RoundTrips: number; d1Statements: number } };
+    const seeded = await callWithSeed(
+      "/api/bench/seed",
+      json({ customers: 1, credit: 0 }, { Authorization: `Bearer ${SECRET}` }),
+    );
+    const [customer] = ((await seeded.json()) as { customers: Array<{ key: string }> }).customers;
+    const before = await counts();
+    const me = await callWithSeed("/api/v1/me", { headers: { Authorization: `Bearer ${customer?.key}` } });
+    expect(me.status).toBe(200);
+    const after = await counts();
+    // At least the key's lookup went to D1, and every round trip carried at least one statement.
+    const trips = after.service.d1RoundTrips - before.service.d1RoundTrips;
+    expect(trips).toBeGreaterThanOrEqual(1);
+    expect(after.service.d1Statements - before.service.d1Statements).toBeGreaterThanOrEqual(trips);
   });
 });
