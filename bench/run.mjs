@@ -425,6 +425,7 @@ const printTable = (r, rows) => {
   console.log(line(Object.fromEntries(cols.map((k) => [k, k]))));
   console.log(cols.map((k) => "─".repeat(w[k])).join("─┼─"));
   for (const row of shaped) console.log(line(row));
+  for (const [name, message] of Object.entries(r.errors ?? {})) console.log(`${name} failed: ${message}`);
 };
 
 // ── main ────────────────────────────────────────────────────────────────────────────────────────
@@ -467,7 +468,14 @@ const main = async () => {
       note: "figures from one run; ratios compare routes measured in the same run on the same machine",
     };
     for (const [name, scenario] of Object.entries({ throughput, webhooks, fanout, scale, counts })) {
-      if (ONLY.includes(name)) result[name] = await scenario(ctx);
+      if (!ONLY.includes(name)) continue;
+      try {
+        result[name] = await scenario(ctx);
+      } catch (error) {
+        // One failed scenario (a server reload mid-run, say) does not cost the others' figures.
+        say(`  ${name} failed: ${error.message}`);
+        result.errors = { ...result.errors, [name]: error.message };
+      }
     }
     result.goals = goals(result);
     if (AS_JSON) console.log(JSON.stringify(result, null, 2));
