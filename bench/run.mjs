@@ -19,7 +19,7 @@ import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { inPool, makeClient } from "./lib/client.mjs";
 import { closedLoop, summary } from "./lib/load.mjs";
-import { machine, startBare, startService, stop, workerdMemoryMb } from "./lib/servers.mjs";
+import { machine, startBare, startService, stopAll, workerdMemoryMb } from "./lib/servers.mjs";
 
 const args = process.argv.slice(2);
 const FULL = args.includes("--full");
@@ -433,10 +433,6 @@ const printTable = (r, rows) => {
 const main = async () => {
   let service;
   let bare;
-  const stopAll = () => {
-    stop(service);
-    stop(bare);
-  };
   process.on("SIGINT", () => {
     stopAll();
     process.exit(130);

@@ -18,6 +18,9 @@ export const freePort = () =>
     });
   });
 
+// Every server started, so an interrupted run stops even one that has not answered yet.
+const started = new Set();
+
 const start = (name, command, args, env) => {
   const child = spawn(command, args, {
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", ...env },
@@ -25,6 +28,7 @@ const start = (name, command, args, env) => {
     detached: true, // its own process group: stopping it also stops wrangler and workerd
   });
   const server = { name, child, log: "", base: null };
+  started.add(server);
   for (const stream of [child.stdout, child.stderr]) {
     stream.on("data", (d) => {
       server.log += d;
@@ -95,6 +99,11 @@ export const stop = (server) => {
     // Already gone.
   }
   if (server.state) rmSync(server.state, { recursive: true, force: true });
+  started.delete(server);
+};
+
+export const stopAll = () => {
+  for (const server of [...started]) stop(server);
 };
 
 /** Resident memory of the server's workerd processes (its process group), in MB. */
