@@ -112,8 +112,13 @@ export const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (key !== null) {
     const found = key ? await authenticateApiKey(c, key) : null;
     if (!found) throw new AppError(401, "BAD_KEY", "This API key is unknown or revoked.");
-    await rateLimitKey(c, found.keyId);
-    await rateLimitAccount(c, found.user.id);
+    // Both limiters at once: each is a round trip, and neither needs the other's answer. The key's
+    // refusal is reported first, as before.
+    const [byKey, byAccount] = await Promise.allSettled([
+      rateLimitKey(c, found.keyId),
+      rateLimitAccount(c, found.user.id),
+    ]);
+    for (const outcome of [byKey, byAccount]) if (outcome.status === "rejected") throw outcome.reason;
     assertScope(found.user.key, scopeForRequest(c.req.method, c.req.path));
     c.set("user", found.user);
     c.set("auth", { kind: "key", keyId: found.keyId });
