@@ -11,6 +11,7 @@ import { routes as activationsRoutes } from "./activations/routes";
 import { adminRoutes } from "./admin/routes";
 import { compat } from "./api/compat";
 import { docs } from "./api/docs";
+import { benchRoutes } from "./bench/routes";
 import { routes as billingRoutes } from "./billing/routes";
 import { stripeWebhook } from "./billing/stripe-webhook";
 import { createDb } from "./db/client";
@@ -103,6 +104,7 @@ export const createApp = () => {
   app.route("/simulator", simulatorRoutes);
   app.route("/stubs", compat);
   app.route("/admin/api/v1", adminRoutes);
+  app.route("/api/bench", benchRoutes);
   app.route("/", legalPages);
   // Last: the document describes every router mounted above.
   app.route("/", docs(app));

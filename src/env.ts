@@ -33,6 +33,7 @@ declare global {
       SIMULATOR_ENABLED: string;
       SIMULATOR_AUTO_SMS: string;
       SIMULATOR_AUTO_SMS_DELAY_MS: string;
+      SIMULATOR_POOL_SIZE: string; // numbers per country in the simulator's pool (the bench raises it)
       PRICE_MARKUP_PERCENT: string;
       ACTIVATION_MINUTES: string;
       EARLY_CANCEL_SECONDS: string;
@@ -61,6 +62,7 @@ declare global {
       PASSWORD_PEPPER: string;
       SIMULATOR_WEBHOOK_SECRET: string;
       ADMIN_TOKEN?: string; // the operators' API credential (/admin/api/v1)
+      BENCH_SEED?: string; // only on a bench server: opens POST /api/bench/seed (src/bench); never set in production
       STRIPE_SECRET_KEY?: string;
       STRIPE_WEBHOOK_SECRET?: string;
       STRIPE_API_BASE?: string; // only for tests: where the Stripe SDK sends its requests

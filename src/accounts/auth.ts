@@ -9,6 +9,7 @@ import { sha256Hex } from "../lib/crypto";
 import { AppError, forbidden, unauthorized } from "../lib/errors";
 import { now } from "../lib/time";
 import { assertIpAllowed, assertScope, policyOf, scopeForRequest } from "./key-policy";
+import { noteKeyUse } from "./key-usage";
 import { requestMeta } from "./request-meta";
 import { authenticateSession } from "./sessions";
 
@@ -57,14 +58,8 @@ export const authenticateApiKey = async (c: Context<AppEnv>, key: string) => {
   if (!row) return null;
   const policy = policyOf(row);
   assertIpAllowed(policy, requestMeta(c).ip);
-  // Usage bookkeeping must not slow the answer down.
-  c.executionCtx.waitUntil(
-    db
-      .update(apiKeys)
-      .set({ lastUsedAt: now(), requestCount: sql`${apiKeys.requestCount} + 1` })
-      .where(eq(apiKeys.id, row.keyId))
-      .run(),
-  );
+  // Usage bookkeeping must not slow the answer down: counted in memory, written in batches.
+  noteKeyUse(db, c.executionCtx, row.keyId, now());
   const user: CurrentUser = {
     id: row.id,
     email: row.email,
@@ -134,8 +129,13 @@ export const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (key !== null) {
     const found = key ? await authenticateApiKey(c, key) : null;
     if (!found) throw new AppError(401, "BAD_KEY", "This API key is unknown or revoked.");
-    await rateLimitKey(c, found.keyId);
-    await rateLimitAccount(c, found.user.id);
+    // Both limiters at once: each is a round trip, and neither needs the other's answer. The key's
+    // refusal is reported first, as before.
+    const [byKey, byAccount] = await Promise.allSettled([
+      rateLimitKey(c, found.keyId),
+      rateLimitAccount(c, found.user.id),
+    ]);
+    for (const outcome of [byKey, byAccount]) if (outcome.status === "rejected") throw outcome.reason;
     assertScope(found.user.key, scopeForRequest(c.req.method, c.req.path));
     c.set("user", found.user);
     c.set("auth", { kind: "key", keyId: found.keyId });

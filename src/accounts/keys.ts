@@ -11,6 +11,7 @@ import { AppError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { iso, isoOrNull, now } from "../lib/time";
 import type { Scope } from "./key-policy";
+import { flushKeyUsage } from "./key-usage";
 import type { RequestMeta } from "./request-meta";
 import { securityEvent } from "./security-log";
 import { testAccountOf } from "./test-mode";
@@ -113,6 +114,8 @@ const limitsView = (row: {
 });
 
 export const listApiKeys = async (db: Db, userId: string) => {
+  // The counts this isolate still holds, so the owner sees every request they made here.
+  await flushKeyUsage(db);
   const rows = await db
     .select()
     .from(apiKeys)

@@ -9,9 +9,11 @@ export const deliverSms = async (
   env: Env,
   activationId: string,
   sms: InboundSms,
+  // The webhook route reads this with the activation's row and saves D1 a round trip.
+  erased?: boolean,
 ): Promise<{ duplicate: boolean }> => {
   const room = env.ACTIVATION_ROOM.get(env.ACTIVATION_ROOM.idFromName(activationId));
-  const keep = !(await ownerErased(env, activationId));
+  const keep = !(erased ?? (await ownerErased(env, activationId)));
   const result = await room.receiveSms({
     messageId: sms.messageId,
     text: keep ? sms.text : null,

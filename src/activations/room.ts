@@ -4,7 +4,8 @@
 // fallible consequences — writing through to D1, posting or voiding the hold, telling the provider —
 // run afterwards from the stored record and are retried from the alarm until they succeed.
 import { DurableObject } from "cloudflare:workers";
-import { postHold, voidHold } from "../billing/ledger";
+import { countingEnv } from "../bench/counting";
+import { type HoldOutcome, holdOutcomeOf, postHold, postHoldStatements, voidHold } from "../billing/ledger";
 import { createDb } from "../db/client";
 import { type Env, int } from "../env";
 import { faultPoint } from "../lib/faults";
@@ -132,7 +133,8 @@ export class ActivationRoom extends DurableObject<Env> {
   private settling: Promise<void> = Promise.resolve();
 
   constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env);
+    // On a bench server the room's D1 and DO calls are counted too (src/bench/counting.ts).
+    super(ctx, countingEnv(env));
     this.sql = ctx.storage.sql;
     this.sql.exec(SCHEMA);
     // Watchers keep their connection alive without waking the object.
@@ -594,6 +596,10 @@ export class ActivationRoom extends DurableObject<Env> {
     await this.scheduleAlarm();
   }
 
+  /**
+   * One D1 batch per transition: the new SMS and events, the activation's row, the charge when this
+   * transition posts the hold (the SMS and its money commit together), and the webhook targets read.
+   */
   private async writeThrough(): Promise<void> {
     const rec = this.mustLoad();
     if (rec.syncedSeq >= rec.lastSeq) return;
@@ -602,6 +608,8 @@ export class ActivationRoom extends DurableObject<Env> {
       .toArray();
     const sms = this.smsRows(rec.syncedSeq);
     const d1 = this.env.DB;
+    // A void waits for the upstream's cancel (settleHold); a post needs nothing but this batch.
+    const posting = rec.hold === "post";
     const written = await d1.batch([
       ...sms.map((s) =>
         d1
@@ -624,12 +632,22 @@ export class ActivationRoom extends DurableObject<Env> {
            WHERE id = ? AND last_seq < ?`,
         )
         .bind(rec.status, rec.code, rec.lastSeq, Date.now(), rec.endedAt, rec.id, rec.lastSeq),
+      ...(posting ? postHoldStatements(rec.id).map((f) => d1.prepare(f.text).bind(...f.params)) : []),
       // Read in the same round trip: which webhook endpoints want these events (usually none).
       webhookTargets(this.env, rec.userId, rec.id),
     ]);
+    if (posting) this.holdSettled("post", holdOutcomeOf(written.at(-2), rec.id));
     // Before syncedSeq moves: if publishing fails, the whole write-through (idempotent) runs again.
     await publishActivationEvents(this.env, rec, events, written.at(-1));
     this.update({ syncedSeq: Math.max(this.mustLoad().syncedSeq, rec.lastSeq) });
+  }
+
+  private holdSettled(hold: "post" | "void", outcome: HoldOutcome): void {
+    if (hold === "post" && outcome !== "posted") {
+      // Only possible if the hold outlived its margin unresolved; the customer is then not charged.
+      log(undefined, "activation_hold_not_posted", { activationId: this.mustLoad().id, outcome });
+    }
+    this.update({ hold: "settled" });
   }
 
   private async settleHold(): Promise<void> {
@@ -638,12 +656,7 @@ export class ActivationRoom extends DurableObject<Env> {
     // A void waits for the upstream's cancel (or for us to give up asking): see cancelUpstream.
     if (hold === "void" && providerOps.some((o) => o.op === "cancel")) return;
     const db = createDb(this.env.DB);
-    const outcome = hold === "post" ? await postHold(db, id) : await voidHold(db, id);
-    if (hold === "post" && outcome !== "posted") {
-      // Only possible if the hold outlived its margin unresolved; the customer is then not charged.
-      log(undefined, "activation_hold_not_posted", { activationId: id, outcome });
-    }
-    this.update({ hold: "settled" });
+    this.holdSettled(hold, hold === "post" ? await postHold(db, id) : await voidHold(db, id));
   }
 
   private async runProviderOp(op: ProviderOp): Promise<void> {

@@ -127,35 +127,43 @@ const resolveStatements = (reference: string, outcome: HoldOutcome, at: number, 
   ];
 };
 
-const holdStatus = async (db: Db, reference: string): Promise<HoldOutcome> => {
-  const hold = await db
-    .select({ status: holds.status })
-    .from(holds)
-    .where(eq(holds.reference, reference))
-    .get();
-  if (!hold) throw new AppError(404, "HOLD_NOT_FOUND", `No hold for ${reference}.`);
-  if (hold.status === "pending") throw new Error(`hold ${reference} is still pending after resolving it`);
-  return hold.status;
+/** The last statement of a resolving batch reads the hold's status in the same transaction. */
+const readStatus = (reference: string) => q`SELECT status FROM holds WHERE reference = ${reference}`;
+
+/** What the batch's last statement (readStatus) says the hold ended as. */
+export const holdOutcomeOf = (result: D1Result | undefined, reference: string): HoldOutcome => {
+  const status = (result?.results?.[0] as { status?: string } | undefined)?.status;
+  if (!status) throw new AppError(404, "HOLD_NOT_FOUND", `No hold for ${reference}.`);
+  if (status === "pending") throw new Error(`hold ${reference} is still pending after resolving it`);
+  return status as HoldOutcome;
 };
+
+/**
+ * postHold as statements, for a caller that commits them together with its own write in one batch
+ * (the activation room: the SMS and its charge are one transition). Read the outcome from the last
+ * result with holdOutcomeOf.
+ */
+export const postHoldStatements = (reference: string, at = now()): Fragment[] => [
+  ...resolveStatements(reference, "posted", at, q`expires_at > ${at}`),
+  ...resolveStatements(reference, "voided", at, q`expires_at <= ${at}`),
+  readStatus(reference),
+];
 
 /**
  * Charges the held amount. Resolves once: a later post or void reports the outcome already reached.
  * A hold past its expiry cannot be posted any more; whoever notices first voids it, so posting an
  * expired hold voids it and reports "voided".
  */
-export const postHold = async (db: Db, reference: string): Promise<HoldOutcome> => {
-  const at = now();
-  await runBatch(db, [
-    ...resolveStatements(reference, "posted", at, q`expires_at > ${at}`),
-    ...resolveStatements(reference, "voided", at, q`expires_at <= ${at}`),
-  ]);
-  return holdStatus(db, reference);
-};
+export const postHold = async (db: Db, reference: string): Promise<HoldOutcome> =>
+  holdOutcomeOf((await runBatch(db, postHoldStatements(reference))).at(-1), reference);
 
 /** Releases the held amount back to available. Resolves once, like postHold. */
 export const voidHold = async (db: Db, reference: string): Promise<HoldOutcome> => {
-  await runBatch(db, resolveStatements(reference, "voided", now(), q`1`));
-  return holdStatus(db, reference);
+  const results = await runBatch(db, [
+    ...resolveStatements(reference, "voided", now(), q`1`),
+    readStatus(reference),
+  ]);
+  return holdOutcomeOf(results.at(-1), reference);
 };
 
 // A cron run stays well inside D1's per-invocation query limit (3 statements per hold); the next run

@@ -25,6 +25,7 @@ import {
   getMode,
   listOffers,
   NUMBER_MODES,
+  poolSize,
   receiveSms,
   rentalWithMessages,
   requireActiveRental,
@@ -187,7 +188,7 @@ simulatorRoutes.openapi(
   }),
   async (c) => {
     const db = c.get("db");
-    const rental = await acquire(db, c.req.valid("json"));
+    const rental = await acquire(db, c.req.valid("json"), poolSize(c.env));
     if (flag(c.env.SIMULATOR_AUTO_SMS)) c.executionCtx.waitUntil(autoSms(c.env, db, rental.ref));
     return c.json({ ref: rental.ref, phone: rental.phone, cost: rental.cost }, 201);
   },

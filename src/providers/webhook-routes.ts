@@ -7,7 +7,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { deliverSms } from "../activations/deliver";
-import { activations } from "../db/schema";
+import { activations, users } from "../db/schema";
 import type { AppEnv } from "../env";
 import { errorBody } from "../lib/errors";
 import { log } from "../lib/log";
@@ -70,9 +70,11 @@ const receive = async (c: Context<AppEnv>, name: string) => {
   const outcome = { received: messages.length, delivered: 0, duplicates: 0, unknown: 0 };
   const db = c.get("db");
   for (const sms of messages) {
+    // The owner's erasure is read in the same query: one D1 round trip before the room.
     const activation = await db
-      .select({ id: activations.id })
+      .select({ id: activations.id, ownerDeletedAt: users.deletedAt })
       .from(activations)
+      .innerJoin(users, eq(users.id, activations.userId))
       .where(and(eq(activations.provider, name), eq(activations.providerRef, sms.providerRef)))
       .get();
     if (!activation) {
@@ -85,7 +87,7 @@ const receive = async (c: Context<AppEnv>, name: string) => {
       outcome.unknown++;
       continue;
     }
-    const { duplicate } = await deliverSms(c.env, activation.id, sms);
+    const { duplicate } = await deliverSms(c.env, activation.id, sms, activation.ownerDeletedAt != null);
     if (duplicate) outcome.duplicates++;
     else outcome.delivered++;
   }

@@ -68,7 +68,11 @@ const ensureOffers = async (db: Db): Promise<void> => {
   if (first) await db.batch([first, ...rest]);
 };
 
-const ensurePool = async (db: Db, country: number): Promise<void> => {
+/** The pool's size per country: SIMULATOR_POOL_SIZE, or the upstream's default. */
+export const poolSize = (env: Pick<Env, "SIMULATOR_POOL_SIZE">): number =>
+  int(env.SIMULATOR_POOL_SIZE, POOL_SIZE);
+
+const ensurePool = async (db: Db, country: number, size: number): Promise<void> => {
   const format = COUNTRIES[country]?.format;
   if (!format) return;
   const any = await db
@@ -78,7 +82,7 @@ const ensurePool = async (db: Db, country: number): Promise<void> => {
     .limit(1)
     .get();
   if (any) return;
-  const rows = Array.from({ length: POOL_SIZE }, () => ({ phone: phoneFromFormat(format), country }));
+  const rows = Array.from({ length: size }, () => ({ phone: phoneFromFormat(format), country }));
   const inserts = chunks(rows, ROWS_PER_INSERT * 2).map((part) =>
     db.insert(simNumbers).values(part).onConflictDoNothing(),
   );
@@ -139,7 +143,7 @@ export const setMode = async (db: Db, mode: SimMode, phone?: string): Promise<vo
 
 export type AcquireInput = { service: string; country: number; maxCost?: number; customerRef?: string };
 
-export const acquire = async (db: Db, input: AcquireInput) => {
+export const acquire = async (db: Db, input: AcquireInput, pool = POOL_SIZE) => {
   const mode = await getMode(db);
   if (mode === "acquire_error")
     throw new AppError(503, "UNAVAILABLE", "The upstream is down (acquire_error mode).");
@@ -169,7 +173,7 @@ export const acquire = async (db: Db, input: AcquireInput) => {
       `No numbers at or below ${input.maxCost}; the cost is ${offer.cost}.`,
     );
   }
-  await ensurePool(db, input.country);
+  await ensurePool(db, input.country, pool);
 
   // One atomic batch: take a free number only while the offer has stock, count it out of stock only
   // if a number was taken, and record the rental. Concurrent acquires cannot oversell.

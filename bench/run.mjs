@@ -1,0 +1,493 @@
+// `npm run bench`: every goal of the performance issue measured in one run on this machine, printed
+// as one table beside the trivial route (GET /api/health) of the same run, as ratios.
+//
+//   npm run bench                  quick sizes (a few minutes; figures are indicative)
+//   npm run bench -- --full        the issue's sizes: 200 webhooks/s × 60 s over 500 activations,
+//                                  1,000 watchers on one activation, 10,000 live activations
+//   npm run bench -- --json        one JSON object with every figure instead of the table
+//   npm run bench -- --only=throughput,webhooks,fanout,scale,counts   a subset
+//
+// Sizes can be set one by one (environment): BENCH_CONNECTIONS, BENCH_LOAD_SECONDS (throughput),
+// BENCH_ACTIVATIONS, BENCH_RATE, BENCH_SECONDS (webhooks), BENCH_FANOUT_WATCHERS, BENCH_LIVE.
+//
+// It starts two servers on free loopback ports — the service (fresh local state, simulator as the
+// upstream, bench seeding on) and a bare Hono Worker (bench/bare) on the same runtime — and stops
+// both at the end. Customers come from the bench-only seeding path (POST /api/bench/seed), which
+// exists only where BENCH_SEED is set; everything else goes through the public API.
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+import { inPool, makeClient } from "./lib/client.mjs";
+import { closedLoop, summary } from "./lib/load.mjs";
+import { machine, startBare, startService, stopAll, workerdMemoryMb } from "./lib/servers.mjs";
+
+const args = process.argv.slice(2);
+const FULL = args.includes("--full");
+const AS_JSON = args.includes("--json");
+const ONLY = (
+  args.find((a) => a.startsWith("--only="))?.slice(7) ?? "throughput,webhooks,fanout,scale,counts"
+)
+  .split(",")
+  .filter(Boolean);
+const size = (name, quick, full) => Number(process.env[name] ?? (FULL ? full : quick));
+const S = {
+  connections: size("BENCH_CONNECTIONS", 10, 20),
+  loadSeconds: size("BENCH_LOAD_SECONDS", 5, 20),
+  activations: size("BENCH_ACTIVATIONS", 50, 500),
+  rate: size("BENCH_RATE", 20, 200),
+  seconds: size("BENCH_SECONDS", 10, 60),
+  fanoutWatchers: size("BENCH_FANOUT_WATCHERS", 100, 1000),
+  live: size("BENCH_LIVE", 200, 10_000),
+};
+const say = (line) => {
+  if (!AS_JSON) console.log(line);
+  else console.error(line);
+};
+
+const SERVICES = ["tg", "wa", "go", "fb", "ig", "ds", "vi", "am", "mm", "tw"];
+const COUNTRIES = [22, 6, 0, 10, 73];
+// The per-key limiter allows 600 requests a minute: polls rotate over this many customers' keys.
+const POLLERS = FULL ? 80 : 30;
+// Each customer holds at most this many of the bench's activations (their orders and watchers
+// share the account's request budget, 1,200 a minute).
+const PER_CUSTOMER = 100;
+const HEALTH_PER_SECOND = 5;
+const GRACE_MS = 5_000;
+
+const adminToken =
+  process.env.ADMIN_TOKEN ?? /^ADMIN_TOKEN=(.*)$/m.exec(readFileSync(".dev.vars", "utf8"))?.[1]?.trim() ?? "";
+const benchSeed = randomBytes(24).toString("hex");
+
+const ratio = (a, b) => (a === null || b === null || b === 0 ? null : Math.round((a / b) * 100) / 100);
+
+// ── scenarios ───────────────────────────────────────────────────────────────────────────────────
+
+/** Goals 2 and 3: throughput at a fixed concurrency, each route beside the trivial one. */
+const throughput = async ({ client, service, bare }) => {
+  const customers = await client.seedCustomers(POLLERS, 10_000);
+  const polled = await inPool(
+    customers.map((c, i) => async () => ({
+      customer: c,
+      activation: await client.order(c, SERVICES[i % SERVICES.length], COUNTRIES[i % COUNTRIES.length]),
+    })),
+    4,
+  );
+  const run = (target) => closedLoop({ target, connections: S.connections, seconds: S.loadSeconds });
+  const at = (base, path) => () => ({ url: `${base}${path}`, headers: {} });
+  say(`  throughput: ${S.connections} connections × ${S.loadSeconds} s per route …`);
+  const health = await run(at(service.base, "/api/health"));
+  const bareHealth = await run(at(bare.base, "/api/health"));
+  const rest = await run((i) => {
+    const { customer, activation } = polled[i % polled.length];
+    return { url: `${service.base}/api/v1/activations/${activation.id}`, headers: customer.auth };
+  });
+  const getStatus = await run((i) => {
+    const { customer, activation } = polled[i % polled.length];
+    return {
+      url: `${service.base}/stubs/handler_api.php?api_key=${customer.key}&action=getStatus&id=${activation.numericId}`,
+      headers: {},
+    };
+  });
+  return {
+    connections: S.connections,
+    seconds: S.loadSeconds,
+    health,
+    bareHealth,
+    rest,
+    getStatus,
+    ratios: {
+      restToHealth: ratio(rest.rps, health.rps),
+      getStatusToHealth: ratio(getStatus.rps, health.rps),
+      bareToHealth: ratio(bareHealth.rps, health.rps),
+    },
+  };
+};
+
+/** Opens `count` activations spread over fresh customers, each watched over a WebSocket. */
+const openWatched = async (client, count, onSms, concurrency = 8) => {
+  const customers = await client.seedCustomers(Math.ceil(count / PER_CUSTOMER), 100_000_000);
+  const orderLatencies = [];
+  const watchers = await inPool(
+    Array.from({ length: count }, (_, i) => async () => {
+      const customer = customers[Math.floor(i / PER_CUSTOMER)];
+      const t = performance.now();
+      const activation = await client.order(
+        customer,
+        SERVICES[i % SERVICES.length],
+        COUNTRIES[Math.floor(i / SERVICES.length) % COUNTRIES.length],
+      );
+      orderLatencies.push(performance.now() - t);
+      return client.watch(activation, customer, onSms);
+    }),
+    concurrency,
+  );
+  return { watchers, orders: summary(orderLatencies) };
+};
+
+/** Fires SMS at a steady rate (against the schedule, so slow answers do not slow it down). */
+const fireSms = async (client, phones, rate, total, label, sent) => {
+  const failures = [];
+  const inFlight = [];
+  const started = performance.now();
+  for (let n = 0; n < total; n++) {
+    const wait = started + (n * 1000) / rate - performance.now();
+    if (wait > 0) await sleep(wait);
+    const text = `Your verification code is ${String(100000 + (n % 900000)).slice(-6)}. ${label} #${n}`;
+    sent.set(text, performance.now());
+    inFlight.push(
+      client
+        .sendSms(phones[n % phones.length], text)
+        .then((problem) => problem && failures.push(problem))
+        .catch((e) => failures.push(e.message)),
+    );
+  }
+  await Promise.all(inFlight);
+  return { sent, failures, seconds: (performance.now() - started) / 1000 };
+};
+
+/** Counts what arrived: first-arrival latency per message, lost and duplicated (per watcher). */
+const tracker = () => {
+  const seen = new Map();
+  const latencies = [];
+  let sent = new Map();
+  return {
+    setSent: (s) => {
+      sent = s;
+    },
+    onSms: (text, at) => {
+      if (!sent.has(text)) return;
+      const times = (seen.get(text) ?? 0) + 1;
+      seen.set(text, times);
+      if (times === 1) latencies.push(at - sent.get(text));
+    },
+    settle: async () => {
+      const until = Date.now() + GRACE_MS;
+      while (Date.now() < until && seen.size < sent.size) await sleep(100);
+    },
+    result: () => ({
+      latency: summary(latencies),
+      lost: [...sent.keys()].filter((t) => !seen.has(t)).length,
+      duplicated: [...seen.values()].filter((n) => n > 1).length,
+    }),
+  };
+};
+
+/** Samples GET /api/health in the background: the trivial route's latency in the same run. */
+const sampleHealth = (base) => {
+  const latencies = [];
+  const timer = setInterval(() => {
+    const t = performance.now();
+    fetch(`${base}/api/health`)
+      .then((r) => r.text())
+      .then(() => latencies.push(performance.now() - t))
+      .catch(() => {});
+  }, 1000 / HEALTH_PER_SECOND);
+  return () => {
+    clearInterval(timer);
+    return summary(latencies);
+  };
+};
+
+/** Goal 1: a steady stream of provider webhooks to watched activations. */
+const webhooks = async ({ client, service }) => {
+  say(`  webhooks: ${S.activations} watched activations, ${S.rate}/s for ${S.seconds} s …`);
+  const track = tracker();
+  // Filled as messages are sent; arrivals are matched against it.
+  const sentNow = new Map();
+  track.setSent(sentNow);
+  const { watchers } = await openWatched(client, S.activations, track.onSms);
+  const health = sampleHealth(service.base);
+  const reloadsBefore = (service.log.match(/Reloading local server/g) ?? []).length;
+  const fired = await fireSms(
+    client,
+    watchers.map((w) => w.phone),
+    S.rate,
+    S.rate * S.seconds,
+    "webhook",
+    sentNow,
+  );
+  await track.settle();
+  const trivial = health();
+  client.closeAll(watchers);
+  const result = track.result();
+  return {
+    activations: S.activations,
+    rate: S.rate,
+    seconds: Math.round(fired.seconds * 10) / 10,
+    sent: fired.sent.size,
+    failedRequests: fired.failures.length,
+    firstFailures: fired.failures.slice(0, 3),
+    ...result,
+    health: trivial,
+    p99ToHealthP99: ratio(result.latency.p99, trivial.p99),
+    reconnects: watchers.reduce((sum, w) => sum + w.reconnects, 0),
+    serverReloads: (service.log.match(/Reloading local server/g) ?? []).length - reloadsBefore,
+  };
+};
+
+/** Goal 4: one SMS to many watchers of one activation; how far apart the deliveries land. */
+const fanout = async ({ client }) => {
+  say(`  fan-out: one activation, ${S.fanoutWatchers} watchers …`);
+  const [customer] = await client.seedCustomers(1, 10_000);
+  const activation = await client.order(customer, "tg", 22);
+  const arrivals = new Map();
+  const onSms = (text, at) => {
+    const list = arrivals.get(text) ?? [];
+    list.push(at);
+    arrivals.set(text, list);
+  };
+  const watchers = await inPool(
+    Array.from({ length: S.fanoutWatchers }, () => () => client.watch(activation, customer, onSms)),
+    20,
+  );
+  const rounds = [];
+  for (let round = 0; round < 3; round++) {
+    const text = `Your verification code is 55${round}555. fan-out #${round}`;
+    const sentAt = performance.now();
+    const problem = await client.sendSms(activation.phone, text);
+    const until = Date.now() + GRACE_MS;
+    while (Date.now() < until && (arrivals.get(text)?.length ?? 0) < S.fanoutWatchers) await sleep(20);
+    const times = (arrivals.get(text) ?? []).sort((a, b) => a - b);
+    rounds.push({
+      delivered: times.length,
+      firstMs: times.length ? Math.round((times[0] - sentAt) * 10) / 10 : null,
+      spreadMs: times.length ? Math.round((times.at(-1) - times[0]) * 10) / 10 : null,
+      problem,
+    });
+  }
+  client.closeAll(watchers);
+  const spreads = rounds.map((r) => r.spreadMs ?? Number.POSITIVE_INFINITY);
+  return {
+    watchers: S.fanoutWatchers,
+    rounds,
+    worstSpreadMs: Math.max(...spreads),
+    lost: rounds.reduce((sum, r) => sum + (S.fanoutWatchers - r.delivered), 0),
+  };
+};
+
+/** Goal 5: many concurrent live activations, each watched; memory and latency, then one SMS each. */
+const scale = async ({ client, service }) => {
+  say(`  scale: ${S.live} live activations, each watched …`);
+  const memoryBeforeMb = workerdMemoryMb(service);
+  const track = tracker();
+  const sentNow = new Map();
+  track.setSent(sentNow);
+  const opened = await openWatched(client, S.live, track.onSms, 16);
+  const memoryLiveMb = workerdMemoryMb(service);
+  const health = sampleHealth(service.base);
+  const fired = await fireSms(
+    client,
+    opened.watchers.map((w) => w.phone),
+    Math.max(S.rate, 50),
+    S.live,
+    "scale",
+    sentNow,
+  );
+  await track.settle();
+  const trivial = health();
+  const memoryAfterMb = workerdMemoryMb(service);
+  client.closeAll(opened.watchers);
+  return {
+    live: S.live,
+    orders: opened.orders,
+    memoryMb: { before: memoryBeforeMb, live: memoryLiveMb, afterSms: memoryAfterMb },
+    failedRequests: fired.failures.length,
+    ...track.result(),
+    health: trivial,
+  };
+};
+
+/** Goal 6: D1 round trips, statements and Durable Object calls of one order and of one SMS. */
+const counts = async ({ client }) => {
+  const SAMPLES = 5;
+  const customers = await client.seedCustomers(SAMPLES, 10_000);
+  const per = { order: [], sms: [] };
+  const delta = (a, b) => ({
+    d1RoundTrips: b.service.d1RoundTrips - a.service.d1RoundTrips,
+    d1Statements: b.service.d1Statements - a.service.d1Statements,
+    doCalls: b.service.doCalls - a.service.doCalls,
+  });
+  for (const customer of customers) {
+    const c0 = await client.counts();
+    const activation = await client.order(customer, "wa", 6);
+    const c1 = await client.counts();
+    await client.sendSms(activation.phone, "Your verification code is 424242.");
+    const c2 = await client.counts();
+    per.order.push(delta(c0, c1));
+    per.sms.push(delta(c1, c2));
+  }
+  const mean = (list) =>
+    Object.fromEntries(
+      Object.keys(list[0]).map((k) => [
+        k,
+        Math.round((list.reduce((s, x) => s + x[k], 0) / list.length) * 10) / 10,
+      ]),
+    );
+  return { samples: SAMPLES, perOrder: mean(per.order), perSms: mean(per.sms) };
+};
+
+// ── the table ───────────────────────────────────────────────────────────────────────────────────
+
+const fmt = (x, unit = "") => (x === null || x === undefined ? "—" : `${x}${unit}`);
+
+const goals = (r) => {
+  const rows = [];
+  const t = r.throughput;
+  if (r.webhooks) {
+    const w = r.webhooks;
+    rows.push({
+      goal: "1 webhooks → watchers",
+      figure: `${w.rate}/s × ${w.seconds} s over ${w.activations}: p99 ${fmt(w.latency.p99, " ms")} (health p99 ${fmt(w.health.p99, " ms")}) = ${fmt(w.p99ToHealthP99, "×")}; lost ${w.lost}, duplicated ${w.duplicated}`,
+      target: "200/s × 60 s over 500; ≤ 3× health p99; 0 lost, 0 dup",
+      met:
+        w.lost === 0 &&
+        w.duplicated === 0 &&
+        w.p99ToHealthP99 !== null &&
+        w.p99ToHealthP99 <= 3 &&
+        w.rate >= 200 &&
+        w.seconds >= 59 &&
+        w.activations >= 500,
+    });
+  }
+  if (t) {
+    rows.push({
+      goal: "2 REST get throughput",
+      figure: `${t.rest.rps} rps vs health ${t.health.rps} = ${fmt(t.ratios.restToHealth, "×")} (p99 ${t.rest.p99} ms)`,
+      target: "≥ 0.8× health",
+      met: (t.ratios.restToHealth ?? 0) >= 0.8,
+    });
+    rows.push({
+      goal: "2 getStatus throughput",
+      figure: `${t.getStatus.rps} rps vs health ${t.health.rps} = ${fmt(t.ratios.getStatusToHealth, "×")} (p99 ${t.getStatus.p99} ms)`,
+      target: "≥ 0.8× health",
+      met: (t.ratios.getStatusToHealth ?? 0) >= 0.8,
+    });
+    rows.push({
+      goal: "3 health vs bare Hono",
+      figure: `bare ${t.bareHealth.rps} rps vs ours ${t.health.rps} = ${fmt(t.ratios.bareToHealth, "×")}`,
+      target: "bare ≤ 1.5× ours",
+      met: t.ratios.bareToHealth !== null && t.ratios.bareToHealth <= 1.5,
+    });
+  }
+  if (r.fanout) {
+    const f = r.fanout;
+    rows.push({
+      goal: "4 one SMS → many watchers",
+      figure: `${f.watchers} watchers: last within ${fmt(f.worstSpreadMs, " ms")} of the first (worst of 3); lost ${f.lost}`,
+      target: "1,000 watchers, ≤ 50 ms",
+      met: f.watchers >= 1000 && f.worstSpreadMs <= 50 && f.lost === 0,
+    });
+  }
+  if (r.scale) {
+    const s = r.scale;
+    rows.push({
+      goal: "5 live activations",
+      figure: `${s.live} live + watched: workerd ${fmt(s.memoryMb.live, " MB")} (from ${fmt(s.memoryMb.before, " MB")}); order p99 ${fmt(s.orders.p99, " ms")}; SMS p99 ${fmt(s.latency.p99, " ms")}; lost ${s.lost}`,
+      target: "10,000, memory and latency printed, 0 lost",
+      met: s.live >= 10_000 && s.lost === 0 && s.duplicated === 0,
+    });
+  }
+  if (r.counts) {
+    const c = r.counts;
+    rows.push({
+      goal: "6 D1 / DO per order",
+      figure: `${c.perOrder.d1RoundTrips} D1 round trips (${c.perOrder.d1Statements} statements), ${c.perOrder.doCalls} DO calls`,
+      target: "printed; cut",
+      met: null,
+    });
+    rows.push({
+      goal: "6 D1 / DO per SMS",
+      figure: `${c.perSms.d1RoundTrips} D1 round trips (${c.perSms.d1Statements} statements), ${c.perSms.doCalls} DO calls`,
+      target: "printed; one D1 batch per transition",
+      met: null,
+    });
+  }
+  return rows;
+};
+
+const printTable = (r, rows) => {
+  const cols = ["goal", "figure", "target", "result"];
+  const shaped = rows.map((row) => ({
+    ...row,
+    result: row.met === null ? "measured" : row.met ? "met" : "NOT MET",
+  }));
+  const w = Object.fromEntries(
+    cols.map((k) => [k, Math.max(k.length, ...shaped.map((row) => String(row[k]).length))]),
+  );
+  const line = (row) => cols.map((k) => String(row[k]).padEnd(w[k])).join(" │ ");
+  console.log(`\nMachine: ${r.machine} · sizes: ${r.full ? "full (the issue's)" : "quick"} · ${r.at}`);
+  if (r.throughput) {
+    const t = r.throughput;
+    console.log(
+      `Trivial route, same run: GET /api/health ${t.health.rps} rps, p50 ${t.health.p50} / p95 ${t.health.p95} / p99 ${t.health.p99} ms at ${t.connections} connections`,
+    );
+  }
+  console.log(line(Object.fromEntries(cols.map((k) => [k, k]))));
+  console.log(cols.map((k) => "─".repeat(w[k])).join("─┼─"));
+  for (const row of shaped) console.log(line(row));
+  for (const [name, message] of Object.entries(r.errors ?? {})) console.log(`${name} failed: ${message}`);
+};
+
+// ── main ────────────────────────────────────────────────────────────────────────────────────────
+
+const main = async () => {
+  let service;
+  let bare;
+  process.on("SIGINT", () => {
+    stopAll();
+    process.exit(130);
+  });
+  try {
+    const poolSize = Math.max(
+      100,
+      Math.ceil((S.live + S.activations + POLLERS + 50) / COUNTRIES.length) + 100,
+    );
+    say(`Starting the service and the bare Worker (sizes: ${FULL ? "full" : "quick"}) …`);
+    [service, bare] = await Promise.all([
+      startService({ benchSeed, poolSize, liveCap: Math.max(S.live, S.fanoutWatchers, S.activations) + 100 }),
+      ONLY.includes("throughput") ? startBare() : Promise.resolve(null),
+    ]);
+    const client = makeClient(service.base, { adminToken, benchSeed });
+    // Enough stock upstream for every order of the run.
+    const stock =
+      Math.ceil((S.live + S.activations + POLLERS + 50) / (SERVICES.length * COUNTRIES.length)) * 2 + 50;
+    await inPool(
+      SERVICES.flatMap((s) => COUNTRIES.map((c) => () => client.setStock(s, c, stock))),
+      4,
+    );
+    const ctx = { client, service, bare };
+    const result = {
+      machine: machine(),
+      at: new Date().toISOString(),
+      full: FULL,
+      sizes: S,
+      note: "figures from one run; ratios compare routes measured in the same run on the same machine",
+    };
+    for (const [name, scenario] of Object.entries({ throughput, webhooks, fanout, scale, counts })) {
+      if (!ONLY.includes(name)) continue;
+      try {
+        result[name] = await scenario(ctx);
+      } catch (error) {
+        // One failed scenario (a server reload mid-run, say) does not cost the others' figures.
+        say(`  ${name} failed: ${error.message}`);
+        result.errors = { ...result.errors, [name]: error.message };
+      }
+    }
+    result.goals = goals(result);
+    if (AS_JSON) console.log(JSON.stringify(result, null, 2));
+    else printTable(result, result.goals);
+  } catch (error) {
+    // What the server said last is usually why.
+    if (service) console.error(`The service's last log lines:\n${service.log.slice(-4000)}`);
+    throw error;
+  } finally {
+    stopAll();
+  }
+};
+
+try {
+  await main();
+} catch (error) {
+  console.error(error);
+  process.exitCode = 1;
+}
