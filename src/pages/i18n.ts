@@ -1,6 +1,6 @@
 // The language of a server-rendered page: the reader's choice (the `lang` cookie the switch sets,
 // here or in the dashboard), else the browser's Accept-Language, else English. The messages are the
-// dashboard's own catalogue (public/js/i18n), so each string exists once.
+// pages' part of the dashboard's own catalogue (public/js/i18n/*-pages.js), so each string exists once.
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import {
@@ -8,13 +8,14 @@ import {
   isLang,
   LANG_COOKIE,
   type Lang,
-  type MessageKey,
   pickLang,
-  translate,
+  translateFrom,
 } from "../../public/js/i18n/index.js";
+import { PAGE_MESSAGES, type PageMessageKey } from "../../public/js/i18n/pages.js";
 import type { AppEnv } from "../env";
 
-export type { Lang, MessageKey };
+export type { Lang };
+export type MessageKey = PageMessageKey;
 
 export const langOf = (c: Context<AppEnv>): Lang => {
   const chosen = getCookie(c, LANG_COOKIE);
@@ -24,7 +25,7 @@ export const langOf = (c: Context<AppEnv>): Lang => {
 
 /** A page's translator: `t("prices.title")`, `t("prices.count", { shown, total })`. */
 export const translator = (lang: Lang) => (key: MessageKey, params?: Record<string, string | number>) =>
-  translate(lang, key, params);
+  translateFrom(PAGE_MESSAGES, lang, key, params);
 
 export type T = ReturnType<typeof translator>;
 

@@ -2,7 +2,8 @@
 // dashboard's look: its stylesheet and header. No inline script or style, so the site's CSP holds.
 import { html } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
-import { LANGS, MESSAGES } from "../../public/js/i18n/index.js";
+import { LANGS } from "../../public/js/i18n/index.js";
+import { PAGE_MESSAGES } from "../../public/js/i18n/pages.js";
 import type { Env } from "../env";
 import { type Lang, translator } from "./i18n";
 
@@ -23,7 +24,7 @@ const langSwitch = (
 ) => html`<nav class="lang-switch" aria-label="${translator(page.lang)("lang.switch")}">
   ${LANGS.map(
     (code) =>
-      html`<a class="btn btn-small btn-ghost" lang="${code}" hreflang="${code}" href="/language/${code}?back=${encodeURIComponent(page.here)}"${code === page.lang ? html` aria-current="true"` : ""}>${MESSAGES[code]["lang.name"]}</a>`,
+      html`<a class="btn btn-small btn-ghost" lang="${code}" hreflang="${code}" href="/language/${code}?back=${encodeURIComponent(page.here)}"${code === page.lang ? html` aria-current="true"` : ""}>${PAGE_MESSAGES[code]["lang.name"]}</a>`,
   )}
 </nav>`;
 

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { en } from "../../public/js/i18n/en.js";
 import { type MessageKey, PLURAL_FORMS, translate } from "../../public/js/i18n/index.js";
+import { PAGE_MESSAGES } from "../../public/js/i18n/pages.js";
 import { ru } from "../../public/js/i18n/ru.js";
 
 const placeholders = (text: string) => [...new Set(text.match(/\{\w+\}/g) ?? [])].sort();
@@ -10,6 +11,10 @@ const placeholders = (text: string) => [...new Set(text.match(/\{\w+\}/g) ?? [])
 describe("the message catalogues", () => {
   it("have exactly the same keys in English and Russian", () => {
     expect(Object.keys(ru).sort()).toEqual(Object.keys(en).sort());
+  });
+
+  it("give the Worker's pages the same keys in both languages (its part of each catalogue)", () => {
+    expect(Object.keys(PAGE_MESSAGES.ru).sort()).toEqual(Object.keys(PAGE_MESSAGES.en).sort());
   });
 
   it("use the same placeholders in both languages", () => {

@@ -58,14 +58,17 @@ export const PLURAL_FORMS = { en: ["one", "other"], ru: ["one", "few", "many"] }
 const FALLBACK_FORM = { other: "few" };
 
 /**
- * A message in a language, with `{name}` filled from params. A message with "|" has plural forms,
- * chosen by `params.count` (see PLURAL_FORMS).
+ * A message of a catalogue in a language, with `{name}` filled from params. A message with "|" has
+ * plural forms, chosen by `params.count` (see PLURAL_FORMS). The Worker passes its own part of the
+ * catalogues (pages.js), so the dashboard's messages stay out of its bundle.
+ * @template {string} K
+ * @param {Record<Lang, Record<K, string>>} messages
  * @param {Lang} lang
- * @param {MessageKey} key
+ * @param {K} key
  * @param {Record<string, string | number>} [params]
  */
-export const translate = (lang, key, params) => {
-  let text = MESSAGES[lang][key] ?? MESSAGES.en[key] ?? key;
+export const translateFrom = (messages, lang, key, params) => {
+  let text = messages[lang][key] ?? messages.en[key] ?? key;
   if (text.includes("|")) {
     const forms = text.split("|");
     const category = new Intl.PluralRules(lang).select(Number(params?.count ?? 0));
@@ -75,3 +78,11 @@ export const translate = (lang, key, params) => {
   }
   return params ? text.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m)) : text;
 };
+
+/**
+ * A message of the whole catalogue (the dashboard's).
+ * @param {Lang} lang
+ * @param {MessageKey} key
+ * @param {Record<string, string | number>} [params]
+ */
+export const translate = (lang, key, params) => translateFrom(MESSAGES, lang, key, params);
