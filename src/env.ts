@@ -62,7 +62,6 @@ declare global {
       PASSWORD_PEPPER: string;
       SIMULATOR_WEBHOOK_SECRET: string;
       ADMIN_TOKEN?: string; // the operators' API credential (/admin/api/v1)
-      BENCH_SEED?: string; // only on a bench server: opens POST /api/bench/seed (src/bench); never set in production
       STRIPE_SECRET_KEY?: string;
       STRIPE_WEBHOOK_SECRET?: string;
       STRIPE_API_BASE?: string; // only for tests: where the Stripe SDK sends its requests
@@ -73,6 +72,9 @@ declare global {
 
       // Only in tests (vitest.config.ts)
       TEST_MIGRATIONS?: import("cloudflare:test").D1Migration[];
+
+      // Only on a bench server: `npm run bench` gives its own server one; never set in production
+      BENCH_SEED?: string; // opens POST /api/bench/seed (src/bench)
     }
   }
 }
