@@ -2,21 +2,10 @@
 // state) and the bare Hono Worker (bench/bare), both `wrangler dev` on free loopback ports.
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-
-/** A port nobody listens on right now (the OS picks it). */
-export const freePort = () =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
+import { freePort } from "../../scripts/lib/free-port.mjs";
 
 // Every server started, so an interrupted run stops even one that has not answered yet.
 const started = new Set();

@@ -437,19 +437,23 @@ export const touchDevice = async (
   ]);
 };
 
-/**
- * The operator's standing alert for an entry's phones: every device holding registered SIMs that has
- * not reported within the threshold, shown on the entry's provider status until it reports again.
- */
-export const silentDevicesAlert = async (db: Db, rules: SimRules, provider: string, at: number) => {
-  const silent = await all<{ device_id: string; sims: number }>(
+/** Devices of the entry holding registered SIMs that have not reported within the threshold. */
+const silentDevices = (db: Db, rules: SimRules, provider: string, at: number) =>
+  all<{ device_id: string; last_seen_at: number | null; silent_alert_at: number | null; sims: number }>(
     db,
-    q`SELECT s.device_id, COUNT(*) AS sims FROM own_sims s
+    q`SELECT s.device_id, d.last_seen_at, d.silent_alert_at, COUNT(*) AS sims FROM own_sims s
       LEFT JOIN own_sim_devices d ON d.provider = s.provider AND d.device_id = s.device_id
       WHERE s.provider = ${provider} AND s.device_id IS NOT NULL
         AND (d.last_seen_at IS NULL OR d.last_seen_at < ${at - rules.silentMs})
       GROUP BY s.device_id ORDER BY s.device_id`,
   );
+
+/**
+ * The operator's standing alert for an entry's phones: every silent device, shown on the entry's
+ * provider status until it reports again.
+ */
+export const silentDevicesAlert = async (db: Db, rules: SimRules, provider: string, at: number) => {
+  const silent = await silentDevices(db, rules, provider, at);
   if (silent.length === 0) return null;
   const minutes = Math.round(rules.silentMs / MINUTE_MS);
   const names = silent.map((d) => `${d.device_id} (${d.sims} SIM${d.sims === 1 ? "" : "s"})`).join(", ");
@@ -457,19 +461,11 @@ export const silentDevicesAlert = async (db: Db, rules: SimRules, provider: stri
 };
 
 /**
- * Devices of the entry that holds registered SIMs and has not reported within the threshold: logged
- * once per silence as an operator alert (`own_sim_device_silent`). Their SIMs are already out of the
- * offers and claims by the same threshold.
+ * Silent devices not reported yet: logged once per silence as an operator alert
+ * (`own_sim_device_silent`). Their SIMs are already out of the offers and claims by the same threshold.
  */
 export const alertSilentDevices = async (db: Db, rules: SimRules, provider: string, at: number) => {
-  const silent = await all<{ device_id: string; last_seen_at: number | null; sims: number }>(
-    db,
-    q`SELECT s.device_id, d.last_seen_at, COUNT(*) AS sims FROM own_sims s
-      LEFT JOIN own_sim_devices d ON d.provider = s.provider AND d.device_id = s.device_id
-      WHERE s.provider = ${provider} AND s.device_id IS NOT NULL
-        AND (d.last_seen_at IS NULL OR d.last_seen_at < ${at - rules.silentMs}) AND d.silent_alert_at IS NULL
-      GROUP BY s.device_id`,
-  );
+  const silent = (await silentDevices(db, rules, provider, at)).filter((d) => d.silent_alert_at === null);
   for (const device of silent) {
     log(undefined, "own_sim_device_silent", {
       alert: true,

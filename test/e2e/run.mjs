@@ -10,28 +10,18 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { chromium } from "playwright-core";
 import { en } from "../../public/js/i18n/en.js";
 import { ru } from "../../public/js/i18n/ru.js";
+import { freePort } from "../../scripts/lib/free-port.mjs";
 
 // axe-core, injected into each page through the DevTools protocol (page.evaluate is not subject to
 // the page's CSP, which would refuse an inline script tag).
 const AXE = readFileSync(new URL("../../node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
 
-/** A port nobody listens on now: the system picks it. */
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 const PORT = await freePort();
 const BASE = `http://localhost:${PORT}`;
 // `npm run test:e2e -- "phone width | keyboard"` runs the scenarios whose names hold either phrase.

@@ -6,25 +6,15 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { freePort } from "../../scripts/lib/free-port.mjs";
 
 const OUT = "test-output/ops";
 const START_TIMEOUT_MS = 180_000;
 const ADMIN_TOKEN = `ops-test-${crypto.randomUUID()}`;
 const PASSWORD = "purple-otter-lantern-42";
-
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 
 const PORT = await freePort();
 const BASE = `http://localhost:${PORT}`;

@@ -19,25 +19,15 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, test } from "node:test";
+import { freePort } from "../../scripts/lib/free-port.mjs";
 import { anchors, instrument, matches, relativeLinks, tourBlocks } from "./tours.mjs";
 
 const OUT = "test-output/readme";
 const START_TIMEOUT_MS = 180_000;
 const BLOCK_TIMEOUT_MS = 90_000;
-
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 
 const readme = readFileSync("README.md", "utf8");
 const blocks = tourBlocks(readme);
