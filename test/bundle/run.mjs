@@ -1,10 +1,12 @@
-// Card top-ups through the Worker as it is bundled: vitest runs the source with the whole Stripe SDK,
-// while the bundle leaves the SDK's unused API resources out (wrangler.toml [alias],
-// src/billing/stripe-left-out.ts). `wrangler dev` bundles as a deploy does, so this starts the service
-// as `npm start` does (a free port, fresh local state) with Stripe pointed at the fake of
-// ./fake-stripe-api.ts, served on a loopback port, and walks every Stripe call the Worker makes: create
-// (and its idempotency error), retrieve, list (a charge event for a session the Worker has not seen)
-// and webhook signatures, good and bad. Run with `npm run test:bundle`.
+// The Worker as it is bundled, where the bundle differs from what vitest runs (the source, with every
+// library whole): wrangler.toml's [alias] leaves out the Stripe SDK's unused API resources
+// (src/billing/stripe-left-out.ts) and zod's JSON Schema writer (src/lib/zod-to-json-schema.ts).
+// `wrangler dev` bundles as a deploy does, so this starts the service as `npm start` does (a free port,
+// fresh local state) with Stripe pointed at the fake of ../billing/fake-stripe-api.ts, served on a
+// loopback port, and walks every Stripe call the Worker makes: create (and its idempotency error),
+// retrieve, list (a charge event for a session the Worker has not seen) and webhook signatures, good
+// and bad; then the OpenAPI document and a validation failure, which read zod's schemas. Run with
+// `npm run test:bundle`.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -14,7 +16,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import Stripe from "stripe";
 import { freePort } from "../../scripts/lib/free-port.mjs";
-import { fakeStripeApi } from "./fake-stripe-api.ts";
+import { fakeStripeApi } from "../billing/fake-stripe-api.ts";
 
 const OUT = "test-output/bundle";
 const START_TIMEOUT_MS = 180_000;
@@ -185,5 +187,33 @@ test("a refund for a session the Worker has not seen: it lists the session, cred
   assert.ok(
     received.some((r) => r.method === "GET" && r.path.startsWith("/v1/checkout/sessions?payment_intent=")),
     "the Worker listed the session by its payment intent",
+  );
+});
+
+test("zod as bundled: the OpenAPI document keeps every constraint, a bad body gets its field paths", async () => {
+  const res = await fetch(`${BASE}/api/v1/openapi.json`);
+  assert.equal(res.status, 200);
+  const doc = await res.json();
+  assert.equal(doc.openapi, "3.1.0");
+  const body = (path) => doc.paths[path].post.requestBody.content["application/json"].schema;
+  // Checks summarised by zod's own code (the part of its JSON Schema module the bundle keeps).
+  assert.deepEqual(body("/api/v1/billing/checkout").properties.amount.type, "integer");
+  assert.equal(body("/api/v1/billing/checkout").properties.amount.exclusiveMinimum, 0);
+  const signup = body("/api/v1/auth/signup").properties;
+  assert.equal(signup.email.format, "email");
+  assert.equal(signup.password.minLength, 10);
+  assert.equal(signup.password.maxLength, 1024);
+
+  const bad = await fetch(`${BASE}/api/v1/auth/signup`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Origin: BASE },
+    body: JSON.stringify({ email: "nope", password: 1 }),
+  });
+  assert.equal(bad.status, 400);
+  const { error } = await bad.json();
+  assert.equal(error.code, "VALIDATION_FAILED");
+  assert.deepEqual(
+    error.details.map((d) => d.path),
+    ["email", "password", "acceptTerms", "confirmAdult"],
   );
 });
