@@ -10,11 +10,11 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 
 /**
- * The gzipped Worker bundle may not grow past this (KiB, as wrangler prints it). The performance goal
- * is 250; the Russian pages and test mode took it to 252.4, so this guards against growth while the
- * next cut (the Stripe SDK builds every API resource; zod keeps its JSON Schema writer) is open.
+ * The gzipped Worker bundle may not grow past this (KiB, as wrangler prints it): the performance goal.
+ * 234.2 today, with the Stripe SDK's unused API resources and zod's JSON Schema writer left out
+ * (wrangler.toml [alias]; `npm run test:bundle` checks the bundle still does what they did).
  */
-const GZIP_BUDGET_KIB = 255;
+const GZIP_BUDGET_KIB = 250;
 
 const outdir = mkdtempSync(join(tmpdir(), "smsprof-bundle-"));
 let over = false;
