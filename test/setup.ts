@@ -1,23 +1,15 @@
-import { applyD1Migrations, env } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { afterEach, expect } from "vitest";
 import { verifyLedger } from "../src/billing/ledger";
 import { createDb } from "../src/db/client";
 import { disarmFaults } from "../src/lib/faults";
+import { resetDatabase } from "./reset-db";
 
 // Test files share one runtime per vitest worker (`isolate: false` in vitest.config.ts: starting a
 // runtime per file cost more than the tests themselves), so D1 outlives a file. Every file still
-// starts from a freshly migrated database: drop whatever an earlier file left, then migrate.
-const leftovers = await env.DB.prepare(
-  "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'",
-).all<{ name: string }>();
-if (leftovers.results.length > 0) {
-  // One batch is one transaction: foreign keys are checked at its end, when no table is left.
-  await env.DB.batch([
-    env.DB.prepare("PRAGMA defer_foreign_keys = on"),
-    ...leftovers.results.map(({ name }) => env.DB.prepare(`DROP TABLE "${name}"`)),
-  ]);
-}
-await applyD1Migrations(env.DB, env.TEST_MIGRATIONS ?? []);
+// starts from a freshly migrated database: the first file of a runtime migrates, each later one gets
+// the migrated state back from a snapshot (test/reset-db.ts, and its test in test/harness).
+await resetDatabase(env.DB, env.TEST_MIGRATIONS ?? []);
 // Module state is shared the same way: no file inherits a fault another one left armed.
 disarmFaults();
 

@@ -1,6 +1,8 @@
 // Shared helpers for tests: call the Worker as a client would, and make users quickly.
 import { env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
+import { createSession, SESSION_COOKIE } from "../src/accounts/sessions";
+import { createDb } from "../src/db/client";
 import { sha256Hex } from "../src/lib/crypto";
 import { newId, randomString } from "../src/lib/ids";
 import { POLICY_VERSION } from "../src/privacy/policy";
@@ -51,4 +53,19 @@ export const createUserWithKey = async (opts: { available?: number; email?: stri
   }
   await env.DB.batch(statements);
   return { userId, key, auth: { Authorization: `Bearer ${key}` } };
+};
+
+/**
+ * A customer signed in to the dashboard, made like createUserWithKey: the session row and its
+ * signed cookie come from the Worker's own createSession, with no signup and so no password
+ * hashing (a PBKDF2 of 100,000 rounds per signup is most of the cost of a test that needs many
+ * signed-in people). Returns the Cookie header value to send.
+ */
+export const createUserWithSession = async (opts: { available?: number; email?: string } = {}) => {
+  const user = await createUserWithKey(opts);
+  const { token } = await createSession(createDb(env.DB), env, user.userId, {
+    ip: "192.0.2.1",
+    userAgent: "TestBrowser/1.0",
+  });
+  return { ...user, cookie: `${SESSION_COOKIE}=${token}` };
 };

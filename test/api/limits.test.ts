@@ -68,7 +68,10 @@ describe("the per-account rate limit", () => {
       const other = await customer(2_500);
       // Twelve hundred HTTP requests take minutes on a shared machine, longer than the window: the
       // budget is spent through the binding itself, with the key the service uses (the user id).
-      for (let i = 0; i < ACCOUNT_LIMIT; i++) await env.ACCOUNT_LIMITER.limit({ key: userId });
+      // Sent a hundred at a time rather than one after the other: the same 1200 calls, in less time.
+      for (let sent = 0; sent < ACCOUNT_LIMIT; sent += 100) {
+        await Promise.all(Array.from({ length: 100 }, () => env.ACCOUNT_LIMITER.limit({ key: userId })));
+      }
       return {
         cookieAnswer: await call("/api/v1/billing/balance", browser("GET", { cookie })),
         keyAnswer: await handler({ api_key: key, action: "getBalance" }),
