@@ -5,24 +5,18 @@ import { activations } from "../db/schema";
 import { AppError } from "../lib/errors";
 import { type Actor, createActivation } from "./order";
 import type { RoomResult, StreamCredential, WaitResult } from "./room";
-import { findOwned, type ListQuery, listOwned, viewsOf } from "./store";
+import { findOwned, findOwnedView, type ListQuery, listOwned } from "./store";
 import type { ActivationEvent, ActivationView } from "./view";
 
 export type { Actor, OrderInput } from "./order";
 export type { ActivationEvent, ActivationStatus, ActivationView, SmsView } from "./view";
 export { createActivation };
 
-const viewOf = async (a: Actor, row: Awaited<ReturnType<typeof findOwned>>): Promise<ActivationView> => {
-  const [view] = await viewsOf(a.env, a.db, [row]);
-  if (!view) throw new Error(`no view for ${row.id}`);
-  return view;
-};
+export const getActivation = (a: Actor, id: string): Promise<ActivationView> =>
+  findOwnedView(a.env, a.db, a.user.id, eq(activations.id, id));
 
-export const getActivation = async (a: Actor, id: string): Promise<ActivationView> =>
-  viewOf(a, await findOwned(a.db, a.user.id, eq(activations.id, id)));
-
-export const getActivationByNumericId = async (a: Actor, numericId: number): Promise<ActivationView> =>
-  viewOf(a, await findOwned(a.db, a.user.id, eq(activations.numericId, numericId)));
+export const getActivationByNumericId = (a: Actor, numericId: number): Promise<ActivationView> =>
+  findOwnedView(a.env, a.db, a.user.id, eq(activations.numericId, numericId));
 
 export const listActivations = (
   a: Actor,

@@ -24,6 +24,23 @@ export const MAX_PAGE = 100;
 
 const HISTORY_STATUSES: ActivationStatus[] = ["finished", "cancelled", "expired"];
 
+type SmsRow = typeof smsMessages.$inferSelect;
+
+const viewsFrom = (env: Env, rows: ActivationRow[], sms: SmsRow[]): ActivationView[] => {
+  const byActivation = new Map<string, Array<StoredSms & { charged: boolean }>>();
+  for (const s of sms) {
+    const list = byActivation.get(s.activationId) ?? [];
+    list.push({ code: s.code, text: s.text, receivedAt: s.receivedAt, charged: s.charged });
+    byActivation.set(s.activationId, list);
+  }
+  return rows.map((row) => {
+    const messages = byActivation.get(row.id) ?? [];
+    return buildView(env, { ...row, charged: messages.some((m) => m.charged) }, messages);
+  });
+};
+
+const smsOrder = [asc(smsMessages.receivedAt), asc(smsMessages.id)] as const;
+
 /** Views for rows of one owner, with their messages, in the rows' order. */
 export const viewsOf = async (env: Env, db: Db, rows: ActivationRow[]): Promise<ActivationView[]> => {
   if (rows.length === 0) return [];
@@ -36,18 +53,38 @@ export const viewsOf = async (env: Env, db: Db, rows: ActivationRow[]): Promise<
         rows.map((r) => r.id),
       ),
     )
-    .orderBy(asc(smsMessages.receivedAt), asc(smsMessages.id))
+    .orderBy(...smsOrder)
     .all();
-  const byActivation = new Map<string, Array<StoredSms & { charged: boolean }>>();
-  for (const s of sms) {
-    const list = byActivation.get(s.activationId) ?? [];
-    list.push({ code: s.code, text: s.text, receivedAt: s.receivedAt, charged: s.charged });
-    byActivation.set(s.activationId, list);
-  }
-  return rows.map((row) => {
-    const messages = byActivation.get(row.id) ?? [];
-    return buildView(env, { ...row, charged: messages.some((m) => m.charged) }, messages);
-  });
+  return viewsFrom(env, rows, sms);
+};
+
+/**
+ * The view of one activation the user owns, with its messages, in one D1 round trip: polls (REST get,
+ * handler_api getStatus) are the hottest reads, so the row and its SMS come in one batch.
+ */
+export const findOwnedView = async (
+  env: Env,
+  db: Db,
+  userId: string,
+  where: SQL,
+): Promise<ActivationView> => {
+  const owned = and(eq(activations.userId, userId), where);
+  const [rows, sms] = await db.batch([
+    db.select().from(activations).where(owned).limit(1),
+    db
+      .select({ sms: smsMessages })
+      .from(smsMessages)
+      .innerJoin(activations, eq(activations.id, smsMessages.activationId))
+      .where(owned)
+      .orderBy(...smsOrder),
+  ]);
+  const [view] = viewsFrom(
+    env,
+    rows,
+    sms.map((s) => s.sms),
+  );
+  if (!view) throw notFound("Activation");
+  return view;
 };
 
 export const findOwned = async (db: Db, userId: string, where: SQL): Promise<ActivationRow> => {
