@@ -15,16 +15,23 @@ export const makeClient = (base, { adminToken, benchSeed }) => {
   };
   const operator = { Authorization: `Bearer ${adminToken}` };
 
-  /** `count` customers, each with an API key and `credit` minor units of demo credit. */
-  const seedCustomers = async (count, credit) => {
+  /** `count` customers, each with `keys` API keys and `credit` minor units of demo credit. */
+  const seedCustomers = async (count, credit, keys = 1) => {
     const all = [];
     while (all.length < count) {
       const { customers } = await request("/api/bench/seed", {
         method: "POST",
         headers: { Authorization: `Bearer ${benchSeed}` },
-        body: { customers: Math.min(200, count - all.length), credit },
+        body: { customers: Math.min(200, count - all.length), credit, keys },
       });
-      all.push(...customers.map((c) => ({ ...c, auth: { Authorization: `Bearer ${c.key}` } })));
+      all.push(
+        ...customers.map((c) => ({
+          ...c,
+          auth: { Authorization: `Bearer ${c.key}` },
+          // One header per key, for spreading a customer's requests over its keys' budgets.
+          auths: c.keys.map((key) => ({ Authorization: `Bearer ${key}` })),
+        })),
+      );
     }
     return all;
   };

@@ -1,0 +1,58 @@
+// Where a run's CPU goes, per process: the bench client itself, and each process of a server's group
+// (wrangler's Node.js process, workerd). Read from /proc (Linux); null elsewhere.
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+const groupProcesses = (server) => {
+  try {
+    return execFileSync("ps", ["-o", "pid=,comm=", "-g", String(server.child.pid)], { encoding: "utf8" })
+      .split("\n")
+      .map((line) => line.trim().split(/\s+/))
+      .filter(([pid]) => pid)
+      .map(([pid, comm]) => ({ pid: Number(pid), comm }));
+  } catch {
+    return [];
+  }
+};
+
+const cpuSecondsOf = (pid) => {
+  try {
+    // Fields after the command's closing parenthesis: utime is the 12th, stime the 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+};
+
+const snapshot = (servers) => {
+  const byName = { "bench client": process.cpuUsage() };
+  const out = { "bench client": (byName["bench client"].user + byName["bench client"].system) / 1e6 };
+  for (const server of servers.filter(Boolean)) {
+    for (const { pid, comm } of groupProcesses(server)) {
+      const name = `${server.name}: ${comm}`;
+      out[name] = (out[name] ?? 0) + cpuSecondsOf(pid);
+    }
+  }
+  return out;
+};
+
+/** Starts counting; the returned function gives CPU-seconds per process since, and the wall time. */
+export const cpuMeter = (servers) => {
+  const before = snapshot(servers);
+  const started = performance.now();
+  return () => {
+    const after = snapshot(servers);
+    const wall = (performance.now() - started) / 1000;
+    const perProcess = Object.fromEntries(
+      Object.entries(after)
+        .map(([name, s]) => [name, Math.round((s - (before[name] ?? 0)) * 100) / 100])
+        .filter(([, s]) => s > 0.05)
+        .sort((a, b) => b[1] - a[1]),
+    );
+    return { wallSeconds: Math.round(wall * 10) / 10, cpuSeconds: perProcess };
+  };
+};
