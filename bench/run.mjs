@@ -65,8 +65,12 @@ const PER_CUSTOMER = 100;
 const HEALTH_PER_SECOND = 5;
 const GRACE_MS = 5_000;
 
-const adminToken =
-  process.env.ADMIN_TOKEN ?? /^ADMIN_TOKEN=(.*)$/m.exec(readFileSync(".dev.vars", "utf8"))?.[1]?.trim() ?? "";
+const devVar = (name) =>
+  process.env[name] ??
+  new RegExp(`^${name}=(.*)$`, "m").exec(readFileSync(".dev.vars", "utf8"))?.[1]?.trim() ??
+  "";
+const adminToken = devVar("ADMIN_TOKEN");
+const simulatorSecret = devVar("SIMULATOR_WEBHOOK_SECRET");
 const benchSeed = randomBytes(24).toString("hex");
 
 /** The runtime's CPU milliseconds per answered request during a closed-loop run. */
@@ -174,15 +178,20 @@ const openWatched = async (client, count, onSms, concurrency = 8) => {
         COUNTRIES[Math.floor(i / SERVICES.length) % COUNTRIES.length],
       );
       orderLatencies.push(performance.now() - t);
-      return client.watch(activation, customer, onSms);
+      const watcher = await client.watch(activation, customer, onSms);
+      watcher.ref = await client.upstreamRef(activation);
+      return watcher;
     }),
     concurrency,
   );
   return { watchers, orders: summary(orderLatencies) };
 };
 
-/** Fires SMS at a steady rate (against the schedule, so slow answers do not slow it down). */
-const fireSms = async (client, phones, rate, total, label, sent) => {
+/**
+ * Fires provider webhooks at a steady rate (against the schedule, so slow answers do not slow it
+ * down), each to one of `targets` ({ ref, phone }) in turn.
+ */
+const fireSms = async (client, targets, rate, total, label, sent) => {
   const failures = [];
   const inFlight = [];
   const started = performance.now();
@@ -193,7 +202,7 @@ const fireSms = async (client, phones, rate, total, label, sent) => {
     sent.set(text, performance.now());
     inFlight.push(
       client
-        .sendSms(phones[n % phones.length], text)
+        .sendWebhook(targets[n % targets.length], text)
         .then((problem) => problem && failures.push(problem))
         .catch((e) => failures.push(e.message)),
     );
@@ -271,14 +280,7 @@ const webhooks = async ({ client, service }) => {
   const reloadsBefore = (service.log.match(/Reloading local server/g) ?? []).length;
   const meter = cpuMeter([service]);
   const { result: fired, profile } = await maybeProfiled(service, async () => {
-    const done = await fireSms(
-      client,
-      watchers.map((w) => w.phone),
-      S.rate,
-      S.rate * S.seconds,
-      "webhook",
-      sentNow,
-    );
+    const done = await fireSms(client, watchers, S.rate, S.rate * S.seconds, "webhook", sentNow);
     await track.settle();
     return done;
   });
@@ -367,14 +369,7 @@ const scale = async ({ client, service }) => {
   const memoryLiveMb = workerdMemoryMb(service);
   const health = sampleHealth(service.base);
   const meter = cpuMeter([service]);
-  const fired = await fireSms(
-    client,
-    opened.watchers.map((w) => w.phone),
-    Math.max(S.rate, 50),
-    S.live,
-    "scale",
-    sentNow,
-  );
+  const fired = await fireSms(client, opened.watchers, Math.max(S.rate, 50), S.live, "scale", sentNow);
   await track.settle();
   const cpu = meter();
   const trivial = health();
@@ -606,7 +601,7 @@ const main = async () => {
       ONLY.includes("throughput") ? startBare() : Promise.resolve(null),
     ]);
     service.inspectorPort = inspectorPort;
-    const client = makeClient(service.base, { adminToken, benchSeed });
+    const client = makeClient(service.base, { adminToken, benchSeed, simulatorSecret });
     // Enough stock upstream for every order of the run.
     const stock =
       Math.ceil((S.live + S.activations + POLLERS + 50) / (SERVICES.length * COUNTRIES.length)) * 2 + 50;
