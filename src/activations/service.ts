@@ -1,22 +1,32 @@
 // The one implementation of activations behind every front door: the dashboard's JSON API, REST v1
 // and the handler_api.php compat layer all call these functions.
 import { eq } from "drizzle-orm";
+import { runUserRead, type UserRead } from "../accounts/auth";
 import { activations } from "../db/schema";
+import type { Env } from "../env";
 import { AppError } from "../lib/errors";
 import { type Actor, createActivation } from "./order";
 import type { RoomResult, StreamCredential, WaitResult } from "./room";
-import { findOwned, findOwnedView, type ListQuery, listOwned } from "./store";
+import { findOwned, type ListQuery, listOwned, ownedActivationRead } from "./store";
 import type { ActivationEvent, ActivationView } from "./view";
 
 export type { Actor, OrderInput } from "./order";
 export type { ActivationEvent, ActivationStatus, ActivationView, SmsView } from "./view";
 export { createActivation };
 
+/** Reads of one owned activation, for routes that batch them with the key's lookup (polls). */
+export const activationById = (env: Env, id: string) => ownedActivationRead(env, eq(activations.id, id));
+export const activationByNumericId = (env: Env, numericId: number) =>
+  ownedActivationRead(env, eq(activations.numericId, numericId));
+
+const readAlone = async <T>(a: Actor, read: UserRead<T>): Promise<T> =>
+  read.result(await runUserRead(a.db, a.user.id, read));
+
 export const getActivation = (a: Actor, id: string): Promise<ActivationView> =>
-  findOwnedView(a.env, a.db, a.user.id, eq(activations.id, id));
+  readAlone(a, activationById(a.env, id));
 
 export const getActivationByNumericId = (a: Actor, numericId: number): Promise<ActivationView> =>
-  findOwnedView(a.env, a.db, a.user.id, eq(activations.numericId, numericId));
+  readAlone(a, activationByNumericId(a.env, numericId));
 
 export const listActivations = (
   a: Actor,

@@ -1,6 +1,7 @@
 // Reading activations from D1, the system of record for lists and history. Every query is scoped to
 // the owner: another customer's activation is simply not found.
 import { and, asc, desc, eq, inArray, lt, or, type SQL } from "drizzle-orm";
+import type { UserRead } from "../accounts/auth";
 import type { Db } from "../db/client";
 import { activations, smsMessages } from "../db/schema";
 import type { Env } from "../env";
@@ -59,33 +60,34 @@ export const viewsOf = async (env: Env, db: Db, rows: ActivationRow[]): Promise<
 };
 
 /**
- * The view of one activation the user owns, with its messages, in one D1 round trip: polls (REST get,
- * handler_api getStatus) are the hottest reads, so the row and its SMS come in one batch.
+ * One activation of `owner` with its messages: the row and its SMS in one batch. Polls (REST get,
+ * handler_api getStatus) are the hottest reads, so this batch also rides along with the key's lookup
+ * (requireUserReading): one D1 round trip for the whole request.
  */
-export const findOwnedView = async (
-  env: Env,
-  db: Db,
-  userId: string,
-  where: SQL,
-): Promise<ActivationView> => {
-  const owned = and(eq(activations.userId, userId), where);
-  const [rows, sms] = await db.batch([
-    db.select().from(activations).where(owned).limit(1),
-    db
-      .select({ sms: smsMessages })
-      .from(smsMessages)
-      .innerJoin(activations, eq(activations.id, smsMessages.activationId))
-      .where(owned)
-      .orderBy(...smsOrder),
-  ]);
-  const [view] = viewsFrom(
-    env,
-    rows,
-    sms.map((s) => s.sms),
-  );
-  if (!view) throw notFound("Activation");
-  return view;
-};
+export const ownedActivationRead = (env: Env, where: SQL): UserRead<ActivationView> => ({
+  statements: (db, owner) => {
+    const owned = and(eq(activations.userId, owner), where);
+    return [
+      db.select().from(activations).where(owned).limit(1),
+      db
+        .select({ sms: smsMessages })
+        .from(smsMessages)
+        .innerJoin(activations, eq(activations.id, smsMessages.activationId))
+        .where(owned)
+        .orderBy(...smsOrder),
+    ];
+  },
+  result: (results) => {
+    const [rows, sms] = results as [ActivationRow[], Array<{ sms: SmsRow }>];
+    const [view] = viewsFrom(
+      env,
+      rows,
+      sms.map((s) => s.sms),
+    );
+    if (!view) throw notFound("Activation");
+    return view;
+  },
+});
 
 export const findOwned = async (db: Db, userId: string, where: SQL): Promise<ActivationRow> => {
   const row = await db
