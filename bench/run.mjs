@@ -257,7 +257,7 @@ const sampleHealth = (base) => {
 
 const workerdSeconds = (cpu) =>
   Object.entries(cpu.cpuSeconds)
-    .filter(([name]) => name.endsWith("workerd"))
+    .filter(([name]) => name.includes("workerd"))
     .reduce((sum, [, s]) => sum + s, 0);
 const perSms = (cpu, count) => (count ? Math.round((workerdSeconds(cpu) * 10_000) / count) / 10 : null);
 const CORES = availableParallelism();

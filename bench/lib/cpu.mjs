@@ -1,17 +1,28 @@
-// Where a run's CPU goes, per process: the bench client itself, and each process of a server's group
-// (wrangler's Node.js process, workerd). Read from /proc (Linux); null elsewhere.
+// Where a run's CPU goes, per process: the bench client itself, and each process of a server's group.
+// `wrangler dev` runs two workerd processes — the Worker's own runtime (the one with the inspector)
+// and wrangler's proxy in front of it, through which every request passes — and its Node.js process.
+// Read from /proc (Linux); nothing elsewhere.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
+const label = (comm, args) => {
+  if (comm === "workerd")
+    return args.includes("--inspect") ? "workerd (the Worker)" : "workerd (wrangler's proxy)";
+  if (comm === "MainThread" || comm === "node") return "wrangler (Node.js)";
+  return comm;
+};
+
 const groupProcesses = (server) => {
   try {
-    return execFileSync("ps", ["-o", "pid=,comm=", "-g", String(server.child.pid)], { encoding: "utf8" })
+    return execFileSync("ps", ["-ww", "-o", "pid=,comm=,args=", "-g", String(server.child.pid)], {
+      encoding: "utf8",
+    })
       .split("\n")
       .map((line) => line.trim().split(/\s+/))
       .filter(([pid]) => pid)
-      .map(([pid, comm]) => ({ pid: Number(pid), comm }));
+      .map(([pid, comm, ...args]) => ({ pid: Number(pid), comm: label(comm, args) }));
   } catch {
     return [];
   }
