@@ -6,6 +6,12 @@
 //                                  1,000 watchers on one activation, 10,000 live activations
 //   npm run bench -- --json        one JSON object with every figure instead of the table
 //   npm run bench -- --only=throughput,webhooks,fanout,scale,counts   a subset
+//   npm run bench -- --profile     also a CPU profile of the Worker per route and during the SMS
+//                                  runs (V8's profiler through the runtime's inspector): where the
+//                                  time goes, by package and by function
+//
+// Every scenario also prints the CPU-seconds each process spent (workerd, wrangler's Node.js process,
+// this client) beside the wall time: on 2 cores, 2 CPU-seconds a second is the machine's ceiling.
 //
 // Sizes can be set one by one (environment): BENCH_CONNECTIONS, BENCH_LOAD_SECONDS (throughput),
 // BENCH_ACTIVATIONS, BENCH_RATE, BENCH_SECONDS (webhooks), BENCH_FANOUT_WATCHERS, BENCH_LIVE.
@@ -16,14 +22,19 @@
 // exists only where BENCH_SEED is set; everything else goes through the public API.
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
+import { freePort } from "../scripts/lib/free-port.mjs";
 import { inPool, makeClient } from "./lib/client.mjs";
+import { cpuMeter } from "./lib/cpu.mjs";
 import { closedLoop, summary } from "./lib/load.mjs";
+import { profileWhile } from "./lib/profile.mjs";
 import { machine, startBare, startService, stopAll, workerdMemoryMb } from "./lib/servers.mjs";
 
 const args = process.argv.slice(2);
 const FULL = args.includes("--full");
 const AS_JSON = args.includes("--json");
+const PROFILE = args.includes("--profile");
 const ONLY = (
   args.find((a) => a.startsWith("--only="))?.slice(7) ?? "throughput,webhooks,fanout,scale,counts"
 )
@@ -53,10 +64,22 @@ const POLLERS = FULL ? 80 : 30;
 const PER_CUSTOMER = 100;
 const HEALTH_PER_SECOND = 5;
 const GRACE_MS = 5_000;
+const IDLE_MS = 20_000;
 
-const adminToken =
-  process.env.ADMIN_TOKEN ?? /^ADMIN_TOKEN=(.*)$/m.exec(readFileSync(".dev.vars", "utf8"))?.[1]?.trim() ?? "";
+const devVar = (name) =>
+  process.env[name] ??
+  new RegExp(`^${name}=(.*)$`, "m").exec(readFileSync(".dev.vars", "utf8"))?.[1]?.trim() ??
+  "";
+const adminToken = devVar("ADMIN_TOKEN");
+const simulatorSecret = devVar("SIMULATOR_WEBHOOK_SECRET");
 const benchSeed = randomBytes(24).toString("hex");
+
+/** The runtime's CPU milliseconds per answered request during a closed-loop run. */
+const msPerRequest = (cpu, measured, seconds) => {
+  const workerd = workerdSeconds(cpu);
+  const answered = measured.rps * seconds;
+  return answered > 0 ? Math.round((workerd * 1000 * 10) / answered) / 10 : null;
+};
 
 const ratio = (a, b) => (a === null || b === null || b === 0 ? null : Math.round((a / b) * 100) / 100);
 
@@ -73,33 +96,72 @@ const throughput = async ({ client, service, bare }) => {
     4,
   );
   const run = (target) => closedLoop({ target, connections: S.connections, seconds: S.loadSeconds });
-  const at = (base, path) => () => ({ url: `${base}${path}`, headers: {} });
+  const at =
+    (base, path, headers = {}) =>
+    () => ({ url: `${base}${path}`, headers });
+  const routes = {
+    health: at(service.base, "/api/health"),
+    bareHealth: at(bare.base, "/api/health"),
+    // The floor under every keyed request: one D1 round trip and nothing else (bench servers only).
+    d1Floor: at(service.base, "/api/bench/d1", { Authorization: `Bearer ${benchSeed}` }),
+    rest: (i) => {
+      const { customer, activation } = polled[i % polled.length];
+      return { url: `${service.base}/api/v1/activations/${activation.id}`, headers: customer.auth };
+    },
+    getStatus: (i) => {
+      const { customer, activation } = polled[i % polled.length];
+      return {
+        url: `${service.base}/stubs/handler_api.php?api_key=${customer.key}&action=getStatus&id=${activation.numericId}`,
+        headers: {},
+      };
+    },
+  };
   say(`  throughput: ${S.connections} connections × ${S.loadSeconds} s per route …`);
-  const health = await run(at(service.base, "/api/health"));
-  const bareHealth = await run(at(bare.base, "/api/health"));
-  const rest = await run((i) => {
-    const { customer, activation } = polled[i % polled.length];
-    return { url: `${service.base}/api/v1/activations/${activation.id}`, headers: customer.auth };
-  });
-  const getStatus = await run((i) => {
-    const { customer, activation } = polled[i % polled.length];
-    return {
-      url: `${service.base}/stubs/handler_api.php?api_key=${customer.key}&action=getStatus&id=${activation.numericId}`,
-      headers: {},
-    };
-  });
+  const measured = {};
+  const cpu = {};
+  for (const [name, target] of Object.entries(routes)) {
+    const meter = cpuMeter([name === "bareHealth" ? bare : service]);
+    measured[name] = await run(target);
+    cpu[name] = meter();
+  }
+  // Profiles are taken in separate passes: the profiler's own cost stays out of the figures above.
+  const profiles = {};
+  if (PROFILE) {
+    for (const name of ["health", "d1Floor", "rest", "getStatus"]) {
+      say(`  profiling ${name} …`);
+      profiles[name] = (
+        await profileWhile(service.inspectorPort, () =>
+          closedLoop({
+            target: routes[name],
+            connections: S.connections,
+            seconds: Math.min(5, S.loadSeconds),
+          }),
+        )
+      ).profile;
+    }
+  }
+  const { health, bareHealth, d1Floor, rest, getStatus } = measured;
   return {
     connections: S.connections,
     seconds: S.loadSeconds,
     health,
     bareHealth,
+    d1Floor,
     rest,
     getStatus,
     ratios: {
       restToHealth: ratio(rest.rps, health.rps),
       getStatusToHealth: ratio(getStatus.rps, health.rps),
       bareToHealth: ratio(bareHealth.rps, health.rps),
+      d1FloorToHealth: ratio(d1Floor.rps, health.rps),
+      restToD1Floor: ratio(rest.rps, d1Floor.rps),
     },
+    // CPU per request in the runtime: what each route costs, whatever the machine's load.
+    workerdMsPerRequest: Object.fromEntries(
+      Object.entries(measured).map(([name, m]) => [name, msPerRequest(cpu[name], m, S.loadSeconds)]),
+    ),
+    cpu,
+    ...(PROFILE ? { profiles } : {}),
   };
 };
 
@@ -117,15 +179,20 @@ const openWatched = async (client, count, onSms, concurrency = 8) => {
         COUNTRIES[Math.floor(i / SERVICES.length) % COUNTRIES.length],
       );
       orderLatencies.push(performance.now() - t);
-      return client.watch(activation, customer, onSms);
+      const watcher = await client.watch(activation, customer, onSms);
+      watcher.ref = await client.upstreamRef(activation);
+      return watcher;
     }),
     concurrency,
   );
   return { watchers, orders: summary(orderLatencies) };
 };
 
-/** Fires SMS at a steady rate (against the schedule, so slow answers do not slow it down). */
-const fireSms = async (client, phones, rate, total, label, sent) => {
+/**
+ * Fires provider webhooks at a steady rate (against the schedule, so slow answers do not slow it
+ * down), each to one of `targets` ({ ref, phone }) in turn.
+ */
+const fireSms = async (client, targets, rate, total, label, sent) => {
   const failures = [];
   const inFlight = [];
   const started = performance.now();
@@ -136,7 +203,7 @@ const fireSms = async (client, phones, rate, total, label, sent) => {
     sent.set(text, performance.now());
     inFlight.push(
       client
-        .sendSms(phones[n % phones.length], text)
+        .sendWebhook(targets[n % targets.length], text)
         .then((problem) => problem && failures.push(problem))
         .catch((e) => failures.push(e.message)),
     );
@@ -188,6 +255,20 @@ const sampleHealth = (base) => {
   };
 };
 
+const workerdSeconds = (cpu) =>
+  Object.entries(cpu.cpuSeconds)
+    .filter(([name]) => name.includes("workerd"))
+    .reduce((sum, [, s]) => sum + s, 0);
+const perSms = (cpu, count) => (count ? Math.round((workerdSeconds(cpu) * 10_000) / count) / 10 : null);
+const CORES = availableParallelism();
+// Everything else on the machine (wrangler's Node.js process, the client) is left out: an upper bound.
+const ceiling = (cpu, count) =>
+  count && workerdSeconds(cpu) ? Math.round((CORES * count) / workerdSeconds(cpu)) : null;
+
+/** Runs `work`, under the Worker's CPU profiler when --profile is given. */
+const maybeProfiled = async (service, work) =>
+  PROFILE ? profileWhile(service.inspectorPort, work) : { result: await work(), profile: null };
+
 /** Goal 1: a steady stream of provider webhooks to watched activations. */
 const webhooks = async ({ client, service }) => {
   say(`  webhooks: ${S.activations} watched activations, ${S.rate}/s for ${S.seconds} s …`);
@@ -198,15 +279,13 @@ const webhooks = async ({ client, service }) => {
   const { watchers } = await openWatched(client, S.activations, track.onSms);
   const health = sampleHealth(service.base);
   const reloadsBefore = (service.log.match(/Reloading local server/g) ?? []).length;
-  const fired = await fireSms(
-    client,
-    watchers.map((w) => w.phone),
-    S.rate,
-    S.rate * S.seconds,
-    "webhook",
-    sentNow,
-  );
-  await track.settle();
+  const meter = cpuMeter([service]);
+  const { result: fired, profile } = await maybeProfiled(service, async () => {
+    const done = await fireSms(client, watchers, S.rate, S.rate * S.seconds, "webhook", sentNow);
+    await track.settle();
+    return done;
+  });
+  const cpu = meter();
   const trivial = health();
   client.closeAll(watchers);
   const result = track.result();
@@ -222,13 +301,22 @@ const webhooks = async ({ client, service }) => {
     p99ToHealthP99: ratio(result.latency.p99, trivial.p99),
     reconnects: watchers.reduce((sum, w) => sum + w.reconnects, 0),
     serverReloads: (service.log.match(/Reloading local server/g) ?? []).length - reloadsBefore,
+    cpu,
+    // Each webhook costs the runtime this much CPU (the simulator's request, its signed webhook, the
+    // service's handling, the room's broadcast): at 2 cores, the rate this machine can sustain at most.
+    workerdMsPerSms: perSms(cpu, fired.sent.size),
+    ceilingSmsPerSecond: ceiling(cpu, fired.sent.size),
+    ...(profile ? { profile } : {}),
   };
 };
 
 /** Goal 4: one SMS to many watchers of one activation; how far apart the deliveries land. */
-const fanout = async ({ client }) => {
+const fanout = async ({ client, service }) => {
   say(`  fan-out: one activation, ${S.fanoutWatchers} watchers …`);
-  const [customer] = await client.seedCustomers(1, 10_000);
+  // Only the owner may watch; one key allows 600 requests a minute, the account 1,200: the watchers
+  // are spread over the owner's keys.
+  const keys = Math.min(5, Math.ceil(S.fanoutWatchers / 500) + 1);
+  const [customer] = await client.seedCustomers(1, 10_000, keys);
   const activation = await client.order(customer, "tg", 22);
   const arrivals = new Map();
   const onSms = (text, at) => {
@@ -237,24 +325,32 @@ const fanout = async ({ client }) => {
     arrivals.set(text, list);
   };
   const watchers = await inPool(
-    Array.from({ length: S.fanoutWatchers }, () => () => client.watch(activation, customer, onSms)),
+    Array.from(
+      { length: S.fanoutWatchers },
+      (_, i) => () => client.watch(activation, { auth: customer.auths[i % keys] }, onSms),
+    ),
     20,
   );
   const rounds = [];
-  for (let round = 0; round < 3; round++) {
-    const text = `Your verification code is 55${round}555. fan-out #${round}`;
-    const sentAt = performance.now();
-    const problem = await client.sendSms(activation.phone, text);
-    const until = Date.now() + GRACE_MS;
-    while (Date.now() < until && (arrivals.get(text)?.length ?? 0) < S.fanoutWatchers) await sleep(20);
-    const times = (arrivals.get(text) ?? []).sort((a, b) => a - b);
-    rounds.push({
-      delivered: times.length,
-      firstMs: times.length ? Math.round((times[0] - sentAt) * 10) / 10 : null,
-      spreadMs: times.length ? Math.round((times.at(-1) - times[0]) * 10) / 10 : null,
-      problem,
-    });
-  }
+  const { profile } = await maybeProfiled(service, async () => {
+    for (let round = 0; round < 3; round++) {
+      const text = `Your verification code is 55${round}555. fan-out #${round}`;
+      const meter = cpuMeter([service]);
+      const sentAt = performance.now();
+      const problem = await client.sendSms(activation.phone, text);
+      const until = Date.now() + GRACE_MS;
+      while (Date.now() < until && (arrivals.get(text)?.length ?? 0) < S.fanoutWatchers) await sleep(20);
+      const times = (arrivals.get(text) ?? []).sort((a, b) => a - b);
+      rounds.push({
+        delivered: times.length,
+        firstMs: times.length ? Math.round((times[0] - sentAt) * 10) / 10 : null,
+        spreadMs: times.length ? Math.round((times.at(-1) - times[0]) * 10) / 10 : null,
+        problem,
+        // Who was busy while the deliveries landed: the runtime sending, or this client receiving.
+        cpu: meter(),
+      });
+    }
+  });
   client.closeAll(watchers);
   const spreads = rounds.map((r) => r.spreadMs ?? Number.POSITIVE_INFINITY);
   return {
@@ -262,6 +358,7 @@ const fanout = async ({ client }) => {
     rounds,
     worstSpreadMs: Math.max(...spreads),
     lost: rounds.reduce((sum, r) => sum + (S.fanoutWatchers - r.delivered), 0),
+    ...(profile ? { profile } : {}),
   };
 };
 
@@ -274,26 +371,33 @@ const scale = async ({ client, service }) => {
   track.setSent(sentNow);
   const opened = await openWatched(client, S.live, track.onSms, 16);
   const memoryLiveMb = workerdMemoryMb(service);
+  // Idle rooms hibernate (their sockets stay open in the runtime): memory once nothing has happened
+  // for a while is what many quietly waiting numbers cost.
+  await sleep(IDLE_MS);
+  const memoryIdleMb = workerdMemoryMb(service);
   const health = sampleHealth(service.base);
-  const fired = await fireSms(
-    client,
-    opened.watchers.map((w) => w.phone),
-    Math.max(S.rate, 50),
-    S.live,
-    "scale",
-    sentNow,
-  );
+  const meter = cpuMeter([service]);
+  const fired = await fireSms(client, opened.watchers, Math.max(S.rate, 50), S.live, "scale", sentNow);
   await track.settle();
+  const cpu = meter();
   const trivial = health();
   const memoryAfterMb = workerdMemoryMb(service);
   client.closeAll(opened.watchers);
   return {
     live: S.live,
     orders: opened.orders,
-    memoryMb: { before: memoryBeforeMb, live: memoryLiveMb, afterSms: memoryAfterMb },
+    memoryMb: { before: memoryBeforeMb, live: memoryLiveMb, idle: memoryIdleMb, afterSms: memoryAfterMb },
     failedRequests: fired.failures.length,
     ...track.result(),
     health: trivial,
+    cpu,
+    workerdMsPerSms: perSms(cpu, fired.sent.size),
+    ceilingSmsPerSecond: ceiling(cpu, fired.sent.size),
+    // What one more live, watched activation costs in memory: how far this machine's RAM goes.
+    memoryKbPerLive:
+      memoryLiveMb !== null && memoryBeforeMb !== null
+        ? Math.round(((memoryLiveMb - memoryBeforeMb) * 1024) / S.live)
+        : null,
   };
 };
 
@@ -363,6 +467,12 @@ const goals = (r) => {
       met: (t.ratios.getStatusToHealth ?? 0) >= 0.8,
     });
     rows.push({
+      goal: "2 the floor: one D1 read",
+      figure: `${t.d1Floor.rps} rps = ${fmt(t.ratios.d1FloorToHealth, "×")} health; REST get = ${fmt(t.ratios.restToD1Floor, "×")} of it`,
+      target: "measured (the least a keyed request costs)",
+      met: null,
+    });
+    rows.push({
       goal: "3 health vs bare Hono",
       figure: `bare ${t.bareHealth.rps} rps vs ours ${t.health.rps} = ${fmt(t.ratios.bareToHealth, "×")}`,
       target: "bare ≤ 1.5× ours",
@@ -382,7 +492,7 @@ const goals = (r) => {
     const s = r.scale;
     rows.push({
       goal: "5 live activations",
-      figure: `${s.live} live + watched: workerd ${fmt(s.memoryMb.live, " MB")} (from ${fmt(s.memoryMb.before, " MB")}); order p99 ${fmt(s.orders.p99, " ms")}; SMS p99 ${fmt(s.latency.p99, " ms")}; lost ${s.lost}`,
+      figure: `${s.live} live + watched: workerd ${fmt(s.memoryMb.live, " MB")} (from ${fmt(s.memoryMb.before, " MB")}, ${fmt(s.memoryKbPerLive, " KB")} each; ${fmt(s.memoryMb.idle, " MB")} after ${IDLE_MS / 1000} s idle); order p99 ${fmt(s.orders.p99, " ms")}; SMS p99 ${fmt(s.latency.p99, " ms")}; lost ${s.lost}`,
       target: "10,000, memory and latency printed, 0 lost",
       met: s.live >= 10_000 && s.lost === 0 && s.duplicated === 0,
     });
@@ -426,6 +536,52 @@ const printTable = (r, rows) => {
   console.log(cols.map((k) => "─".repeat(w[k])).join("─┼─"));
   for (const row of shaped) console.log(line(row));
   for (const [name, message] of Object.entries(r.errors ?? {})) console.log(`${name} failed: ${message}`);
+  printWhereTimeGoes(r);
+};
+
+const cpuLine = ({ wallSeconds, cpuSeconds }) =>
+  `${Object.entries(cpuSeconds)
+    .map(([name, s]) => `${name} ${s} s`)
+    .join(", ")} over ${wallSeconds} s wall`;
+
+const profileLines = (p) => [
+  `      by package: ${p.byOwner
+    .slice(0, 8)
+    .map((o) => `${o.name} ${o.share} %`)
+    .join(", ")}`,
+  `      hottest functions: ${p.byFunction
+    .filter((f) => !/^\((idle|program|garbage collector)\)/.test(f.name))
+    .slice(0, 8)
+    .map((f) => `${f.name} ${f.share} %`)
+    .join(", ")}`,
+];
+
+const printWhereTimeGoes = (r) => {
+  console.log("\nWhere the time goes (CPU-seconds per process; 2 cores give 2 CPU-seconds a second):");
+  const t = r.throughput;
+  if (t) {
+    for (const [name, cpu] of Object.entries(t.cpu)) {
+      console.log(
+        `  ${name}: ${fmt(t.workerdMsPerRequest[name], " ms")} of workerd CPU per request; ${cpuLine(cpu)}`,
+      );
+      if (t.profiles?.[name]) for (const line of profileLines(t.profiles[name])) console.log(line);
+    }
+  }
+  if (r.fanout) {
+    for (const [i, round] of r.fanout.rounds.entries()) {
+      console.log(`  fan-out round ${i + 1} (${fmt(round.spreadMs, " ms")} spread): ${cpuLine(round.cpu)}`);
+    }
+    if (r.fanout.profile) for (const line of profileLines(r.fanout.profile)) console.log(line);
+  }
+  for (const name of ["webhooks", "scale"]) {
+    const x = r[name];
+    if (!x?.cpu) continue;
+    const per = x.workerdMsPerSms
+      ? `; ${x.workerdMsPerSms} ms of workerd CPU per SMS → at most ${x.ceilingSmsPerSecond} SMS/s on ${CORES} cores`
+      : "";
+    console.log(`  ${name} (sending and settling): ${cpuLine(x.cpu)}${per}`);
+    if (x.profile) for (const line of profileLines(x.profile)) console.log(line);
+  }
 };
 
 // ── main ────────────────────────────────────────────────────────────────────────────────────────
@@ -443,11 +599,18 @@ const main = async () => {
       Math.ceil((S.live + S.activations + POLLERS + 50) / COUNTRIES.length) + 100,
     );
     say(`Starting the service and the bare Worker (sizes: ${FULL ? "full" : "quick"}) …`);
+    const inspectorPort = PROFILE ? await freePort() : undefined;
     [service, bare] = await Promise.all([
-      startService({ benchSeed, poolSize, liveCap: Math.max(S.live, S.fanoutWatchers, S.activations) + 100 }),
+      startService({
+        benchSeed,
+        poolSize,
+        liveCap: Math.max(S.live, S.fanoutWatchers, S.activations) + 100,
+        inspectorPort,
+      }),
       ONLY.includes("throughput") ? startBare() : Promise.resolve(null),
     ]);
-    const client = makeClient(service.base, { adminToken, benchSeed });
+    service.inspectorPort = inspectorPort;
+    const client = makeClient(service.base, { adminToken, benchSeed, simulatorSecret });
     // Enough stock upstream for every order of the run.
     const stock =
       Math.ceil((S.live + S.activations + POLLERS + 50) / (SERVICES.length * COUNTRIES.length)) * 2 + 50;
@@ -460,6 +623,7 @@ const main = async () => {
       machine: machine(),
       at: new Date().toISOString(),
       full: FULL,
+      profiled: PROFILE,
       sizes: S,
       note: "figures from one run; ratios compare routes measured in the same run on the same machine",
     };

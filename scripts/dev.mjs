@@ -7,6 +7,11 @@ import { parseProviders } from "../src/providers/config.ts";
 const port = process.env.PORT ?? "8787";
 const persist = process.env.PERSIST_TO; // optional: a separate local state folder (tests, benchmarks)
 const persistArgs = persist ? ["--persist-to", persist] : [];
+// Optional: where the runtime's inspector listens (`npm run bench -- --profile` profiles the Worker
+// through it); such a run is not minified, so the profile names functions.
+const inspectorArgs = process.env.INSPECTOR_PORT
+  ? ["--inspector-port", process.env.INSPECTOR_PORT, "--minify=false"]
+  : [];
 // Optional overrides for one run, e.g. EXTRA_VARS="EARLY_CANCEL_SECONDS:0 SIMULATOR_AUTO_SMS:false"
 // (the browser suite and benchmarks); each becomes `--var NAME:VALUE`, which beats .dev.vars.
 const extraVars = (process.env.EXTRA_VARS ?? "")
@@ -74,6 +79,7 @@ const dev = spawn(
     ...extraVars,
     ...providerVars,
     ...persistArgs,
+    ...inspectorArgs,
   ],
   { stdio: "inherit", env: { WRANGLER_SEND_METRICS: "false", ...process.env } },
 );

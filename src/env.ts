@@ -102,6 +102,8 @@ export type AppVariables = {
   user: CurrentUser;
   auth: AuthVia;
   operator: import("./admin/auth").Operator;
+  /** The route's read done with the caller's authentication (requireUserReading). */
+  userRead: (() => unknown) | undefined;
 };
 
 export type AppEnv = { Bindings: Env; Variables: AppVariables };

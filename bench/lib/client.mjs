@@ -1,8 +1,9 @@
 // The bench's client side: JSON requests, seeded customers, orders and WebSocket watchers, all
 // through the service's public API (only the customers come from the bench-only seeding path).
+import { createHmac, randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 
-export const makeClient = (base, { adminToken, benchSeed }) => {
+export const makeClient = (base, { adminToken, benchSeed, simulatorSecret }) => {
   const request = async (path, { method = "GET", headers = {}, body } = {}) => {
     const res = await fetch(`${base}${path}`, {
       method,
@@ -15,16 +16,23 @@ export const makeClient = (base, { adminToken, benchSeed }) => {
   };
   const operator = { Authorization: `Bearer ${adminToken}` };
 
-  /** `count` customers, each with an API key and `credit` minor units of demo credit. */
-  const seedCustomers = async (count, credit) => {
+  /** `count` customers, each with `keys` API keys and `credit` minor units of demo credit. */
+  const seedCustomers = async (count, credit, keys = 1) => {
     const all = [];
     while (all.length < count) {
       const { customers } = await request("/api/bench/seed", {
         method: "POST",
         headers: { Authorization: `Bearer ${benchSeed}` },
-        body: { customers: Math.min(200, count - all.length), credit },
+        body: { customers: Math.min(200, count - all.length), credit, keys },
       });
-      all.push(...customers.map((c) => ({ ...c, auth: { Authorization: `Bearer ${c.key}` } })));
+      all.push(
+        ...customers.map((c) => ({
+          ...c,
+          auth: { Authorization: `Bearer ${c.key}` },
+          // One header per key, for spreading a customer's requests over its keys' budgets.
+          auths: c.keys.map((key) => ({ Authorization: `Bearer ${key}` })),
+        })),
+      );
     }
     return all;
   };
@@ -47,6 +55,39 @@ export const makeClient = (base, { adminToken, benchSeed }) => {
     const body = await res.text();
     if (res.status !== 202) return `HTTP ${res.status} ${body.slice(0, 200)}`;
     return JSON.parse(body).status === "delivered" ? null : body.slice(0, 200);
+  };
+
+  /** The upstream's reference for an activation (the operators' API shows it). */
+  const upstreamRef = async (activation) =>
+    (await request(`/admin/api/v1/activations/${activation.id}`, { headers: operator })).upstream.providerRef;
+
+  /**
+   * The provider's webhook itself, signed as the simulated upstream signs it (src/providers/simulator/
+   * signature.ts: hex HMAC-SHA256 over `${timestamp}.${body}`): the service's side of an SMS alone,
+   * without the simulator's own bookkeeping, which a real upstream does on its own machines.
+   */
+  const sendWebhook = async ({ ref, phone }, text) => {
+    const body = JSON.stringify({
+      messageId: `msg_bench_${randomUUID()}`,
+      providerRef: ref,
+      phone,
+      text,
+      receivedAt: new Date().toISOString(),
+    });
+    const timestamp = Math.floor(Date.now() / 1000);
+    const signature = createHmac("sha256", simulatorSecret).update(`${timestamp}.${body}`).digest("hex");
+    const res = await fetch(`${base}/webhooks/providers/simulator`, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/json",
+        "X-Sim-Timestamp": String(timestamp),
+        "X-Sim-Signature": signature,
+      },
+      body,
+    });
+    const answer = await res.text();
+    if (res.status !== 200) return `HTTP ${res.status} ${answer.slice(0, 200)}`;
+    return JSON.parse(answer).delivered === 1 ? null : answer.slice(0, 200);
   };
 
   /**
@@ -110,7 +151,18 @@ export const makeClient = (base, { adminToken, benchSeed }) => {
     }
   };
 
-  return { request, seedCustomers, counts, setStock, order, sendSms, watch, closeAll };
+  return {
+    request,
+    seedCustomers,
+    counts,
+    setStock,
+    order,
+    upstreamRef,
+    sendSms,
+    sendWebhook,
+    watch,
+    closeAll,
+  };
 };
 
 /** Runs `tasks` (functions) with at most `limit` in flight; results in order. */

@@ -42,7 +42,7 @@ const waitUntilUp = async (server) => {
 };
 
 /** The service with bench settings: seeding on, raised caps, a pool big enough, no automatic SMS. */
-export const startService = async ({ benchSeed, poolSize, liveCap }) => {
+export const startService = async ({ benchSeed, poolSize, liveCap, inspectorPort }) => {
   const port = await freePort();
   const state = mkdtempSync(join(tmpdir(), "smsprof-bench-"));
   const vars = [
@@ -56,6 +56,7 @@ export const startService = async ({ benchSeed, poolSize, liveCap }) => {
     PORT: String(port),
     PERSIST_TO: state,
     EXTRA_VARS: vars.join(" "),
+    ...(inspectorPort ? { INSPECTOR_PORT: String(inspectorPort) } : {}),
   });
   server.base = `http://127.0.0.1:${port}`;
   server.state = state;

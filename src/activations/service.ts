@@ -1,28 +1,32 @@
 // The one implementation of activations behind every front door: the dashboard's JSON API, REST v1
 // and the handler_api.php compat layer all call these functions.
 import { eq } from "drizzle-orm";
+import { runUserRead, type UserRead } from "../accounts/auth";
 import { activations } from "../db/schema";
+import type { Env } from "../env";
 import { AppError } from "../lib/errors";
 import { type Actor, createActivation } from "./order";
 import type { RoomResult, StreamCredential, WaitResult } from "./room";
-import { findOwned, type ListQuery, listOwned, viewsOf } from "./store";
+import { findOwned, type ListQuery, listOwned, ownedActivationRead } from "./store";
 import type { ActivationEvent, ActivationView } from "./view";
 
 export type { Actor, OrderInput } from "./order";
 export type { ActivationEvent, ActivationStatus, ActivationView, SmsView } from "./view";
 export { createActivation };
 
-const viewOf = async (a: Actor, row: Awaited<ReturnType<typeof findOwned>>): Promise<ActivationView> => {
-  const [view] = await viewsOf(a.env, a.db, [row]);
-  if (!view) throw new Error(`no view for ${row.id}`);
-  return view;
-};
+/** Reads of one owned activation, for routes that batch them with the key's lookup (polls). */
+export const activationById = (env: Env, id: string) => ownedActivationRead(env, eq(activations.id, id));
+export const activationByNumericId = (env: Env, numericId: number) =>
+  ownedActivationRead(env, eq(activations.numericId, numericId));
 
-export const getActivation = async (a: Actor, id: string): Promise<ActivationView> =>
-  viewOf(a, await findOwned(a.db, a.user.id, eq(activations.id, id)));
+const readAlone = async <T>(a: Actor, read: UserRead<T>): Promise<T> =>
+  read.result(await runUserRead(a.db, a.user.id, read));
 
-export const getActivationByNumericId = async (a: Actor, numericId: number): Promise<ActivationView> =>
-  viewOf(a, await findOwned(a.db, a.user.id, eq(activations.numericId, numericId)));
+export const getActivation = (a: Actor, id: string): Promise<ActivationView> =>
+  readAlone(a, activationById(a.env, id));
+
+export const getActivationByNumericId = (a: Actor, numericId: number): Promise<ActivationView> =>
+  readAlone(a, activationByNumericId(a.env, numericId));
 
 export const listActivations = (
   a: Actor,

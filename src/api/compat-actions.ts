@@ -1,10 +1,13 @@
 // The handler_api.php actions: each one parses the protocol's parameters, calls the same service
 // function REST calls, and spells the result as the protocol does. The table also feeds /docs.
 
+import type { UserRead } from "../accounts/auth";
 import type { Scope } from "../accounts/key-policy";
 import { listCountries } from "../activations/catalog";
 import {
+  type ActivationView,
   type Actor,
+  activationByNumericId,
   cancelActivation,
   createActivation,
   finishActivation,
@@ -13,6 +16,7 @@ import {
   retryActivation,
 } from "../activations/service";
 import { getBalance } from "../billing/ledger";
+import type { Env } from "../env";
 import type { AppError } from "../lib/errors";
 import { toDecimalString } from "../lib/money";
 import {
@@ -39,13 +43,24 @@ import {
 
 export type Params = Record<string, string | undefined>;
 
-type Action = {
+export type Action = {
   /** The key scope the action needs; "read" when absent. */
   scope?: Scope;
   params: string;
   answers: string;
-  run: (actor: Actor, params: Params) => Promise<string | object>;
+  /**
+   * A poll's activation, read in the same D1 round trip as the key (the protocol's most frequent
+   * calls); run receives it, or undefined when the parameters could not name one (run then answers).
+   */
+  reads?: (env: Env, params: Params) => UserRead<ActivationView>;
+  run: (actor: Actor, params: Params, read?: ActivationView) => Promise<string | object>;
 };
+
+/** The polled activation: the one read with the key, else looked up (and its errors answered) here. */
+const polled = async (actor: Actor, params: Params, read: ActivationView | undefined) =>
+  read ?? (await getActivationByNumericId(actor, numericId(params)));
+
+const pollRead = (env: Env, params: Params) => activationByNumericId(env, numericId(params));
 
 /**
  * Our error codes as the protocol's words; client errors the protocol has no word for keep their own
@@ -179,13 +194,15 @@ export const ACTIONS: Record<string, Action> = {
     params: "id",
     answers:
       "STATUS_WAIT_CODE · STATUS_WAIT_RETRY:<last code> · STATUS_OK:<code> · STATUS_CANCEL · NO_ACTIVATION",
-    run: async (actor, params) => statusWord(await getActivationByNumericId(actor, numericId(params))),
+    reads: pollRead,
+    run: async (actor, params, read) => statusWord(await polled(actor, params, read)),
   },
   getStatusV2: {
     params: "id",
     answers:
       "JSON {verificationType, sms: {dateTime, code, text} | null, call} · STATUS_CANCEL · NO_ACTIVATION",
-    run: async (actor, params) => statusV2(await getActivationByNumericId(actor, numericId(params))),
+    reads: pollRead,
+    run: async (actor, params, read) => statusV2(await polled(actor, params, read)),
   },
   setStatus: {
     scope: "orders",
@@ -221,7 +238,8 @@ export const ACTIONS: Record<string, Action> = {
   getFullSms: {
     params: "id",
     answers: "FULL_SMS:<text of the latest SMS> · STATUS_WAIT_CODE · STATUS_CANCEL · NO_ACTIVATION",
-    run: async (actor, params) => fullSmsWord(await getActivationByNumericId(actor, numericId(params))),
+    reads: pollRead,
+    run: async (actor, params, read) => fullSmsWord(await polled(actor, params, read)),
   },
   getPrices: {
     params: "service?, country?",

@@ -9,13 +9,13 @@
 // - The per-key rate limit is shared with REST and answered with the word TOO_MANY_REQUESTS.
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { authenticateApiKey, rateLimitAccount, rateLimitKey } from "../accounts/auth";
+import { admitKey, authenticateApiKey, type UserRead } from "../accounts/auth";
 import { assertScope } from "../accounts/key-policy";
 import type { AppEnv } from "../env";
 import { AppError } from "../lib/errors";
 import { log } from "../lib/log";
 import { createRouter } from "../lib/openapi";
-import { ACTIONS, type Params, wordForError } from "./compat-actions";
+import { ACTIONS, type Action, type Params, wordForError } from "./compat-actions";
 import { ProtocolWord } from "./compat-format";
 
 export const compat = createRouter();
@@ -38,12 +38,11 @@ const readParams = async (c: Context<AppEnv>): Promise<Params> => ({
   ...(await bodyParams(c)),
 });
 
-const authenticate = async (c: Context<AppEnv>, apiKey: string | undefined) => {
-  const found = apiKey ? await authenticateApiKey(c, apiKey) : null;
+const authenticate = async <T>(c: Context<AppEnv>, apiKey: string | undefined, read?: UserRead<T>) => {
+  const found = apiKey ? await authenticateApiKey(c, apiKey, read) : null;
   if (!found) throw new ProtocolWord("BAD_KEY");
   try {
-    await rateLimitKey(c, found.keyId);
-    await rateLimitAccount(c, found.user.id);
+    await admitKey(c, found);
   } catch (err) {
     if (err instanceof AppError && err.code === "RATE_LIMITED") {
       for (const [name, value] of Object.entries(err.headers ?? {})) c.header(name, value);
@@ -51,23 +50,34 @@ const authenticate = async (c: Context<AppEnv>, apiKey: string | undefined) => {
     }
     throw err;
   }
-  return found.user;
+  return found;
+};
+
+/** A poll's read, when its parameters name an activation (otherwise the action answers why not). */
+const readOf = (c: Context<AppEnv>, action: Action | undefined, params: Params) => {
+  try {
+    return action?.reads?.(c.env, params);
+  } catch {
+    return undefined;
+  }
 };
 
 const answer = async (c: Context<AppEnv>): Promise<string | object> => {
   const params = await readParams(c);
-  const user = await authenticate(c, params.api_key);
   const action = Object.hasOwn(ACTIONS, params.action ?? "") ? ACTIONS[params.action as string] : undefined;
+  const read = readOf(c, action, params);
+  // The key is answered first (BAD_KEY before BAD_ACTION), as sms-activate does.
+  const found = await authenticate(c, params.api_key, read);
   if (!action) throw new ProtocolWord("BAD_ACTION");
-  assertScope(user.key, action.scope ?? "read");
+  assertScope(found.user.key, action.scope ?? "read");
   const actor = {
     env: c.env,
     db: c.get("db"),
-    user,
+    user: found.user,
     requestId: c.get("requestId"),
     waitUntil: (p: Promise<unknown>) => c.executionCtx.waitUntil(p),
   };
-  return action.run(actor, params);
+  return action.run(actor, params, read ? found.value() : undefined);
 };
 
 const handler = async (c: Context<AppEnv>) => {

@@ -2,7 +2,7 @@
 // shared middleware adds to a route (who may call it, the 400/401/403/429 it can answer) is read from
 // the middleware the route actually runs, so the document cannot drift from the code.
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { requireSession, requireUser } from "../accounts/auth";
+import { isUserGuard, requireSession } from "../accounts/auth";
 import { SESSION_COOKIE } from "../accounts/sessions";
 import type { AppEnv, Env } from "../env";
 
@@ -89,7 +89,7 @@ const guardOf = (routes: AppRoute[], method: string, path: string): Guard | null
     (r) => (r.method === "ALL" || r.method === method.toUpperCase()) && covers(routingPath(r.path), target),
   );
   if (runs.some((r) => r.handler === requireSession)) return "session";
-  if (runs.some((r) => r.handler === requireUser)) return "user";
+  if (runs.some((r) => isUserGuard(r.handler))) return "user";
   return null;
 };
 

@@ -16,6 +16,7 @@ import { now } from "../lib/time";
 import { acceptanceStatements, POLICY_VERSION } from "../privacy/policy";
 
 export const MAX_SEEDED_CUSTOMERS = 200;
+export const MAX_KEYS_PER_SEEDED_CUSTOMER = 5;
 
 /** The route does not exist unless BENCH_SEED is set, and then only for a caller who presents it. */
 export const assertBenchSeedAllowed = (env: Env, authorization: string | undefined) => {
@@ -27,14 +28,14 @@ export const assertBenchSeedAllowed = (env: Env, authorization: string | undefin
   }
 };
 
-export type SeededCustomer = { userId: string; email: string; key: string };
+export type SeededCustomer = { userId: string; email: string; key: string; keys: string[] };
 
 /** Customers through the same key and ledger code as real ones; only signup's limiter is skipped. */
 export const seedCustomers = async (
   db: Db,
   env: Env,
   meta: RequestMeta,
-  input: { customers: number; credit: number },
+  input: { customers: number; credit: number; keys?: number },
 ): Promise<SeededCustomer[]> => {
   // One hash for the batch: nobody signs in as a bench customer, and hashing costs ~100 ms each.
   const passwordHash = await hashPassword(crypto.randomUUID(), env.PASSWORD_PEPPER);
@@ -56,9 +57,11 @@ export const seedCustomers = async (
       }),
       ...acceptanceStatements(db, id, t),
     ]);
-    const key = await createApiKey(db, meta, id, "bench");
+    const keys: string[] = [];
+    for (let k = 0; k < (input.keys ?? 1); k++)
+      keys.push((await createApiKey(db, meta, id, `bench ${k + 1}`)).key);
     if (input.credit > 0) await demoTopUp(db, id, input.credit, "bench-seed");
-    seeded.push({ userId: id, email, key: key.key });
+    seeded.push({ userId: id, email, key: keys[0] as string, keys });
   }
   return seeded;
 };

@@ -24,9 +24,14 @@ const ADAPTERS: Record<ProviderKind, (env: Env, entry: ProviderEntry) => Provide
 
 // Parsed once per distinct configuration (an isolate sees one, tests may pass others).
 const parsed = new Map<string, ProviderEntry[]>();
+// Every request asks (the misconfiguration guard): an isolate's env object is the same from request
+// to request, so the answer is kept by object before the configuration's text is even looked at.
+const byEnv = new WeakMap<Env, ProviderEntry[]>();
 
 /** Every configured entry, enabled or not; throws ProvidersConfigError for a bad PROVIDERS. */
 export const providerEntries = (env: Env): ProviderEntry[] => {
+  const known = byEnv.get(env);
+  if (known) return known;
   const markupPercent = int(env.PRICE_MARKUP_PERCENT, 0);
   const key = `${env.CURRENCY}\u0000${markupPercent}\u0000${env.PROVIDERS ?? ""}`;
   let entries = parsed.get(key);
@@ -34,6 +39,7 @@ export const providerEntries = (env: Env): ProviderEntry[] => {
     entries = parseProviders(env.PROVIDERS, { currency: env.CURRENCY, markupPercent });
     parsed.set(key, entries);
   }
+  byEnv.set(env, entries);
   return entries;
 };
 

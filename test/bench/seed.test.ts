@@ -61,6 +61,28 @@ describe("POST /api/bench/seed", () => {
       expect(((await balance.json()) as { available: number }).available).toBe(1234);
     }
   });
+
+  it("gives a customer several working keys when asked (a fan-out needs more than one key's budget)", async () => {
+    const res = await callWithSeed(
+      "/api/bench/seed",
+      json({ customers: 1, keys: 3 }, { Authorization: `Bearer ${SECRET}` }),
+    );
+    expect(res.status).toBe(201);
+    const [customer] = ((await res.json()) as { customers: Array<{ key: string; keys: string[] }> })
+      .customers;
+    expect(customer?.keys).toHaveLength(3);
+    expect(new Set(customer?.keys).size).toBe(3);
+    expect(customer?.key).toBe(customer?.keys[0]);
+    for (const key of customer?.keys ?? []) {
+      const me = await call("/api/v1/me", { headers: { Authorization: `Bearer ${key}` } });
+      expect(me.status).toBe(200);
+    }
+    const tooMany = await callWithSeed(
+      "/api/bench/seed",
+      json({ customers: 1, keys: 50 }, { Authorization: `Bearer ${SECRET}` }),
+    );
+    expect(tooMany.status).toBe(400);
+  });
 });
 
 describe("GET /api/bench/counts", () => {
@@ -87,5 +109,15 @@ describe("GET /api/bench/counts", () => {
     const trips = after.service.d1RoundTrips - before.service.d1RoundTrips;
     expect(trips).toBeGreaterThanOrEqual(1);
     expect(after.service.d1Statements - before.service.d1Statements).toBeGreaterThanOrEqual(trips);
+  });
+});
+
+describe("GET /api/bench/d1", () => {
+  it("answers one D1 round trip on a bench server and does not exist elsewhere", async () => {
+    const off = await call("/api/bench/d1", { headers: { Authorization: `Bearer ${SECRET}` } });
+    expect(off.status).toBe(404);
+    const on = await callWithSeed("/api/bench/d1", { headers: { Authorization: `Bearer ${SECRET}` } });
+    expect(on.status).toBe(200);
+    expect(await on.json()).toEqual({ one: 1 });
   });
 });
