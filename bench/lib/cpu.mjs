@@ -9,7 +9,9 @@ const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
 const label = (comm, args) => {
   if (comm === "workerd")
-    return args.includes("--inspect") ? "workerd (the Worker)" : "workerd (wrangler's proxy)";
+    return args.some((a) => a.startsWith("--inspect"))
+      ? "workerd (the Worker)"
+      : "workerd (wrangler's proxy)";
   if (comm === "MainThread" || comm === "node") return "wrangler (Node.js)";
   return comm;
 };
