@@ -70,20 +70,17 @@ export const ownedActivationRead = (env: Env, where: SQL): UserRead<ActivationVi
     return [
       db.select().from(activations).where(owned).limit(1),
       db
-        .select({ sms: smsMessages })
+        .select()
         .from(smsMessages)
-        .innerJoin(activations, eq(activations.id, smsMessages.activationId))
-        .where(owned)
+        .where(
+          inArray(smsMessages.activationId, db.select({ id: activations.id }).from(activations).where(owned)),
+        )
         .orderBy(...smsOrder),
     ];
   },
   result: (results) => {
-    const [rows, sms] = results as [ActivationRow[], Array<{ sms: SmsRow }>];
-    const [view] = viewsFrom(
-      env,
-      rows,
-      sms.map((s) => s.sms),
-    );
+    const [rows, sms] = results as [ActivationRow[], SmsRow[]];
+    const [view] = viewsFrom(env, rows, sms);
     if (!view) throw notFound("Activation");
     return view;
   },

@@ -43,7 +43,7 @@ import {
 
 export type Params = Record<string, string | undefined>;
 
-export type Action = {
+type Action = {
   /** The key scope the action needs; "read" when absent. */
   scope?: Scope;
   params: string;
@@ -52,7 +52,7 @@ export type Action = {
    * A poll's activation, read in the same D1 round trip as the key (the protocol's most frequent
    * calls); run receives it, or undefined when the parameters could not name one (run then answers).
    */
-  reads?: (env: Env, params: Params) => UserRead<ActivationView>;
+  reads?: (env: Env, params: Params) => UserRead<ActivationView> | undefined;
   run: (actor: Actor, params: Params, read?: ActivationView) => Promise<string | object>;
 };
 
@@ -60,7 +60,10 @@ export type Action = {
 const polled = async (actor: Actor, params: Params, read: ActivationView | undefined) =>
   read ?? (await getActivationByNumericId(actor, numericId(params)));
 
-const pollRead = (env: Env, params: Params) => activationByNumericId(env, numericId(params));
+const pollRead = (env: Env, params: Params) => {
+  const id = validNumericId(params);
+  return id === null ? undefined : activationByNumericId(env, id);
+};
 
 /**
  * Our error codes as the protocol's words; client errors the protocol has no word for keep their own
@@ -93,9 +96,14 @@ export const wordForError = (err: AppError): string | null => {
   }
 };
 
-const numericId = (params: Params): number => {
+const validNumericId = (params: Params): number | null => {
   const id = Number(params.id);
-  if (!params.id || !Number.isSafeInteger(id) || id <= 0) throw new ProtocolWord("NO_ACTIVATION");
+  return params.id && Number.isSafeInteger(id) && id > 0 ? id : null;
+};
+
+const numericId = (params: Params): number => {
+  const id = validNumericId(params);
+  if (id === null) throw new ProtocolWord("NO_ACTIVATION");
   return id;
 };
 

@@ -15,7 +15,7 @@ import type { AppEnv } from "../env";
 import { AppError } from "../lib/errors";
 import { log } from "../lib/log";
 import { createRouter } from "../lib/openapi";
-import { ACTIONS, type Action, type Params, wordForError } from "./compat-actions";
+import { ACTIONS, type Params, wordForError } from "./compat-actions";
 import { ProtocolWord } from "./compat-format";
 
 export const compat = createRouter();
@@ -53,19 +53,11 @@ const authenticate = async <T>(c: Context<AppEnv>, apiKey: string | undefined, r
   return found;
 };
 
-/** A poll's read, when its parameters name an activation (otherwise the action answers why not). */
-const readOf = (c: Context<AppEnv>, action: Action | undefined, params: Params) => {
-  try {
-    return action?.reads?.(c.env, params);
-  } catch {
-    return undefined;
-  }
-};
-
 const answer = async (c: Context<AppEnv>): Promise<string | object> => {
   const params = await readParams(c);
   const action = Object.hasOwn(ACTIONS, params.action ?? "") ? ACTIONS[params.action as string] : undefined;
-  const read = readOf(c, action, params);
+  // A poll's read, when its parameters name an activation (otherwise the action answers why not).
+  const read = action?.reads?.(c.env, params);
   // The key is answered first (BAD_KEY before BAD_ACTION), as sms-activate does.
   const found = await authenticate(c, params.api_key, read);
   if (!action) throw new ProtocolWord("BAD_ACTION");
