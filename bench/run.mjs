@@ -12,15 +12,17 @@
 //                                  runs (V8's profiler through the runtime's inspector): where the
 //                                  time goes, by package and by function
 //
-// Every scenario also prints the CPU-seconds each process spent (workerd, wrangler's Node.js process,
+// Every scenario also prints the CPU-seconds each process spent (workerd, Miniflare's Node.js process,
 // this client) beside the wall time: on 2 cores, 2 CPU-seconds a second is the machine's ceiling.
 //
 // Sizes can be set one by one (environment): BENCH_CONNECTIONS, BENCH_LOAD_SECONDS (throughput),
 // BENCH_ACTIVATIONS, BENCH_RATE, BENCH_SECONDS (webhooks), BENCH_FANOUT_WATCHERS, BENCH_LIVE.
 //
-// It starts two servers on free loopback ports — the service (fresh local state, simulator as the
-// upstream, bench seeding on) and a bare Hono Worker (bench/bare) on the same runtime — and stops
-// both at the end. Customers come from the bench-only seeding path (POST /api/bench/seed), which
+// It starts its servers on free loopback ports — the service (fresh local state, simulator as the
+// upstream, bench seeding on) and a bare Hono Worker (bench/bare) twice: behind the service's own
+// static assets (goal 3's yardstick: deployed alike, so only our code differs) and without (what the
+// runtime's asset router costs) — each a deploy bundle on the workerd runtime alone (lib/serve.mjs:
+// no `wrangler dev` proxy in front, no DevTools session), and stops them at the end. Customers come from the bench-only seeding path (POST /api/bench/seed), which
 // exists only where BENCH_SEED is set; everything else goes through the public API.
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -31,7 +33,14 @@ import { inPool, makeClient } from "./lib/client.mjs";
 import { cpuMeter } from "./lib/cpu.mjs";
 import { closedLoop, summary } from "./lib/load.mjs";
 import { profileWhile } from "./lib/profile.mjs";
-import { machine, startBare, startService, stopAll, workerdMemoryMb } from "./lib/servers.mjs";
+import {
+  machine,
+  startBare,
+  startService,
+  stopAll,
+  workerdDescriptors,
+  workerdMemoryMb,
+} from "./lib/servers.mjs";
 
 const args = process.argv.slice(2);
 const FULL = args.includes("--full");
@@ -91,7 +100,7 @@ const ratio = (a, b) => (a === null || b === null || b === 0 ? null : Math.round
 // ── scenarios ───────────────────────────────────────────────────────────────────────────────────
 
 /** Goals 2 and 3: throughput at a fixed concurrency, each route beside the trivial one. */
-const throughput = async ({ client, service, bare }) => {
+const throughput = async ({ client, service, bare, bareNoAssets }) => {
   const customers = await client.seedCustomers(POLLERS, 10_000);
   const polled = await inPool(
     customers.map((c, i) => async () => ({
@@ -107,6 +116,8 @@ const throughput = async ({ client, service, bare }) => {
   const routes = {
     health: at(service.base, "/api/health"),
     bareHealth: at(bare.base, "/api/health"),
+    // The same bare Worker without static assets: what the runtime's asset router costs per request.
+    bareNoAssets: at(bareNoAssets.base, "/api/health"),
     // The floor under every keyed request: one D1 round trip and nothing else (bench servers only).
     d1Floor: at(service.base, "/api/bench/d1", { Authorization: `Bearer ${benchSeed}` }),
     rest: (i) => {
@@ -130,7 +141,7 @@ const throughput = async ({ client, service, bare }) => {
   const measured = {};
   const cpu = {};
   for (const [name, target] of Object.entries(routes)) {
-    const meter = cpuMeter([name === "bareHealth" ? bare : service]);
+    const meter = cpuMeter([{ bareHealth: bare, bareNoAssets }[name] ?? service]);
     measured[name] = await run(target);
     cpu[name] = meter();
   }
@@ -150,12 +161,13 @@ const throughput = async ({ client, service, bare }) => {
       ).profile;
     }
   }
-  const { health, bareHealth, d1Floor, rest, getStatus } = measured;
+  const { health, bareHealth, bareNoAssets: bareWithoutAssets, d1Floor, rest, getStatus } = measured;
   return {
     connections: S.connections,
     seconds: S.loadSeconds,
     health,
     bareHealth,
+    bareNoAssets: bareWithoutAssets,
     d1Floor,
     rest,
     getStatus,
@@ -163,6 +175,7 @@ const throughput = async ({ client, service, bare }) => {
       restToHealth: ratio(rest.rps, health.rps),
       getStatusToHealth: ratio(getStatus.rps, health.rps),
       bareToHealth: ratio(bareHealth.rps, health.rps),
+      bareNoAssetsToHealth: ratio(bareWithoutAssets.rps, health.rps),
       d1FloorToHealth: ratio(d1Floor.rps, health.rps),
       restToD1Floor: ratio(rest.rps, d1Floor.rps),
     },
@@ -270,10 +283,24 @@ const workerdSeconds = (cpu) =>
     .filter(([name]) => name.includes("workerd"))
     .reduce((sum, [, s]) => sum + s, 0);
 const perSms = (cpu, count) => (count ? Math.round((workerdSeconds(cpu) * 10_000) / count) / 10 : null);
-const CORES = availableParallelism();
-// Everything else on the machine (wrangler's Node.js process, the client) is left out: an upper bound.
+// workerd runs all of the Worker's JavaScript — its Durable Objects and the local D1 too — on one
+// thread: the most this runtime sustains is what that thread can do in a second, however many cores
+// the machine has (the client and Miniflare's Node.js process are left out: an upper bound).
 const ceiling = (cpu, count) =>
-  count && workerdSeconds(cpu) ? Math.round((CORES * count) / workerdSeconds(cpu)) : null;
+  count && cpu.workerdJsThreadSeconds ? Math.round(count / cpu.workerdJsThreadSeconds) : null;
+
+/** Samples workerd's file descriptors every second; the returned function stops and gives the peak. */
+const peakDescriptors = (server) => {
+  let peak = null;
+  const timer = setInterval(() => {
+    const now = workerdDescriptors(server);
+    if (now && (!peak || now.open > peak.open)) peak = now;
+  }, 1000);
+  return () => {
+    clearInterval(timer);
+    return peak;
+  };
+};
 
 /** Runs `work`, under the Worker's CPU profiler when --profile is given. */
 const maybeProfiled = async (service, work) =>
@@ -288,14 +315,15 @@ const webhooks = async ({ client, service }) => {
   track.setSent(sentNow);
   const { watchers } = await openWatched(client, S.activations, track.onSms);
   const health = sampleHealth(service.base);
-  const reloadsBefore = (service.log.match(/Reloading local server/g) ?? []).length;
   const meter = cpuMeter([service]);
+  const descriptors = peakDescriptors(service);
   const { result: fired, profile } = await maybeProfiled(service, async () => {
     const done = await fireSms(client, watchers, S.rate, S.rate * S.seconds, "webhook", sentNow);
     await track.settle();
     return done;
   });
   const cpu = meter();
+  const workerdFileDescriptors = descriptors();
   const trivial = health();
   client.closeAll(watchers);
   const result = track.result();
@@ -310,7 +338,8 @@ const webhooks = async ({ client, service }) => {
     health: trivial,
     p99ToHealthP99: ratio(result.latency.p99, trivial.p99),
     reconnects: watchers.reduce((sum, w) => sum + w.reconnects, 0),
-    serverReloads: (service.log.match(/Reloading local server/g) ?? []).length - reloadsBefore,
+    // Requests queued in the runtime hold sockets (two descriptors each): near the limit, it fails.
+    workerdFileDescriptors,
     // When requests failed, what the server said about it.
     ...(fired.failures.length > 0 ? { serverLogTail: service.log.slice(-3000) } : {}),
     cpu,
@@ -381,8 +410,18 @@ const scale = async ({ client, service }) => {
   const track = tracker();
   const sentNow = new Map();
   track.setSent(sentNow);
-  const opened = await openWatched(client, S.live, track.onSms, 16);
+  let opened;
+  try {
+    opened = await openWatched(client, S.live, track.onSms, 16);
+  } catch (error) {
+    // Usually the runtime out of file descriptors (two per watcher): say so with the count.
+    const fds = workerdDescriptors(service);
+    throw new Error(
+      `${error.message}${fds ? ` (workerd then held ${fds.open} file descriptors, limit ${fds.limit})` : ""}`,
+    );
+  }
   const memoryLiveMb = workerdMemoryMb(service);
+  const descriptorsLive = workerdDescriptors(service);
   // Idle rooms hibernate (their sockets stay open in the runtime): memory once nothing has happened
   // for a while is what many quietly waiting numbers cost.
   await sleep(S.idleMs);
@@ -399,6 +438,7 @@ const scale = async ({ client, service }) => {
     live: S.live,
     orders: opened.orders,
     memoryMb: { before: memoryBeforeMb, live: memoryLiveMb, idle: memoryIdleMb, afterSms: memoryAfterMb },
+    workerdFileDescriptors: descriptorsLive,
     failedRequests: fired.failures.length,
     ...track.result(),
     health: trivial,
@@ -453,7 +493,7 @@ const goals = (r) => {
     const w = r.webhooks;
     rows.push({
       goal: "1 webhooks → watchers",
-      figure: `${w.rate}/s × ${w.seconds} s over ${w.activations}: p99 ${fmt(w.latency.p99, " ms")} (health p99 ${fmt(w.health.p99, " ms")}) = ${fmt(w.p99ToHealthP99, "×")}; lost ${w.lost}, duplicated ${w.duplicated}`,
+      figure: `${w.rate}/s × ${w.seconds} s over ${w.activations}: p99 ${fmt(w.latency.p99, " ms")} (health p99 ${fmt(w.health.p99, " ms")}) = ${fmt(w.p99ToHealthP99, "×")}; lost ${w.lost}, duplicated ${w.duplicated}${w.failedRequests ? `; ${w.failedRequests} webhook requests failed` : ""}${w.workerdFileDescriptors ? `; workerd's file descriptors peaked at ${w.workerdFileDescriptors.open} (limit ${w.workerdFileDescriptors.limit})` : ""}${w.cpu.workerdRestarted ? "; workerd died and was restarted" : ""}`,
       target: "200/s × 60 s over 500; ≤ 3× health p99; 0 lost, 0 dup",
       met:
         w.lost === 0 &&
@@ -486,7 +526,7 @@ const goals = (r) => {
     });
     rows.push({
       goal: "3 health vs bare Hono",
-      figure: `bare ${t.bareHealth.rps} rps vs ours ${t.health.rps} = ${fmt(t.ratios.bareToHealth, "×")}`,
+      figure: `bare ${t.bareHealth.rps} rps vs ours ${t.health.rps} = ${fmt(t.ratios.bareToHealth, "×")} (both behind our static assets; bare without them ${t.bareNoAssets.rps} rps = ${fmt(t.ratios.bareNoAssetsToHealth, "×")})`,
       target: "bare ≤ 1.5× ours",
       met: t.ratios.bareToHealth !== null && t.ratios.bareToHealth <= 1.5,
     });
@@ -504,7 +544,7 @@ const goals = (r) => {
     const s = r.scale;
     rows.push({
       goal: "5 live activations",
-      figure: `${s.live} live + watched: workerd ${fmt(s.memoryMb.live, " MB")} (from ${fmt(s.memoryMb.before, " MB")}, ${fmt(s.memoryKbPerLive, " KB")} each; ${fmt(s.memoryMb.idle, " MB")} after ${S.idleMs / 1000} s idle); order p99 ${fmt(s.orders.p99, " ms")}; SMS p99 ${fmt(s.latency.p99, " ms")}; lost ${s.lost}`,
+      figure: `${s.live} live + watched: workerd ${fmt(s.memoryMb.live, " MB")}${s.workerdFileDescriptors ? `, ${s.workerdFileDescriptors.open} file descriptors (limit ${s.workerdFileDescriptors.limit})` : ""} (from ${fmt(s.memoryMb.before, " MB")}, ${fmt(s.memoryKbPerLive, " KB")} each; ${fmt(s.memoryMb.idle, " MB")} after ${S.idleMs / 1000} s idle); order p99 ${fmt(s.orders.p99, " ms")}; SMS p99 ${fmt(s.latency.p99, " ms")}; lost ${s.lost}`,
       target: "10,000, memory and latency printed, 0 lost",
       met: s.live >= 10_000 && s.lost === 0 && s.duplicated === 0,
     });
@@ -551,10 +591,14 @@ const printTable = (r, rows) => {
   printWhereTimeGoes(r);
 };
 
-const cpuLine = ({ wallSeconds, cpuSeconds }) =>
-  `${Object.entries(cpuSeconds)
-    .map(([name, s]) => `${name} ${s} s`)
-    .join(", ")} over ${wallSeconds} s wall`;
+const cpuLine = ({ wallSeconds, cpuSeconds, workerdJsThreadBusy, workerdRestarted }) =>
+  workerdRestarted
+    ? `workerd died and was restarted during the run (its figures are lost); bench client ${cpuSeconds["bench client"] ?? 0} s over ${wallSeconds} s wall`
+    : `${Object.entries(cpuSeconds)
+        .map(([name, s]) => `${name} ${s} s`)
+        .join(", ")} over ${wallSeconds} s wall${
+        workerdJsThreadBusy ? `; workerd's JS thread ${Math.round(workerdJsThreadBusy * 100)} % busy` : ""
+      }`;
 
 const profileLines = (p) => [
   `      by package: ${p.byOwner
@@ -569,7 +613,9 @@ const profileLines = (p) => [
 ];
 
 const printWhereTimeGoes = (r) => {
-  console.log("\nWhere the time goes (CPU-seconds per process; 2 cores give 2 CPU-seconds a second):");
+  console.log(
+    `\nWhere the time goes (CPU-seconds per process; ${availableParallelism()} cores give ${availableParallelism()} CPU-seconds a second, workerd's JS thread 1):`,
+  );
   const t = r.throughput;
   if (t) {
     for (const [name, cpu] of Object.entries(t.cpu)) {
@@ -589,7 +635,7 @@ const printWhereTimeGoes = (r) => {
     const x = r[name];
     if (!x?.cpu) continue;
     const per = x.workerdMsPerSms
-      ? `; ${x.workerdMsPerSms} ms of workerd CPU per SMS → at most ${x.ceilingSmsPerSecond} SMS/s on ${CORES} cores`
+      ? `; ${x.workerdMsPerSms} ms of workerd CPU per SMS → at most ${x.ceilingSmsPerSecond} SMS/s on its one JS thread`
       : "";
     console.log(`  ${name} (sending and settling): ${cpuLine(x.cpu)}${per}`);
     if (x.profile) for (const line of profileLines(x.profile)) console.log(line);
@@ -615,6 +661,7 @@ const smokeProblems = (r) => [
 const main = async () => {
   let service;
   let bare;
+  let bareNoAssets;
   process.on("SIGINT", () => {
     stopAll();
     process.exit(130);
@@ -626,14 +673,15 @@ const main = async () => {
     );
     say(`Starting the service and the bare Worker (sizes: ${FULL ? "full" : "quick"}) …`);
     const inspectorPort = PROFILE ? await freePort() : undefined;
-    [service, bare] = await Promise.all([
+    [service, bare, bareNoAssets] = await Promise.all([
       startService({
         benchSeed,
         poolSize,
         liveCap: Math.max(S.live, S.fanoutWatchers, S.activations) + 100,
         inspectorPort,
       }),
-      ONLY.includes("throughput") ? startBare() : Promise.resolve(null),
+      ONLY.includes("throughput") ? startBare({ likeTheService: true }) : Promise.resolve(null),
+      ONLY.includes("throughput") ? startBare({ likeTheService: false }) : Promise.resolve(null),
     ]);
     service.inspectorPort = inspectorPort;
     const client = makeClient(service.base, { adminToken, benchSeed, simulatorSecret });
@@ -644,7 +692,7 @@ const main = async () => {
       SERVICES.flatMap((s) => COUNTRIES.map((c) => () => client.setStock(s, c, stock))),
       4,
     );
-    const ctx = { client, service, bare };
+    const ctx = { client, service, bare, bareNoAssets };
     const result = {
       machine: machine(),
       at: new Date().toISOString(),

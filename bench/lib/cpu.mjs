@@ -1,35 +1,34 @@
 // Where a run's CPU goes, per process: the bench client itself, and each process of a server's group.
-// `wrangler dev` runs two workerd processes — the Worker's own runtime (the one with the inspector)
-// and wrangler's proxy in front of it, through which every request passes — and its Node.js process.
-// Read from /proc (Linux); nothing elsewhere.
+// A bench server is one workerd process (the runtime) and the Node.js process that started it
+// (Miniflare, ./serve.mjs). workerd runs every isolate — the Worker, each Durable Object, the local
+// D1 — on its one main thread (its other thread is V8's helper), so that thread's CPU is also read:
+// at 1 CPU-second a second it is saturated, however many cores are idle. Read from /proc (Linux).
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
-const label = (comm, args) => {
-  if (comm === "workerd")
-    return args.some((a) => a.startsWith("--inspect"))
-      ? "workerd (the Worker)"
-      : "workerd (wrangler's proxy)";
-  if (comm === "MainThread" || comm === "node") return "wrangler (Node.js)";
+const label = (comm) => {
+  if (comm === "workerd") return "workerd";
+  if (comm === "MainThread" || comm === "node") return "Miniflare (Node.js)";
   return comm;
 };
 
 const groupProcesses = (server) => {
   try {
-    return execFileSync("ps", ["-ww", "-o", "pid=,comm=,args=", "-g", String(server.child.pid)], {
+    return execFileSync("ps", ["-o", "pid=,comm=", "-g", String(server.child.pid)], {
       encoding: "utf8",
     })
       .split("\n")
       .map((line) => line.trim().split(/\s+/))
       .filter(([pid]) => pid)
-      .map(([pid, comm, ...args]) => ({ pid: Number(pid), comm: label(comm, args) }));
+      .map(([pid, comm]) => ({ pid: Number(pid), comm: label(comm) }));
   } catch {
     return [];
   }
 };
 
+/** CPU-seconds of a process, or of one thread with `task` ("<pid>/task/<tid>"). */
 const cpuSecondsOf = (pid) => {
   try {
     // Fields after the command's closing parenthesis: utime is the 12th, stime the 13th.
@@ -42,18 +41,27 @@ const cpuSecondsOf = (pid) => {
 };
 
 const snapshot = (servers) => {
-  const byName = { "bench client": process.cpuUsage() };
-  const out = { "bench client": (byName["bench client"].user + byName["bench client"].system) / 1e6 };
+  const usage = process.cpuUsage();
+  const out = { "bench client": (usage.user + usage.system) / 1e6 };
+  let jsThread = 0;
+  const workerdPids = [];
   for (const server of servers.filter(Boolean)) {
     for (const { pid, comm } of groupProcesses(server)) {
       const name = `${server.name}: ${comm}`;
       out[name] = (out[name] ?? 0) + cpuSecondsOf(pid);
+      if (comm === "workerd") {
+        jsThread += cpuSecondsOf(`${pid}/task/${pid}`); // the main thread
+        workerdPids.push(pid);
+      }
     }
   }
-  return out;
+  return { perProcess: out, jsThread, workerdPids: workerdPids.join(",") };
 };
 
-/** Starts counting; the returned function gives CPU-seconds per process since, and the wall time. */
+/**
+ * Starts counting; the returned function gives CPU-seconds per process since, the wall time, and
+ * workerd's main thread: its CPU-seconds and how busy it was (1 = saturated).
+ */
 export const cpuMeter = (servers) => {
   const before = snapshot(servers);
   const started = performance.now();
@@ -61,11 +69,21 @@ export const cpuMeter = (servers) => {
     const after = snapshot(servers);
     const wall = (performance.now() - started) / 1000;
     const perProcess = Object.fromEntries(
-      Object.entries(after)
-        .map(([name, s]) => [name, Math.round((s - (before[name] ?? 0)) * 100) / 100])
+      Object.entries(after.perProcess)
+        .map(([name, s]) => [name, Math.round((s - (before.perProcess[name] ?? 0)) * 100) / 100])
         .filter(([, s]) => s > 0.05)
         .sort((a, b) => b[1] - a[1]),
     );
-    return { wallSeconds: Math.round(wall * 10) / 10, cpuSeconds: perProcess };
+    const jsThread = after.jsThread - before.jsThread;
+    // Miniflare starts a new workerd when the runtime dies: its counters start again from zero.
+    if (after.workerdPids !== before.workerdPids) {
+      return { wallSeconds: Math.round(wall * 10) / 10, cpuSeconds: perProcess, workerdRestarted: true };
+    }
+    return {
+      wallSeconds: Math.round(wall * 10) / 10,
+      cpuSeconds: perProcess,
+      workerdJsThreadSeconds: Math.round(jsThread * 100) / 100,
+      workerdJsThreadBusy: wall > 0 ? Math.round((jsThread / wall) * 100) / 100 : null,
+    };
   };
 };

@@ -1,9 +1,10 @@
 // A CPU profile of the Worker while a load runs: V8's sampling profiler, reached through the
-// inspector `wrangler dev` exposes (Chrome DevTools Protocol: Profiler.start / Profiler.stop), summed
-// by function and by package so the table can say where a request's time goes.
+// runtime's inspector (Chrome DevTools Protocol: Profiler.start / Profiler.stop), summed by function
+// and by package so the table can say where a request's time goes.
 
 const connect = async (inspectorPort) => {
-  // The inspector lists its targets over HTTP; the first one is the Worker.
+  // The inspector lists its targets over HTTP: the Worker (./serve.mjs names it "bench") beside
+  // Miniflare's own workers.
   let targets = [];
   for (let attempt = 0; attempt < 20 && targets.length === 0; attempt++) {
     try {
@@ -12,10 +13,9 @@ const connect = async (inspectorPort) => {
       await new Promise((r) => setTimeout(r, 250));
     }
   }
-  const url = targets[0]?.webSocketDebuggerUrl;
+  const url = targets.find((t) => t.id === "core:user:bench")?.webSocketDebuggerUrl;
   if (!url) throw new Error(`no inspector target on port ${inspectorPort}`);
-  // The inspector proxy accepts local DevTools only: it checks the Origin header.
-  const ws = new WebSocket(url, { headers: { Origin: "http://localhost" } });
+  const ws = new WebSocket(url);
   await new Promise((resolve, reject) => {
     ws.addEventListener("open", resolve, { once: true });
     ws.addEventListener("error", () => reject(new Error("inspector connection failed")), { once: true });

@@ -1,7 +1,8 @@
-// Starting and stopping the two servers of a bench run: the service (scripts/dev.mjs, fresh local
-// state) and the bare Hono Worker (bench/bare), both `wrangler dev` on free loopback ports.
-import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+// Starting and stopping the two servers of a bench run: the service (fresh local state, migrated and
+// seeded as `npm start` does) and the bare Hono Worker (bench/bare), each its deploy bundle served by
+// ./serve.mjs (Miniflare: the runtime alone) on a free loopback port.
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -14,7 +15,7 @@ const start = (name, command, args, env) => {
   const child = spawn(command, args, {
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", ...env },
     stdio: ["ignore", "pipe", "pipe"],
-    detached: true, // its own process group: stopping it also stops wrangler and workerd
+    detached: true, // its own process group: stopping it also stops its workerd
   });
   const server = { name, child, log: "", base: null };
   started.add(server);
@@ -41,10 +42,35 @@ const waitUntilUp = async (server) => {
   throw new Error(`${server.name} did not start:\n${server.log.slice(-3000)}`);
 };
 
+const run = (command, args) => {
+  const result = spawnSync(command, args, {
+    encoding: "utf8",
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+  });
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(" ")} failed:\n${result.stdout}${result.stderr}`);
+};
+
+const serve = (name, config, port, extraArgs = []) => {
+  const server = start(name, "node", [
+    "bench/lib/serve.mjs",
+    "--config",
+    config,
+    "--port",
+    String(port),
+    ...extraArgs,
+  ]);
+  server.base = `http://127.0.0.1:${port}`;
+  return server;
+};
+
 /** The service with bench settings: seeding on, raised caps, a pool big enough, no automatic SMS. */
 export const startService = async ({ benchSeed, poolSize, liveCap, inspectorPort }) => {
-  const port = await freePort();
   const state = mkdtempSync(join(tmpdir(), "smsprof-bench-"));
+  // As `npm start` prepares a fresh clone: .dev.vars complete, the local D1 migrated and seeded.
+  run("node", ["scripts/ensure-dev-vars.mjs"]);
+  run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", state]);
+  run("node", ["scripts/seed.mjs", "--persist-to", state]);
   const vars = [
     "SIMULATOR_AUTO_SMS:false",
     `BENCH_SEED:${benchSeed}`,
@@ -52,34 +78,26 @@ export const startService = async ({ benchSeed, poolSize, liveCap, inspectorPort
     `MAX_ACTIVE_ACTIVATIONS:${liveCap}`,
     `MAX_WATCHERS_PER_ACCOUNT:${liveCap}`,
   ];
-  const server = start("the service", "node", ["scripts/dev.mjs"], {
-    PORT: String(port),
-    PERSIST_TO: state,
-    EXTRA_VARS: vars.join(" "),
-    ...(inspectorPort ? { INSPECTOR_PORT: String(inspectorPort) } : {}),
-  });
-  server.base = `http://127.0.0.1:${port}`;
+  const server = serve("the service", "wrangler.toml", await freePort(), [
+    "--state",
+    state,
+    ...vars.flatMap((pair) => ["--var", pair]),
+    ...(inspectorPort ? ["--inspector-port", String(inspectorPort)] : []),
+  ]);
   server.state = state;
   return waitUntilUp(server);
 };
 
-export const startBare = async () => {
-  const [port, inspector] = [await freePort(), await freePort()];
-  const server = start("the bare Worker", "npx", [
-    "wrangler",
-    "dev",
-    "-c",
-    "bench/bare/wrangler.toml",
-    "--port",
-    String(port),
-    "--ip",
-    "127.0.0.1",
-    "--inspector-port",
-    String(inspector),
-  ]);
-  server.base = `http://127.0.0.1:${port}`;
-  return waitUntilUp(server);
-};
+/** The bare Hono Worker; `likeTheService` serves it behind the service's own static assets. */
+export const startBare = async ({ likeTheService }) =>
+  waitUntilUp(
+    serve(
+      likeTheService ? "the bare Worker with our assets" : "the bare Worker",
+      "bench/bare/wrangler.toml",
+      await freePort(),
+      likeTheService ? ["--assets-of", "wrangler.toml"] : [],
+    ),
+  );
 
 export const stop = (server) => {
   if (!server) return;
@@ -107,6 +125,25 @@ export const workerdMemoryMb = (server) => {
       .filter((line) => /workerd/.test(line))
       .reduce((sum, line) => sum + Number(line.trim().split(/\s+/)[0] || 0), 0);
     return Math.round(kb / 1024);
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * File descriptors the server's workerd holds, and its limit: workerd keeps two per open socket
+ * (each accepted socket's descriptor is duplicated), so watchers run into the limit at half of it.
+ */
+export const workerdDescriptors = (server) => {
+  try {
+    const pid = execFileSync("ps", ["-o", "pid=,comm=", "-g", String(server.child.pid)], { encoding: "utf8" })
+      .split("\n")
+      .find((line) => /workerd/.test(line))
+      ?.trim()
+      .split(/\s+/)[0];
+    if (!pid) return null;
+    const limit = /Max open files\s+(\d+)/.exec(readFileSync(`/proc/${pid}/limits`, "utf8"))?.[1];
+    return { open: readdirSync(`/proc/${pid}/fd`).length, limit: limit ? Number(limit) : null };
   } catch {
     return null;
   }
