@@ -407,6 +407,7 @@ const fanout = async ({ client, service }) => {
 const scale = async ({ client, service }) => {
   say(`  scale: ${S.live} live activations, each watched …`);
   const memoryBeforeMb = workerdMemoryMb(service);
+  const descriptorsBefore = workerdDescriptors(service);
   const track = tracker();
   const sentNow = new Map();
   track.setSent(sentNow);
@@ -438,7 +439,7 @@ const scale = async ({ client, service }) => {
     live: S.live,
     orders: opened.orders,
     memoryMb: { before: memoryBeforeMb, live: memoryLiveMb, idle: memoryIdleMb, afterSms: memoryAfterMb },
-    workerdFileDescriptors: descriptorsLive,
+    workerdFileDescriptors: descriptorsLive && { ...descriptorsLive, before: descriptorsBefore?.open ?? 0 },
     failedRequests: fired.failures.length,
     ...track.result(),
     health: trivial,
@@ -591,13 +592,21 @@ const printTable = (r, rows) => {
   printWhereTimeGoes(r);
 };
 
-const cpuLine = ({ wallSeconds, cpuSeconds, workerdJsThreadBusy, workerdRestarted }) =>
+const cpuLine = ({
+  wallSeconds,
+  cpuSeconds,
+  workerdJsThreadSeconds,
+  workerdJsThreadBusy,
+  workerdRestarted,
+}) =>
   workerdRestarted
     ? `workerd died and was restarted during the run (its figures are lost); bench client ${cpuSeconds["bench client"] ?? 0} s over ${wallSeconds} s wall`
     : `${Object.entries(cpuSeconds)
         .map(([name, s]) => `${name} ${s} s`)
         .join(", ")} over ${wallSeconds} s wall${
-        workerdJsThreadBusy ? `; workerd's JS thread ${Math.round(workerdJsThreadBusy * 100)} % busy` : ""
+        workerdJsThreadBusy
+          ? `; workerd's JS thread ${workerdJsThreadSeconds} s (${Math.round(workerdJsThreadBusy * 100)} % busy)`
+          : ""
       }`;
 
 const profileLines = (p) => [
@@ -639,6 +648,15 @@ const printWhereTimeGoes = (r) => {
       : "";
     console.log(`  ${name} (sending and settling): ${cpuLine(x.cpu)}${per}`);
     if (x.profile) for (const line of profileLines(x.profile)) console.log(line);
+  }
+  const fds = r.scale?.workerdFileDescriptors;
+  // From a thousand watchers on, the watchers' sockets are nearly all of them (fewer: the orders'
+  // connections still count). workerd keeps two per open socket: the limit, not memory, caps them.
+  if (fds?.limit && fds.open > fds.before && r.scale.live >= 1000) {
+    const each = (fds.open - fds.before) / r.scale.live;
+    console.log(
+      `  scale: workerd held ${fds.open} file descriptors with ${r.scale.live} watched (${fds.before} before, ${each.toFixed(1)} each) → at most ~${Math.floor((fds.limit - fds.before) / each)} watched activations under its limit of ${fds.limit}`,
+    );
   }
 };
 
