@@ -11,7 +11,7 @@ import { gzipSync } from "node:zlib";
 
 /**
  * The gzipped Worker bundle may not grow past this (KiB, as wrangler prints it): the performance goal.
- * 234.2 today, with the Stripe SDK's unused API resources and zod's JSON Schema writer left out
+ * 234.8 today, with the Stripe SDK's unused API resources and zod's JSON Schema writer left out
  * (wrangler.toml [alias]; `npm run test:bundle` checks the bundle still does what they did).
  */
 const GZIP_BUDGET_KIB = 250;

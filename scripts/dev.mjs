@@ -5,15 +5,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { parseProviders } from "../src/providers/config.ts";
 
 const port = process.env.PORT ?? "8787";
-const persist = process.env.PERSIST_TO; // optional: a separate local state folder (tests, benchmarks)
+const persist = process.env.PERSIST_TO; // optional: a separate local state folder (tests)
 const persistArgs = persist ? ["--persist-to", persist] : [];
-// Optional: where the runtime's inspector listens (`npm run bench -- --profile` profiles the Worker
-// through it); such a run is not minified, so the profile names functions.
-const inspectorArgs = process.env.INSPECTOR_PORT
-  ? ["--inspector-port", process.env.INSPECTOR_PORT, "--minify=false"]
-  : [];
 // Optional overrides for one run, e.g. EXTRA_VARS="EARLY_CANCEL_SECONDS:0 SIMULATOR_AUTO_SMS:false"
-// (the browser suite and benchmarks); each becomes `--var NAME:VALUE`, which beats .dev.vars.
+// (the browser suite and other test runs); each becomes `--var NAME:VALUE`, which beats .dev.vars.
 const extraVars = (process.env.EXTRA_VARS ?? "")
   .split(/\s+/)
   .filter(Boolean)
@@ -79,7 +74,6 @@ const dev = spawn(
     ...extraVars,
     ...providerVars,
     ...persistArgs,
-    ...inspectorArgs,
   ],
   { stdio: "inherit", env: { WRANGLER_SEND_METRICS: "false", ...process.env } },
 );

@@ -3,8 +3,8 @@
 // and by package so the table can say where a request's time goes.
 
 const connect = async (inspectorPort) => {
-  // The inspector lists its targets over HTTP: the Worker (./serve.mjs names it "bench") beside
-  // Miniflare's own workers.
+  // The inspector lists its targets over HTTP: the Worker ("core:user:<its name>") beside Miniflare's
+  // own workers (the entry, the asset router, storage).
   let targets = [];
   for (let attempt = 0; attempt < 20 && targets.length === 0; attempt++) {
     try {
@@ -13,7 +13,7 @@ const connect = async (inspectorPort) => {
       await new Promise((r) => setTimeout(r, 250));
     }
   }
-  const url = targets.find((t) => t.id === "core:user:bench")?.webSocketDebuggerUrl;
+  const url = targets.find((t) => t.id.startsWith("core:user:"))?.webSocketDebuggerUrl;
   if (!url) throw new Error(`no inspector target on port ${inspectorPort}`);
   const ws = new WebSocket(url);
   await new Promise((resolve, reject) => {

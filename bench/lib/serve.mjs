@@ -1,25 +1,27 @@
 // One bench server: a Worker's deploy bundle served by Miniflare — the workerd runtime alone, as
 // Cloudflare runs it, without `wrangler dev`'s proxy in front (a second workerd every request and
 // WebSocket frame passes through, holding its own sockets) or its DevTools session on the runtime's
-// inspector (which mirrors every console line as a DevTools message). Both bench servers start this
+// inspector (which mirrors every console line as a DevTools message). Every bench server starts this
 // way, so the service and the bare Worker are measured alike.
 //
 //   node bench/lib/serve.mjs --config <wrangler.toml> --port <n> [--state <dir>] [--var NAME:VALUE]…
 //                            [--inspector-port <n>]   (profiling: then the bundle is not minified)
-//                            [--assets-of <wrangler.toml>]   (another config's static assets, in front)
+//                            [--assets-of <wrangler.toml> | --no-assets]   (whose static assets, if any)
 //
 // The bundle is `wrangler deploy --dry-run`'s (the one a deploy uploads); the configuration is read
 // by wrangler's own translation (`unstable_getMiniflareWorkerOptions`), so bindings, assets, Durable
-// Objects and cron triggers are as `wrangler dev` sets them; vars come from wrangler.toml, then
-// .dev.vars, then --var. Local state is laid out as `wrangler --persist-to <dir>` lays it out, so
-// `wrangler d1 migrations apply --local --persist-to <dir>` prepares it. Prints "ready <url>".
+// Objects, cron triggers and vars (wrangler.toml, then .dev.vars) are as `wrangler dev` sets them;
+// --var overrides a var, as `wrangler dev --var` does. Local state is laid out as `wrangler
+// --persist-to <dir>` lays it out, so `wrangler d1 migrations apply --local --persist-to <dir>`
+// prepares it. Upstreams are the configuration's (the bench uses the simulator): unlike `npm start`,
+// PROVIDERS is not taken from the environment. Prints "ready <url>"; SIGTERM stops the runtime.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangler";
 
 // The Miniflare wrangler itself runs (its own dependency): the same workerd as `wrangler dev`.
 const { Log, LogLevel, Miniflare, convertV4MiniflareOptions } = createRequire(
@@ -34,12 +36,15 @@ const { values } = parseArgs({
     var: { type: "string", multiple: true, default: [] },
     "inspector-port": { type: "string" },
     "assets-of": { type: "string" },
+    "no-assets": { type: "boolean", default: false },
   },
 });
 const config = resolve(values.config);
 const profiling = Boolean(values["inspector-port"]);
-
 const outdir = mkdtempSync(join(tmpdir(), "smsprof-bench-bundle-"));
+const cleanUp = () => rmSync(outdir, { recursive: true, force: true });
+process.on("exit", cleanUp);
+
 const built = spawnSync(
   "npx",
   [
@@ -59,30 +64,21 @@ if (built.status !== 0) {
   process.exit(1);
 }
 
-/** KEY=VALUE lines, as wrangler reads .dev.vars (quotes around a value are dropped). */
-const devVars = (file) =>
-  existsSync(file)
-    ? Object.fromEntries(
-        readFileSync(file, "utf8")
-          .split("\n")
-          .map((line) => /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line))
-          .filter(Boolean)
-          .map(([, name, value]) => [name, value.replace(/^(["'])(.*)\1$/, "$2")]),
-      )
-    : {};
 const overrides = Object.fromEntries(
   values.var.map((pair) => [pair.slice(0, pair.indexOf(":")), pair.slice(pair.indexOf(":") + 1)]),
 );
-
 // Module rules are for wrangler's bundler; the bundle is one module already.
 const { modulesRules: _, ...workerOptions } = unstable_getMiniflareWorkerOptions(config).workerOptions;
-// The bare Worker can be deployed as the service is: the same static assets and the same paths the
-// Worker answers first, so the runtime's asset router sits in front of both alike.
+// The bare Worker can be served as the service is deployed — the same static assets and the same paths
+// the Worker answers first, so the runtime's asset router sits in front of both alike — and the
+// service without them, so both can be compared without the router too.
 if (values["assets-of"]) {
   workerOptions.assets = unstable_getMiniflareWorkerOptions(
     resolve(values["assets-of"]),
   ).workerOptions.assets;
 }
+if (values["no-assets"]) delete workerOptions.assets;
+
 // wrangler describes the Worker in Miniflare 4's option shape; this Miniflare converts it as wrangler does.
 const mf = new Miniflare(
   convertV4MiniflareOptions({
@@ -97,19 +93,15 @@ const mf = new Miniflare(
     workers: [
       {
         ...workerOptions,
-        name: "bench",
+        // The configuration's name, as `wrangler dev` names it: Durable Objects are stored under it.
+        name: unstable_readConfig({ config }).name,
         modules: true,
         scriptPath: join(
           outdir,
           readdirSync(outdir).find((file) => file.endsWith(".js")),
         ),
         modulesRoot: outdir,
-        bindings: {
-          ...workerOptions.bindings,
-          ...devVars(join(dirname(config), ".dev.vars")),
-          PUBLIC_URL: `http://localhost:${values.port}`,
-          ...overrides,
-        },
+        bindings: { ...workerOptions.bindings, PUBLIC_URL: `http://localhost:${values.port}`, ...overrides },
       },
     ],
   }),
@@ -119,7 +111,6 @@ console.log(`ready ${url}`);
 
 const stop = async () => {
   await mf.dispose().catch(() => {});
-  rmSync(outdir, { recursive: true, force: true });
-  process.exit(0);
+  process.exit(0); // cleans up on exit
 };
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, stop);

@@ -1,6 +1,7 @@
-// Starting and stopping the two servers of a bench run: the service (fresh local state, migrated and
-// seeded as `npm start` does) and the bare Hono Worker (bench/bare), each its deploy bundle served by
-// ./serve.mjs (Miniflare: the runtime alone) on a free loopback port.
+// Starting and stopping the servers of a bench run: the service (fresh local state, migrated and
+// seeded as `npm start` does), the service's Worker without its static assets (for the trivial route
+// only), and the bare Hono Worker (bench/bare) with and without the service's assets — each its deploy
+// bundle served by ./serve.mjs (Miniflare: the runtime alone) on a free loopback port.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,13 +12,13 @@ import { freePort } from "../../scripts/lib/free-port.mjs";
 // Every server started, so an interrupted run stops even one that has not answered yet.
 const started = new Set();
 
-const start = (name, command, args, env) => {
-  const child = spawn(command, args, {
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", ...env },
+const serve = (name, config, port, args = []) => {
+  const child = spawn("node", ["bench/lib/serve.mjs", "--config", config, "--port", String(port), ...args], {
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
     stdio: ["ignore", "pipe", "pipe"],
-    detached: true, // its own process group: stopping it also stops its workerd
+    detached: true, // its own process group, with its workerd: one signal reaches both if need be
   });
-  const server = { name, child, log: "", base: null };
+  const server = { name, child, log: "", base: `http://127.0.0.1:${port}` };
   started.add(server);
   for (const stream of [child.stdout, child.stderr]) {
     stream.on("data", (d) => {
@@ -51,26 +52,17 @@ const run = (command, args) => {
     throw new Error(`${command} ${args.join(" ")} failed:\n${result.stdout}${result.stderr}`);
 };
 
-const serve = (name, config, port, extraArgs = []) => {
-  const server = start(name, "node", [
-    "bench/lib/serve.mjs",
-    "--config",
-    config,
-    "--port",
-    String(port),
-    ...extraArgs,
-  ]);
-  server.base = `http://127.0.0.1:${port}`;
-  return server;
-};
-
 /** The service with bench settings: seeding on, raised caps, a pool big enough, no automatic SMS. */
 export const startService = async ({ benchSeed, poolSize, liveCap, inspectorPort }) => {
   const state = mkdtempSync(join(tmpdir(), "smsprof-bench-"));
-  // As `npm start` prepares a fresh clone: .dev.vars complete, the local D1 migrated and seeded.
-  run("node", ["scripts/ensure-dev-vars.mjs"]);
-  run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", state]);
-  run("node", ["scripts/seed.mjs", "--persist-to", state]);
+  try {
+    // As `npm start` prepares a fresh clone (`npm run bench` has completed .dev.vars first).
+    run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", state]);
+    run("node", ["scripts/seed.mjs", "--persist-to", state]);
+  } catch (error) {
+    rmSync(state, { recursive: true, force: true });
+    throw error;
+  }
   const vars = [
     "SIMULATOR_AUTO_SMS:false",
     `BENCH_SEED:${benchSeed}`,
@@ -88,6 +80,10 @@ export const startService = async ({ benchSeed, poolSize, liveCap, inspectorPort
   return waitUntilUp(server);
 };
 
+/** The service's Worker without its static assets: only the trivial route is asked of it. */
+export const startServiceWithoutAssets = async () =>
+  waitUntilUp(serve("the service without assets", "wrangler.toml", await freePort(), ["--no-assets"]));
+
 /** The bare Hono Worker; `likeTheService` serves it behind the service's own static assets. */
 export const startBare = async ({ likeTheService }) =>
   waitUntilUp(
@@ -99,20 +95,29 @@ export const startBare = async ({ likeTheService }) =>
     ),
   );
 
-export const stop = (server) => {
+const exited = (child, ms) =>
+  child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve(true)
+    : Promise.race([new Promise((r) => child.once("exit", () => r(true))), sleep(ms).then(() => false)]);
+
+/**
+ * Stops a server: SIGTERM to serve.mjs, which disposes of its runtime (signalling workerd as well
+ * would look like a crash to Miniflare, which restarts it); the whole group is killed if it has not
+ * gone in 10 s. Its local state is removed once nothing writes to it.
+ */
+export const stop = async (server) => {
   if (!server) return;
+  started.delete(server);
   try {
-    process.kill(-server.child.pid, "SIGTERM");
+    server.child.kill("SIGTERM");
+    if (!(await exited(server.child, 10_000))) process.kill(-server.child.pid, "SIGKILL");
   } catch {
     // Already gone.
   }
   if (server.state) rmSync(server.state, { recursive: true, force: true });
-  started.delete(server);
 };
 
-export const stopAll = () => {
-  for (const server of [...started]) stop(server);
-};
+export const stopAll = () => Promise.all([...started].map(stop));
 
 /** Resident memory of the server's workerd processes (its process group), in MB. */
 export const workerdMemoryMb = (server) => {
@@ -130,22 +135,29 @@ export const workerdMemoryMb = (server) => {
   }
 };
 
+const workerdPid = (server) => {
+  server.workerdPid ??= execFileSync("ps", ["-o", "pid=,comm=", "-g", String(server.child.pid)], {
+    encoding: "utf8",
+  })
+    .split("\n")
+    .find((line) => /workerd/.test(line))
+    ?.trim()
+    .split(/\s+/)[0];
+  return server.workerdPid;
+};
+
 /**
  * File descriptors the server's workerd holds, and its limit: workerd keeps two per open socket
  * (each accepted socket's descriptor is duplicated), so watchers run into the limit at half of it.
  */
 export const workerdDescriptors = (server) => {
   try {
-    const pid = execFileSync("ps", ["-o", "pid=,comm=", "-g", String(server.child.pid)], { encoding: "utf8" })
-      .split("\n")
-      .find((line) => /workerd/.test(line))
-      ?.trim()
-      .split(/\s+/)[0];
+    const pid = workerdPid(server);
     if (!pid) return null;
     const limit = /Max open files\s+(\d+)/.exec(readFileSync(`/proc/${pid}/limits`, "utf8"))?.[1];
     return { open: readdirSync(`/proc/${pid}/fd`).length, limit: limit ? Number(limit) : null };
   } catch {
-    return null;
+    return null; // gone, or not Linux
   }
 };
 
