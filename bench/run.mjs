@@ -147,12 +147,11 @@ const throughput = async ({ client, service, serviceNoAssets, bare, bareNoAssets
   for (const target of Object.values(routes)) {
     await closedLoop({ target, connections: S.connections, seconds: Math.min(2, S.loadSeconds) });
   }
+  const serverOf = { bareHealth: bare, bareNoAssets, healthNoAssets: serviceNoAssets };
   const taken = Object.fromEntries(Object.keys(routes).map((name) => [name, []]));
   for (let round = 0; round < rounds; round++) {
     for (const [name, target] of Object.entries(routes)) {
-      const meter = cpuMeter([
-        { bareHealth: bare, bareNoAssets, healthNoAssets: serviceNoAssets }[name] ?? service,
-      ]);
+      const meter = cpuMeter([serverOf[name] ?? service]);
       const result = await closedLoop({ target, connections: S.connections, seconds: roundSeconds });
       taken[name].push({ result, cpu: meter() });
     }
@@ -178,33 +177,19 @@ const throughput = async ({ client, service, serviceNoAssets, bare, bareNoAssets
       ).profile;
     }
   }
-  const {
-    health,
-    bareHealth,
-    healthNoAssets,
-    bareNoAssets: bareWithoutAssets,
-    d1Floor,
-    rest,
-    getStatus,
-  } = measured;
+  const m = measured;
   return {
     connections: S.connections,
     seconds: S.loadSeconds,
     rounds,
-    health,
-    bareHealth,
-    healthNoAssets,
-    bareNoAssets: bareWithoutAssets,
-    d1Floor,
-    rest,
-    getStatus,
+    ...measured,
     ratios: {
-      restToHealth: ratio(rest.rps, health.rps),
-      getStatusToHealth: ratio(getStatus.rps, health.rps),
-      bareToHealth: ratio(bareHealth.rps, health.rps),
-      bareToHealthNoAssets: ratio(bareWithoutAssets.rps, healthNoAssets.rps),
-      d1FloorToHealth: ratio(d1Floor.rps, health.rps),
-      restToD1Floor: ratio(rest.rps, d1Floor.rps),
+      restToHealth: ratio(m.rest.rps, m.health.rps),
+      getStatusToHealth: ratio(m.getStatus.rps, m.health.rps),
+      bareToHealth: ratio(m.bareHealth.rps, m.health.rps),
+      bareToHealthNoAssets: ratio(m.bareNoAssets.rps, m.healthNoAssets.rps),
+      d1FloorToHealth: ratio(m.d1Floor.rps, m.health.rps),
+      restToD1Floor: ratio(m.rest.rps, m.d1Floor.rps),
     },
     // CPU per request in the runtime: what each route costs, whatever the machine's load.
     workerdMsPerRequest: Object.fromEntries(

@@ -1,11 +1,11 @@
-// One bench server: a Worker's deploy bundle served by Miniflare — the workerd runtime alone, as
+// One bench server: a Worker's deploy bundle (built by ./servers.mjs) served by Miniflare — the workerd runtime alone, as
 // Cloudflare runs it, without `wrangler dev`'s proxy in front (a second workerd every request and
 // WebSocket frame passes through, holding its own sockets) or its DevTools session on the runtime's
 // inspector (which mirrors every console line as a DevTools message). Every bench server starts this
 // way, so the service and the bare Worker are measured alike.
 //
-//   node bench/lib/serve.mjs --config <wrangler.toml> --port <n> [--state <dir>] [--var NAME:VALUE]…
-//                            [--inspector-port <n>]   (profiling: then the bundle is not minified)
+//   node bench/lib/serve.mjs --config <wrangler.toml> --script <bundle.js> --port <n> [--state <dir>]
+//                            [--var NAME:VALUE]… [--inspector-port <n>]
 //                            [--assets-of <wrangler.toml> | --no-assets]   (whose static assets, if any)
 //
 // The bundle is `wrangler deploy --dry-run`'s (the one a deploy uploads); the configuration is read
@@ -15,11 +15,8 @@
 // --persist-to <dir>` lays it out, so `wrangler d1 migrations apply --local --persist-to <dir>`
 // prepares it. Upstreams are the configuration's (the bench uses the simulator): unlike `npm start`,
 // PROVIDERS is not taken from the environment. Prints "ready <url>"; SIGTERM stops the runtime.
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangler";
 
@@ -31,6 +28,7 @@ const { Log, LogLevel, Miniflare, convertV4MiniflareOptions } = createRequire(
 const { values } = parseArgs({
   options: {
     config: { type: "string" },
+    script: { type: "string" },
     port: { type: "string" },
     state: { type: "string" },
     var: { type: "string", multiple: true, default: [] },
@@ -40,30 +38,6 @@ const { values } = parseArgs({
   },
 });
 const config = resolve(values.config);
-const profiling = Boolean(values["inspector-port"]);
-const outdir = mkdtempSync(join(tmpdir(), "smsprof-bench-bundle-"));
-const cleanUp = () => rmSync(outdir, { recursive: true, force: true });
-process.on("exit", cleanUp);
-
-const built = spawnSync(
-  "npx",
-  [
-    "wrangler",
-    "deploy",
-    "--dry-run",
-    "-c",
-    config,
-    "--outdir",
-    outdir,
-    ...(profiling ? ["--minify=false"] : []),
-  ],
-  { encoding: "utf8", env: { WRANGLER_SEND_METRICS: "false", ...process.env } },
-);
-if (built.status !== 0) {
-  process.stderr.write(built.stdout + built.stderr);
-  process.exit(1);
-}
-
 const overrides = Object.fromEntries(
   values.var.map((pair) => [pair.slice(0, pair.indexOf(":")), pair.slice(pair.indexOf(":") + 1)]),
 );
@@ -84,7 +58,7 @@ const mf = new Miniflare(
   convertV4MiniflareOptions({
     host: "127.0.0.1",
     port: Number(values.port),
-    ...(profiling ? { inspectorPort: Number(values["inspector-port"]) } : {}),
+    ...(values["inspector-port"] ? { inspectorPort: Number(values["inspector-port"]) } : {}),
     ...(values.state ? { resourcePersistencePath: join(resolve(values.state), "v3") } : {}),
     log: new Log(LogLevel.WARN),
     logRequests: false,
@@ -96,11 +70,8 @@ const mf = new Miniflare(
         // The configuration's name, as `wrangler dev` names it: Durable Objects are stored under it.
         name: unstable_readConfig({ config }).name,
         modules: true,
-        scriptPath: join(
-          outdir,
-          readdirSync(outdir).find((file) => file.endsWith(".js")),
-        ),
-        modulesRoot: outdir,
+        scriptPath: resolve(values.script),
+        modulesRoot: dirname(resolve(values.script)),
         bindings: { ...workerOptions.bindings, PUBLIC_URL: `http://localhost:${values.port}`, ...overrides },
       },
     ],
@@ -111,6 +82,6 @@ console.log(`ready ${url}`);
 
 const stop = async () => {
   await mf.dispose().catch(() => {});
-  process.exit(0); // cleans up on exit
+  process.exit(0);
 };
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, stop);

@@ -12,12 +12,52 @@ import { freePort } from "../../scripts/lib/free-port.mjs";
 // Every server started, so an interrupted run stops even one that has not answered yet.
 const started = new Set();
 
-const serve = (name, config, port, args = []) => {
-  const child = spawn("node", ["bench/lib/serve.mjs", "--config", config, "--port", String(port), ...args], {
+const run = (command, args) => {
+  const result = spawnSync(command, args, {
+    encoding: "utf8",
     env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true, // its own process group, with its workerd: one signal reaches both if need be
   });
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(" ")} failed:\n${result.stdout}${result.stderr}`);
+};
+
+// Each Worker is bundled once per run, as a deploy would (`wrangler deploy --dry-run`), and every
+// server of that Worker serves the same file. Unminified for profiling, so functions have names.
+const bundles = new Map();
+const bundleOf = (config, { minify = true } = {}) => {
+  const key = `${config} ${minify}`;
+  if (!bundles.has(key)) {
+    const outdir = mkdtempSync(join(tmpdir(), "smsprof-bench-bundle-"));
+    bundles.set(key, outdir); // removed by stopAll, even if the build fails
+    run("npx", [
+      "wrangler",
+      "deploy",
+      "--dry-run",
+      "-c",
+      config,
+      "--outdir",
+      outdir,
+      ...(minify ? [] : ["--minify=false"]),
+    ]);
+  }
+  const outdir = bundles.get(key);
+  return join(
+    outdir,
+    readdirSync(outdir).find((file) => file.endsWith(".js")),
+  );
+};
+
+const serve = (name, config, port, args = [], { minify } = {}) => {
+  const script = bundleOf(config, { minify });
+  const child = spawn(
+    "node",
+    ["bench/lib/serve.mjs", "--config", config, "--script", script, "--port", String(port), ...args],
+    {
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true, // its own process group, with its workerd: one signal reaches both if need be
+    },
+  );
   const server = { name, child, log: "", base: `http://127.0.0.1:${port}` };
   started.add(server);
   for (const stream of [child.stdout, child.stderr]) {
@@ -43,15 +83,6 @@ const waitUntilUp = async (server) => {
   throw new Error(`${server.name} did not start:\n${server.log.slice(-3000)}`);
 };
 
-const run = (command, args) => {
-  const result = spawnSync(command, args, {
-    encoding: "utf8",
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
-  });
-  if (result.status !== 0)
-    throw new Error(`${command} ${args.join(" ")} failed:\n${result.stdout}${result.stderr}`);
-};
-
 /** The service with bench settings: seeding on, raised caps, a pool big enough, no automatic SMS. */
 export const startService = async ({ benchSeed, poolSize, liveCap, inspectorPort }) => {
   const state = mkdtempSync(join(tmpdir(), "smsprof-bench-"));
@@ -70,12 +101,18 @@ export const startService = async ({ benchSeed, poolSize, liveCap, inspectorPort
     `MAX_ACTIVE_ACTIVATIONS:${liveCap}`,
     `MAX_WATCHERS_PER_ACCOUNT:${liveCap}`,
   ];
-  const server = serve("the service", "wrangler.toml", await freePort(), [
-    "--state",
-    state,
-    ...vars.flatMap((pair) => ["--var", pair]),
-    ...(inspectorPort ? ["--inspector-port", String(inspectorPort)] : []),
-  ]);
+  const server = serve(
+    "the service",
+    "wrangler.toml",
+    await freePort(),
+    [
+      "--state",
+      state,
+      ...vars.flatMap((pair) => ["--var", pair]),
+      ...(inspectorPort ? ["--inspector-port", String(inspectorPort)] : []),
+    ],
+    { minify: !inspectorPort },
+  );
   server.state = state;
   return waitUntilUp(server);
 };
@@ -117,22 +154,10 @@ export const stop = async (server) => {
   if (server.state) rmSync(server.state, { recursive: true, force: true });
 };
 
-export const stopAll = () => Promise.all([...started].map(stop));
-
-/** Resident memory of the server's workerd processes (its process group), in MB. */
-export const workerdMemoryMb = (server) => {
-  try {
-    const rows = execFileSync("ps", ["-o", "rss=,comm=", "-g", String(server.child.pid)], {
-      encoding: "utf8",
-    });
-    const kb = rows
-      .split("\n")
-      .filter((line) => /workerd/.test(line))
-      .reduce((sum, line) => sum + Number(line.trim().split(/\s+/)[0] || 0), 0);
-    return Math.round(kb / 1024);
-  } catch {
-    return null;
-  }
+export const stopAll = async () => {
+  await Promise.all([...started].map(stop));
+  for (const outdir of bundles.values()) rmSync(outdir, { recursive: true, force: true });
+  bundles.clear();
 };
 
 const workerdPid = (server) => {
@@ -144,6 +169,16 @@ const workerdPid = (server) => {
     ?.trim()
     .split(/\s+/)[0];
   return server.workerdPid;
+};
+
+/** Resident memory of the server's workerd, in MB. */
+export const workerdMemoryMb = (server) => {
+  try {
+    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${workerdPid(server)}/status`, "utf8"))?.[1];
+    return kb ? Math.round(Number(kb) / 1024) : null;
+  } catch {
+    return null; // gone, or not Linux
+  }
 };
 
 /**
