@@ -15,7 +15,7 @@ import {
   rateLimited,
   validationDetails,
 } from "../lib/openapi";
-import { STREAM_CREDENTIAL_HEADER, type StreamCredential } from "./room";
+import { NO_WEBSOCKET_COMPRESSION, STREAM_CREDENTIAL_HEADER, type StreamCredential } from "./room";
 import {
   type ActivationView,
   type Actor,
@@ -384,7 +384,10 @@ routes.get("/:id/live", requireUser, async (c) => {
   });
   if (res.status !== 101) await releaseWatch(c.env, lease);
   // A response from a Durable Object has immutable headers; the shared middleware adds its own.
-  return new Response(res.body, { status: res.status, headers: res.headers, webSocket: res.webSocket });
+  const headersOut = new Headers(res.headers);
+  if (res.status === 101)
+    for (const [name, value] of Object.entries(NO_WEBSOCKET_COMPRESSION)) headersOut.set(name, value);
+  return new Response(res.body, { status: res.status, headers: headersOut, webSocket: res.webSocket });
 });
 
 routes.openAPIRegistry.registerPath({

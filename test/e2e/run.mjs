@@ -584,6 +584,22 @@ scenario(
     await page.locator(".live-live").waitFor();
     await shot(page, "05-activation-waiting");
 
+    // Chromium offers permessage-deflate; the live stream declines it (frames are small, and each
+    // would be compressed once per watcher): the socket opens with no extension agreed.
+    const extensions = await page.evaluate(
+      (id) =>
+        new Promise((resolve, reject) => {
+          const ws = new WebSocket(`${location.origin.replace(/^http/, "ws")}/api/v1/activations/${id}/live`);
+          ws.onopen = () => {
+            resolve(ws.extensions);
+            ws.close();
+          };
+          ws.onerror = () => reject(new Error("the live socket did not open"));
+        }),
+      activation.id,
+    );
+    assert.equal(extensions, "");
+
     await page.getByRole("button", { name: "Copy phone number" }).click();
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), activation.phone);
 
