@@ -79,14 +79,13 @@ export type CredentialMatch = { userId: string; kind?: "session" | "key"; ids?: 
 /** The Worker names the stream's credential in this header when it forwards the upgrade. */
 export const STREAM_CREDENTIAL_HEADER = "X-Smsprof-Stream-Credential";
 /**
- * Live frames go out uncompressed. They are a few hundred bytes of JSON, so permessage-deflate saves
- * little, yet every frame would be deflated once per socket (1,000 watchers, 1,000 compressions on
- * the room's thread) and inflated by every client. The runtime agrees to the extensions the 101's
- * Sec-WebSocket-Extensions lists and, without that header, to whatever the client offers (every
- * browser offers deflate); a list naming no permessage-deflate makes it agree to none, and the
- * client then sees no extension header at all. Set on the room's answer and on the Worker's.
+ * Live frames go out uncompressed: a few hundred bytes of JSON gain little from permessage-deflate,
+ * which would cost a compression per watcher's connection, an inflate in every client and per-socket
+ * state. Without this header the runtime agrees to whatever the client offers (every browser offers
+ * deflate); with an extension list naming no permessage-deflate it agrees to none and sends no
+ * extension header. The Worker's 101 copies the room's headers, so this one place sets both.
  */
-export const NO_WEBSOCKET_COMPRESSION = { "Sec-WebSocket-Extensions": "no-compression" } as const;
+const NO_WEBSOCKET_COMPRESSION = { "Sec-WebSocket-Extensions": "no-compression" } as const;
 /** The close code a watcher sees when its credential was revoked (4000–4999: the application's own). */
 export const CREDENTIAL_ENDED_CLOSE = 4001;
 

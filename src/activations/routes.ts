@@ -15,7 +15,7 @@ import {
   rateLimited,
   validationDetails,
 } from "../lib/openapi";
-import { NO_WEBSOCKET_COMPRESSION, STREAM_CREDENTIAL_HEADER, type StreamCredential } from "./room";
+import { STREAM_CREDENTIAL_HEADER, type StreamCredential } from "./room";
 import {
   type ActivationView,
   type Actor,
@@ -350,7 +350,7 @@ const LiveQuery = z.object({
 });
 
 // The WebSocket is accepted by the activation's Durable Object (hibernation API), so this handler only
-// checks the request and who is asking, and forwards the upgrade untouched.
+// checks the request and who is asking, and forwards the upgrade with the stream's credential and lease.
 routes.get("/:id/live", requireUser, async (c) => {
   const query = LiveQuery.safeParse(c.req.query());
   if (!query.success) {
@@ -384,10 +384,7 @@ routes.get("/:id/live", requireUser, async (c) => {
   });
   if (res.status !== 101) await releaseWatch(c.env, lease);
   // A response from a Durable Object has immutable headers; the shared middleware adds its own.
-  const headersOut = new Headers(res.headers);
-  if (res.status === 101)
-    for (const [name, value] of Object.entries(NO_WEBSOCKET_COMPRESSION)) headersOut.set(name, value);
-  return new Response(res.body, { status: res.status, headers: headersOut, webSocket: res.webSocket });
+  return new Response(res.body, { status: res.status, headers: res.headers, webSocket: res.webSocket });
 });
 
 routes.openAPIRegistry.registerPath({
