@@ -249,12 +249,13 @@ const demoTopUp = async (page, amount) => {
 };
 
 /**
- * Whether all of the element is on screen, below the sticky header (asked a few times: a screen may
- * still be settling when the element first shows).
+ * Whether all of the element is on screen, below the sticky header (asked for up to 5 s: a screen may
+ * still be settling when the element first shows, and a smooth scroll on a loaded CI machine once
+ * took longer than 2 s).
  * @param {import("playwright-core").Locator} locator
  */
 const onScreen = async (locator) => {
-  for (let attempt = 0; attempt < 20; attempt++) {
+  for (let attempt = 0; attempt < 50; attempt++) {
     const visible = await locator.evaluate((el) => {
       const box = el.getBoundingClientRect();
       const header = document.querySelector(".topbar")?.getBoundingClientRect().bottom ?? 0;
