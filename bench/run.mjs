@@ -115,7 +115,6 @@ const throughput = async ({ client, service, serviceNoAssets, bare, bareNoAssets
   // Each route in rounds taken in turn, the median round kept: a route measured once can land on a
   // slow moment of the machine that its neighbour in the table did not (both share 2 cores).
   const rounds = SMOKE ? 1 : 3;
-  const roundSeconds = S.loadSeconds;
   const at =
     (base, path, headers = {}) =>
     () => ({ url: `${base}${path}`, headers });
@@ -152,15 +151,14 @@ const throughput = async ({ client, service, serviceNoAssets, bare, bareNoAssets
   for (let round = 0; round < rounds; round++) {
     for (const [name, target] of Object.entries(routes)) {
       const meter = cpuMeter([serverOf[name] ?? service]);
-      const result = await closedLoop({ target, connections: S.connections, seconds: roundSeconds });
+      const result = await closedLoop({ target, connections: S.connections, seconds: S.loadSeconds });
       taken[name].push({ result, cpu: meter() });
     }
   }
   const median = (runs) => [...runs].sort((a, b) => a.result.rps - b.result.rps)[Math.floor(runs.length / 2)];
-  const measured = Object.fromEntries(
-    Object.entries(taken).map(([name, runs]) => [name, median(runs).result]),
-  );
-  const cpu = Object.fromEntries(Object.entries(taken).map(([name, runs]) => [name, median(runs).cpu]));
+  const kept = Object.entries(taken).map(([name, runs]) => [name, median(runs)]);
+  const measured = Object.fromEntries(kept.map(([name, run]) => [name, run.result]));
+  const cpu = Object.fromEntries(kept.map(([name, run]) => [name, run.cpu]));
   // Profiles are taken in separate passes: the profiler's own cost stays out of the figures above.
   const profiles = {};
   if (PROFILE) {
@@ -193,7 +191,7 @@ const throughput = async ({ client, service, serviceNoAssets, bare, bareNoAssets
     },
     // CPU per request in the runtime: what each route costs, whatever the machine's load.
     workerdMsPerRequest: Object.fromEntries(
-      Object.entries(measured).map(([name, m]) => [name, msPerRequest(cpu[name], m, roundSeconds)]),
+      Object.entries(measured).map(([name, m]) => [name, msPerRequest(cpu[name], m, S.loadSeconds)]),
     ),
     cpu,
     ...(PROFILE ? { profiles } : {}),

@@ -14,7 +14,8 @@ const label = (comm) => {
   return comm;
 };
 
-const groupProcesses = (server) => {
+/** The processes of a server's group (serve.mjs's Node.js and its workerd), read afresh each time. */
+export const groupProcesses = (server) => {
   try {
     return execFileSync("ps", ["-o", "pid=,comm=", "-g", String(server.child.pid)], {
       encoding: "utf8",

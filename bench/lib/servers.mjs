@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { freePort } from "../../scripts/lib/free-port.mjs";
+import { groupProcesses } from "./cpu.mjs";
 
 // Every server started, so an interrupted run stops even one that has not answered yet.
 const started = new Set();
@@ -160,21 +161,19 @@ export const stopAll = async () => {
   bundles.clear();
 };
 
+// The first runtime's pid, kept: if it dies, Miniflare starts another whose memory and descriptors
+// are not the run's, so they read as unknown.
 const workerdPid = (server) => {
-  server.workerdPid ??= execFileSync("ps", ["-o", "pid=,comm=", "-g", String(server.child.pid)], {
-    encoding: "utf8",
-  })
-    .split("\n")
-    .find((line) => /workerd/.test(line))
-    ?.trim()
-    .split(/\s+/)[0];
+  server.workerdPid ??= groupProcesses(server).find((p) => p.comm === "workerd")?.pid;
   return server.workerdPid;
 };
 
 /** Resident memory of the server's workerd, in MB. */
 export const workerdMemoryMb = (server) => {
   try {
-    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${workerdPid(server)}/status`, "utf8"))?.[1];
+    const pid = workerdPid(server);
+    if (!pid) return null;
+    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
     return kb ? Math.round(Number(kb) / 1024) : null;
   } catch {
     return null; // gone, or not Linux
